@@ -1,0 +1,354 @@
+"""The newsnorm command line: options in, one library call, exit codes out.
+
+Exit codes: 0 success; 1 an error the user can act on; 2 a usage error; 3 the
+run finished but some inputs were rejected (each named on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from feeds.atom import atom_id
+from feeds.jobs import Cluster, IngestSummary, clean_inputs, emit_feed, ingest_inputs, story_clusters
+from feeds.sniff import FORMATS, Format
+from feeds.validate import validate_atom
+from normalizer import __version__
+from normalizer.errors import NewsnormError
+from normalizer.html import paragraphs_to_html
+from normalizer.model import Article, Rejected
+from normalizer.settings import SETTINGS, Settings, load_settings
+from normalizer.store import Store
+
+EXIT_REJECTED = 3
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RejectedInputs(click.ClickException):
+    """Some inputs were rejected; each was already named on stderr."""
+
+    exit_code = EXIT_REJECTED
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"newsnorm: {self.message}", err=True)
+
+
+def _settings_options(*names: str) -> Callable[[F], F]:
+    """Add the flags of the named settings (help text from their declaration)."""
+
+    def decorate(command: F) -> F:
+        for setting in reversed([s for s in SETTINGS if s.name in names]):
+            command = click.option(
+                setting.flag,
+                setting.name,
+                type=setting.kind,
+                default=None,
+                help=f"{setting.help} [default: {setting.default}; env: {setting.env_var}]",
+            )(command)
+        return click.option(
+            "--config",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="TOML settings file (default: ./newsnorm.toml if present).",
+        )(command)
+
+    return decorate
+
+
+def _settings(options: dict[str, Any]) -> Settings:
+    config = options.pop("config", None)
+    flags = {name: options.pop(name) for name in list(options) if name in Settings.__dataclass_fields__}
+    return load_settings(flags, config_path=config)
+
+
+def _now() -> datetime:
+    """The run's clock: SOURCE_DATE_EPOCH when set (reproducible runs), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except ValueError:
+            raise click.UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, got {epoch!r}") from None
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn the library's errors into a one-line message and exit code 1."""
+    try:
+        yield
+    except NewsnormError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _write_output(data: bytes, output: str) -> None:
+    """Write to stdout, or to a file atomically (a failed run leaves the old file)."""
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(output)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False, suffix=".tmp") as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, target)
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
+
+
+def _ingest(inputs: tuple[str, ...], store: Store, settings: Settings, format_in: str | None) -> IngestSummary:
+    names_total = len(inputs)
+    show_progress = sys.stderr.isatty() and names_total > 0
+    if not show_progress:
+        return ingest_inputs(inputs, store, settings, _now(), _format(format_in))
+    with click.progressbar(length=0, label="reading", file=sys.stderr) as bar:
+        return ingest_inputs(
+            inputs, store, settings, _now(), _format(format_in), on_document=lambda _: bar.update(1)
+        )
+
+
+def _format(format_in: str | None) -> Format | None:
+    return format_in  # type: ignore[return-value]
+
+
+def _report(summary: IngestSummary, store_path: str) -> None:
+    click.echo(
+        f"read {summary.documents} inputs, {summary.read} entries: {summary.new} new "
+        f"({summary.duplicates} near-duplicates of stored stories), {summary.updated} updated, "
+        f"{summary.unchanged} unchanged",
+        err=True,
+    )
+    _report_rejected(summary.rejected)
+    click.echo(f"store {store_path}: {summary.stored} articles", err=True)
+
+
+def _report_rejected(rejected: tuple[Rejected, ...] | list[Rejected]) -> None:
+    if rejected:
+        click.echo(f"rejected {len(rejected)}:", err=True)
+        for item in rejected:
+            click.echo(f"  {item.source}: {item.reason}", err=True)
+
+
+def _finish(rejected: tuple[Rejected, ...] | list[Rejected]) -> None:
+    if rejected:
+        raise RejectedInputs(f"{len(rejected)} input(s) rejected")
+
+
+_FORMAT_IN = click.option(
+    "--format-in",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Read every INPUT as this format instead of sniffing it from the bytes.",
+)
+_INPUTS = click.argument("inputs", nargs=-1, type=str)
+_DEDUP_SETTINGS = (
+    "db",
+    "jaccard_threshold",
+    "containment_threshold",
+    "min_containment_words",
+    "num_perm",
+    "seed",
+    "shingle_words",
+    "bands",
+    "rows",
+    "max_input_mb",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsnorm")
+def main() -> None:
+    """Normalise news-agency feeds: read, clean, flag near-duplicate stories, emit Atom."""
+
+
+@main.command()
+@_INPUTS
+@click.option("-o", "--output", required=True, help="Atom file to write (- for stdout).")
+@click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
+@_FORMAT_IN
+@_settings_options(*_DEDUP_SETTINGS, "feed_title", "feed_id")
+def run(inputs: tuple[str, ...], output: str, collapse: bool, format_in: str | None, **options: Any) -> None:
+    """Read INPUTs, clean them, flag near-duplicates, store, and write one Atom feed.
+
+    INPUTs are files, folders (walked recursively) or - for standard input.
+    """
+    if not inputs:
+        raise click.UsageError("give at least one INPUT (file, folder or -)")
+    with _errors():
+        settings = _settings(options)
+        with Store(settings.db, settings.fingerprint_params) as store:
+            summary = _ingest(inputs, store, settings, format_in)
+            data = emit_feed(store, settings, collapse=collapse)
+        _write_output(data, output)
+    _report(summary, settings.db)
+    click.echo(f"wrote {output}", err=True)
+    _finish(summary.rejected)
+
+
+@main.command()
+@_INPUTS
+@_FORMAT_IN
+@_settings_options(*_DEDUP_SETTINGS)
+def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> None:
+    """Read INPUTs into the store (the first half of run), without writing a feed."""
+    if not inputs:
+        raise click.UsageError("give at least one INPUT (file, folder or -)")
+    with _errors():
+        settings = _settings(options)
+        with Store(settings.db, settings.fingerprint_params) as store:
+            summary = _ingest(inputs, store, settings, format_in)
+    _report(summary, settings.db)
+    _finish(summary.rejected)
+
+
+@main.command()
+@click.option("-o", "--output", default="-", show_default=True, help="Atom file to write (- for stdout).")
+@click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
+@_settings_options(*_DEDUP_SETTINGS, "feed_title", "feed_id")
+def emit(output: str, collapse: bool, **options: Any) -> None:
+    """Write the store's articles as one Atom feed (the second half of run)."""
+    with _errors():
+        settings = _settings(options)
+        with Store(settings.db, settings.fingerprint_params) as store:
+            data = emit_feed(store, settings, collapse=collapse)
+        _write_output(data, output)
+
+
+def _article_json(article: Article, url: str | None) -> dict[str, Any]:
+    dateline = article.dateline
+    return {
+        "title": article.title,
+        "body": article.body,
+        "dateline": (
+            {
+                "place": dateline.place,
+                "date": dateline.date,
+                "month": dateline.month,
+                "day": dateline.day,
+                "raw": dateline.raw,
+            }
+            if dateline
+            else None
+        ),
+        "agency": article.agency,
+        "byline": article.byline,
+        "published": article.published.isoformat() if article.published else None,
+        "url": url or article.url,
+        "language": article.language,
+        "input_id": article.input_id,
+        "removed": [{"rule": r.rule, "text": r.text} for r in article.removed],
+    }
+
+
+@main.command()
+@click.argument("input_", metavar="[INPUT]", required=False, default="-")
+@click.option(
+    "--format", "format_out", type=click.Choice(["text", "json", "html"]), default="text", show_default=True
+)
+@click.option("--url", default=None, help="The article's web address, if INPUT does not say it.")
+@_FORMAT_IN
+@_settings_options("max_input_mb")
+def clean(input_: str, format_out: str, url: str | None, format_in: str | None, **options: Any) -> None:
+    """Normalise one article and print it; nothing is stored. INPUT defaults to -."""
+    with _errors():
+        settings = _settings(options)
+        articles, rejected = clean_inputs([input_], settings, _format(format_in))
+    _report_rejected(rejected)
+    for article in articles:
+        if format_out == "json":
+            click.echo(json.dumps(_article_json(article, url), ensure_ascii=False, indent=2))
+        elif format_out == "html":
+            click.echo(paragraphs_to_html(article.paragraphs))
+        else:
+            click.echo(article.body)
+    if not articles:
+        _finish(rejected or [Rejected(input_, "no article found")])
+
+
+def _cluster_json(clusters: list[Cluster], store: Store) -> dict[str, Any]:
+    return {
+        "clusters": [[m.article.input_id for m in cluster.members] for cluster in clusters],
+        "params": store.meta(),
+    }
+
+
+def _cluster_table(clusters: list[Cluster]) -> str:
+    lines = [f"{'cluster':<8} {'similarity':>10}  {'link':<11} {'source':<28} title"]
+    for number, cluster in enumerate(clusters, start=1):
+        for member in cluster.members:
+            article = member.article
+            mark = "*" if member.canonical else " "
+            source = (article.origin.feed_title or article.origin.name)[:28]
+            lines.append(
+                f"{number:<7}{mark} {member.similarity:>10.4f}  {member.rule:<11} {source:<28} "
+                f"{article.title[:70]}  [{article.input_id}]"
+            )
+    lines.append("* canonical member: " + "earliest published, then longest body, then first stored")
+    return "\n".join(lines)
+
+
+@main.command()
+@_INPUTS
+@click.option(
+    "--format", "format_out", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--threshold", type=float, default=None, help="Jaccard threshold (same as --jaccard-threshold).")
+@_FORMAT_IN
+@_settings_options(*_DEDUP_SETTINGS)
+def dups(
+    inputs: tuple[str, ...], format_out: str, threshold: float | None, format_in: str | None, **options: Any
+) -> None:
+    """Report story clusters: over INPUTs alone (no store), or over the store (--db)."""
+    if threshold is not None:
+        options["jaccard_threshold"] = threshold
+    stateless = bool(inputs) and options.get("db") is None
+    with _errors():
+        settings = _settings(options)
+        path = ":memory:" if stateless else settings.db
+        if not stateless and not inputs and not Path(path).exists():
+            raise click.ClickException(f"{path}: no such store (give INPUTs or --db)")
+        with Store(path, settings.fingerprint_params) as store:
+            rejected: tuple[Rejected, ...] = ()
+            if inputs:
+                rejected = ingest_inputs(inputs, store, settings, _now(), _format(format_in)).rejected
+            clusters = story_clusters(store)
+            if format_out == "json":
+                click.echo(json.dumps(_cluster_json(clusters, store), ensure_ascii=False, indent=2))
+            else:
+                click.echo(_cluster_table(clusters))
+    _report_rejected(rejected)
+    _finish(rejected)
+
+
+@main.command()
+@click.argument("file", type=str)
+def validate(file: str) -> None:
+    """Check an Atom document against RFC 4287's schema; one line per problem."""
+    with _errors():
+        data = sys.stdin.buffer.read() if file == "-" else _read_file(file)
+        problems = validate_atom(data, file)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{file}: {len(problems)} problem(s)")
+    click.echo(f"{file}: valid Atom 1.0", err=True)
+
+
+def _read_file(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"{name}: cannot read: {error.strerror or error}") from None
+
+
+__all__ = ["atom_id", "main"]

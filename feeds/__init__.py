@@ -1,0 +1,1 @@
+"""The edges of newsnorm: reading inputs (files, feeds, pages) and writing feeds."""

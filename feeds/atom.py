@@ -1,0 +1,181 @@
+"""Stored articles + story clusters -> an Atom 1.0 document (RFC 4287), via lxml.
+
+The output depends on the store alone: no wall-clock time, entries sorted, ids
+derived from article keys. The duplicate flags travel in a small extension
+namespace (see ``docs/atom-extension.md``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
+
+from lxml import etree
+
+from normalizer.html import paragraphs_to_html
+from normalizer.store import StoredArticle
+from normalizer.text import strip_xml_illegal
+
+__all__ = ["ATOM_NS", "EXT_NS", "FeedInfo", "atom_id", "write_atom"]
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+EXT_NS = "urn:newsnorm:atom-extension:1"
+_NSMAP = {None: ATOM_NS, "nn": EXT_NS}
+_ID_NAMESPACE = uuid.UUID("0b8a4c57-3b0e-5a8e-9c1f-2d7d1a6e4f10")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What the feed says about itself."""
+
+    id: str
+    title: str
+    generator_version: str
+
+
+def atom_id(key: str) -> str:
+    """A stable absolute IRI for an article key (the same key, the same id, every run)."""
+    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, key)}"
+
+
+def rfc3339(moment: datetime) -> str:
+    """A timestamp as RFC 3339, in UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, {k: strip_xml_illegal(v) for k, v in attrib.items()})
+    if text is not None:
+        element.text = strip_xml_illegal(text)
+    return element
+
+
+def _atom(tag: str) -> str:
+    return f"{{{ATOM_NS}}}{tag}"
+
+
+def _ext(tag: str) -> str:
+    return f"{{{EXT_NS}}}{tag}"
+
+
+def _is_web_address(value: str | None) -> bool:
+    if not value:
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def entry_updated(stored: StoredArticle) -> datetime:
+    """The entry's atom:updated: the article's own dates, else when it was first stored."""
+    article = stored.article
+    return article.updated or article.published or stored.first_seen
+
+
+def _source(entry: etree._Element, stored: StoredArticle) -> None:
+    origin = stored.article.origin
+    source = _sub(entry, _atom("source"))
+    if origin.kind == "feed":
+        source_id = origin.feed_id or origin.feed_link or f"urn:newsnorm:feed:{quote(origin.name)}"
+        _sub(source, _atom("id"), source_id)
+        _sub(source, _atom("title"), origin.feed_title or origin.name)
+        if _is_web_address(origin.feed_link):
+            _sub(source, _atom("link"), rel="alternate", href=str(origin.feed_link))
+        if _is_web_address(origin.name):
+            _sub(source, _atom("link"), rel="self", href=origin.name)
+    else:
+        location = origin.name if _is_web_address(origin.name) else None
+        _sub(source, _atom("id"), location or f"urn:newsnorm:{origin.kind}:{quote(origin.name)}")
+        _sub(source, _atom("title"), origin.name)
+        if location:
+            _sub(source, _atom("link"), rel="alternate", href=location)
+
+
+def _story(entry: etree._Element, stored: StoredArticle, members: Sequence[StoredArticle]) -> None:
+    story = _sub(
+        entry,
+        _ext("story"),
+        cluster=atom_id(stored.cluster_key),
+        canonical="true" if stored.canonical else "false",
+        similarity=f"{stored.similarity:.4f}",
+        rule=stored.rule,
+    )
+    if not stored.canonical:
+        story.set("canonical-ref", atom_id(stored.canonical_key))
+    if stored.rule != "founder":
+        story.set("linked-ref", atom_id(stored.linked_to))
+    for member in members:
+        if member.article.key != stored.article.key:
+            _sub(
+                story,
+                _ext("member"),
+                ref=atom_id(member.article.key),
+                similarity=f"{member.similarity:.4f}",
+                rule=member.rule,
+            )
+
+
+def _entry(feed: etree._Element, stored: StoredArticle, members: Sequence[StoredArticle]) -> None:
+    article = stored.article
+    entry = _sub(feed, _atom("entry"))
+    _sub(entry, _atom("id"), atom_id(article.key))
+    _sub(entry, _atom("title"), article.title, type="text")
+    _sub(entry, _atom("updated"), rfc3339(entry_updated(stored)))
+    if article.published:
+        _sub(entry, _atom("published"), rfc3339(article.published))
+    author = article.byline or article.agency
+    if author:
+        _sub(_sub(entry, _atom("author")), _atom("name"), author)
+    if _is_web_address(article.url):
+        _sub(entry, _atom("link"), rel="alternate", type="text/html", href=str(article.url))
+    content = _sub(entry, _atom("content"), paragraphs_to_html(article.paragraphs), type="html")
+    if article.language:
+        content.set("{http://www.w3.org/XML/1998/namespace}lang", article.language)
+    _source(entry, stored)
+    _story(entry, stored, members)
+    if article.dateline:
+        dateline = article.dateline
+        attributes = {"place": dateline.place}
+        if dateline.date:
+            attributes["date"] = dateline.date
+        if dateline.month:
+            attributes["month"] = str(dateline.month)
+        if dateline.day:
+            attributes["day"] = str(dateline.day)
+        _sub(entry, _ext("dateline"), dateline.raw, **attributes)
+    if article.agency:
+        _sub(entry, _ext("agency"), article.agency)
+    _sub(entry, _ext("original-id"), article.input_id)
+
+
+def write_atom(
+    articles: Sequence[StoredArticle], info: FeedInfo, collapse: bool = False
+) -> bytes:
+    """The Atom document for stored articles.
+
+    Args:
+        articles: what the store holds (any order: the output is sorted).
+        info: the feed's id, title and generator version.
+        collapse: one entry per story cluster (its canonical member) instead of
+            one per article.
+    """
+    clusters: dict[str, list[StoredArticle]] = {}
+    for stored in articles:
+        clusters.setdefault(stored.cluster_key, []).append(stored)
+    shown = [s for s in articles if s.canonical] if collapse else list(articles)
+    shown.sort(key=lambda s: (-entry_updated(s).timestamp(), atom_id(s.article.key)))
+
+    feed = etree.Element(_atom("feed"), nsmap=_NSMAP)  # type: ignore[arg-type]
+    _sub(feed, _atom("id"), info.id)
+    _sub(feed, _atom("title"), info.title, type="text")
+    newest = max((entry_updated(s) for s in shown), default=_EPOCH)
+    _sub(feed, _atom("updated"), rfc3339(newest))
+    _sub(_sub(feed, _atom("author")), _atom("name"), info.title)
+    _sub(feed, _atom("generator"), "newsnorm", version=info.generator_version)
+    for stored in shown:
+        members = sorted(clusters[stored.cluster_key], key=lambda s: atom_id(s.article.key))
+        _entry(feed, stored, members if collapse or stored.canonical else [])
+    return bytes(etree.tostring(feed, encoding="utf-8", xml_declaration=True, pretty_print=True))

@@ -1,0 +1,149 @@
+"""The jobs the commands run: ingest, emit, clean, report clusters.
+
+Each job takes its inputs, an open store and resolved settings, and returns
+values; printing and exit codes are the command line's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from feeds.atom import FeedInfo, write_atom
+from feeds.read import read_entries
+from feeds.sniff import Format
+from feeds.sources import expand_inputs, read_document
+from normalizer import __version__
+from normalizer.errors import InputError
+from normalizer.model import Article, Rejected
+from normalizer.pipeline import Cleaner, Ingester
+from normalizer.settings import Settings
+from normalizer.store import Store, StoredArticle
+
+__all__ = [
+    "Cluster",
+    "IngestSummary",
+    "clean_inputs",
+    "emit_feed",
+    "ingest_inputs",
+    "story_clusters",
+]
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What an ingest did, for the one-screen summary."""
+
+    documents: int
+    read: int
+    new: int
+    updated: int
+    unchanged: int
+    duplicates: int
+    rejected: tuple[Rejected, ...]
+    stored: int
+
+
+def _articles_of(
+    name: str, settings: Settings, cleaner: Cleaner, format_in: Format | None
+) -> tuple[list[Article], list[Rejected], int]:
+    """Read and clean one input: its articles, its rejected entries, entries read."""
+    document = read_document(name, settings.max_input_mb * 1024 * 1024)
+    if document.problem is not None:
+        return [], [Rejected(name, document.problem.problem)], 0
+    assert document.data is not None
+    try:
+        raw_entries = read_entries(document.data, name, format_in)
+    except InputError as error:
+        return [], [Rejected(name, error.problem)], 0
+    articles: list[Article] = []
+    rejected: list[Rejected] = []
+    for raw in raw_entries:
+        try:
+            cleaned = cleaner.clean(raw)
+        except InputError as error:
+            cleaned = Rejected(name, error.problem)
+        if isinstance(cleaned, Rejected):
+            rejected.append(cleaned)
+        else:
+            articles.append(cleaned)
+    return articles, rejected, len(raw_entries)
+
+
+def ingest_inputs(
+    inputs: Sequence[str],
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    format_in: Format | None = None,
+    on_document: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    """Read, clean, fingerprint, link and store every input (one transaction each)."""
+    cleaner = Cleaner.default()
+    ingester = Ingester(store, settings, now)
+    names = expand_inputs(list(inputs))
+    read = new = updated = unchanged = duplicates = 0
+    rejected: list[Rejected] = []
+    for name in names:
+        articles, bad, count = _articles_of(name, settings, cleaner, format_in)
+        read += count
+        rejected.extend(bad)
+        result = ingester.ingest(articles)
+        new += result.new
+        updated += result.updated
+        unchanged += result.unchanged
+        duplicates += result.duplicates
+        if on_document is not None:
+            on_document(name)
+    return IngestSummary(
+        documents=len(names),
+        read=read,
+        new=new,
+        updated=updated,
+        unchanged=unchanged,
+        duplicates=duplicates,
+        rejected=tuple(rejected),
+        stored=store.article_count(),
+    )
+
+
+def emit_feed(store: Store, settings: Settings, collapse: bool = False) -> bytes:
+    """The Atom document for everything the store holds."""
+    info = FeedInfo(id=settings.feed_id, title=settings.feed_title, generator_version=__version__)
+    return write_atom(store.stored_articles(), info, collapse=collapse)
+
+
+def clean_inputs(
+    inputs: Sequence[str], settings: Settings, format_in: Format | None = None
+) -> tuple[list[Article], list[Rejected]]:
+    """Clean inputs without storing anything."""
+    cleaner = Cleaner.default()
+    articles: list[Article] = []
+    rejected: list[Rejected] = []
+    for name in expand_inputs(list(inputs)):
+        found, bad, _ = _articles_of(name, settings, cleaner, format_in)
+        articles.extend(found)
+        rejected.extend(bad)
+    return articles, rejected
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A story cluster for reports: canonical member first, then by similarity."""
+
+    key: str
+    members: tuple[StoredArticle, ...]
+
+
+def story_clusters(store: Store) -> list[Cluster]:
+    """Every cluster of the store, singletons included, in a stable order."""
+    grouped: dict[str, list[StoredArticle]] = {}
+    for stored in store.stored_articles():
+        grouped.setdefault(stored.cluster_key, []).append(stored)
+    clusters = []
+    for key, members in grouped.items():
+        members.sort(key=lambda s: (not s.canonical, -s.similarity, s.article.input_id))
+        clusters.append(Cluster(key=key, members=tuple(members)))
+    clusters.sort(key=lambda c: (-len(c.members), c.members[0].article.input_id))
+    return clusters

@@ -1,0 +1,45 @@
+"""The one error tree of newsnorm.
+
+Every error the core raises is a :class:`NewsnormError`; only ``cli.py`` turns them
+into exit codes. Messages are one line and say what to do about the problem.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "InputError",
+    "NewsnormError",
+    "SettingsError",
+    "StoreError",
+    "UnsafeInputError",
+]
+
+
+class NewsnormError(Exception):
+    """Base class of every error newsnorm raises on purpose."""
+
+
+class InputError(NewsnormError):
+    """One input cannot be read: the run goes on without it.
+
+    Args:
+        source: the input's name as the user gave it (path, URL or ``-``).
+        problem: what is wrong with it, one line.
+    """
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        self.problem = " ".join(problem.split())
+        super().__init__(f"{source}: {self.problem}")
+
+
+class UnsafeInputError(InputError):
+    """An input tries something a parser must never do (entities, external DTDs)."""
+
+
+class SettingsError(NewsnormError):
+    """A setting or configuration file is wrong."""
+
+
+class StoreError(NewsnormError):
+    """The store cannot be opened or is incompatible with this run's parameters."""

@@ -1,0 +1,99 @@
+"""HTML in and out: fragments to paragraphs of text, paragraphs to safe HTML.
+
+Reading keeps only the text a reader sees (no scripts, styles, forms, embeds or
+captions), with a paragraph break at every block element. Writing goes through
+nh3, a maintained allow-list sanitiser, so nothing executable ever leaves.
+"""
+
+from __future__ import annotations
+
+import html as html_escape
+import re
+
+import nh3
+from lxml import etree
+
+from normalizer.safexml import parse_html
+from normalizer.text import split_paragraphs
+
+__all__ = ["SKIPPED_TAGS", "element_to_paragraphs", "html_to_paragraphs", "paragraphs_to_html", "sanitise"]
+
+# Elements whose content is never article text.
+SKIPPED_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+        "canvas", "button", "form", "select", "textarea", "input", "nav", "aside",
+        "footer", "figure", "figcaption", "picture", "video", "audio", "head", "title",
+        "meta", "link",
+    }
+)  # fmt: skip
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "blockquote", "pre", "ul",
+        "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "td", "th", "h1",
+        "h2", "h3", "h4", "h5", "h6", "hr", "br", "address", "center", "caption", "body",
+    }
+)  # fmt: skip
+_SAFE_TAGS = {
+    "p", "br", "a", "em", "strong", "b", "i", "u", "blockquote", "q", "cite", "ul", "ol",
+    "li", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "td", "th", "sub",
+    "sup", "abbr", "pre", "code",
+}  # fmt: skip
+_SAFE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan", "rowspan"}}
+_WHITESPACE = re.compile(r"\s+")
+_BREAK = "\n\n"
+
+
+def _collect(element: etree._Element, out: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    tag = tag.rsplit("}", 1)[-1].lower()
+    if tag in SKIPPED_TAGS or not isinstance(element.tag, str):
+        if element.tail:
+            out.append(_WHITESPACE.sub(" ", element.tail))
+        return
+    block = tag in _BLOCK_TAGS
+    if block:
+        out.append(_BREAK)
+    if element.text:
+        out.append(_WHITESPACE.sub(" ", element.text))
+    for child in element:
+        _collect(child, out)
+    if block:
+        out.append(_BREAK)
+    if element.tail:
+        out.append(_WHITESPACE.sub(" ", element.tail))
+
+
+def element_to_paragraphs(element: etree._Element) -> list[str]:
+    """The visible text of a parsed element, one string per paragraph."""
+    out: list[str] = []
+    _collect(element, out)
+    # The element's own tail is outside it.
+    if element.tail:
+        out.pop()
+    return split_paragraphs("".join(out))
+
+
+def html_to_paragraphs(fragment: str, source: str) -> list[str]:
+    """The visible text of an HTML fragment or page, one string per paragraph."""
+    if not fragment.strip():
+        return []
+    return element_to_paragraphs(parse_html(f"<div>{fragment}</div>", source))
+
+
+def paragraphs_to_html(paragraphs: tuple[str, ...] | list[str]) -> str:
+    """Plain paragraphs as an HTML fragment (escaped, then sanitised)."""
+    fragment = "".join(f"<p>{html_escape.escape(p, quote=False)}</p>" for p in paragraphs)
+    return sanitise(fragment)
+
+
+def sanitise(fragment: str) -> str:
+    """An HTML fragment with everything outside the allow-list removed."""
+    return nh3.clean(
+        fragment,
+        tags=_SAFE_TAGS,
+        attributes=_SAFE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

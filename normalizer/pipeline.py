@@ -1,0 +1,178 @@
+"""The order of the stages, and nothing else.
+
+``clean``: RawEntry -> Article (or Rejected): repair, paragraphs, chrome, byline,
+dateline, headline. ``Ingester``: Articles of one input -> fingerprints -> LSH
+candidates -> verified decision -> store, in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from normalizer.boilerplate import ChromeRule, load_rules, strip_chrome
+from normalizer.dateline import DatelineRules, find_byline, load_dateline_rules, split_dateline
+from normalizer.dedup import Thresholds, decide
+from normalizer.fingerprint import Sketcher, band_keys
+from normalizer.html import html_to_paragraphs
+from normalizer.model import Article, Dateline, RawEntry, Rejected
+from normalizer.settings import Settings
+from normalizer.store import Store
+from normalizer.text import normalise_paragraph, repair, split_paragraphs
+
+__all__ = ["Cleaner", "IngestResult", "Ingester", "article_key", "content_id"]
+
+_HEADLINE_MAX_WORDS = 25
+_DERIVED_TITLE_WORDS = 12
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+def article_key(raw: RawEntry) -> str:
+    """The store's identity for an entry: its guid, else its link, else where it came from."""
+    if raw.guid:
+        return raw.guid
+    if raw.link:
+        return raw.link
+    return f"{raw.origin.kind}:{raw.input_id}"
+
+
+@dataclass(frozen=True)
+class Cleaner:
+    """Turns what a reader found into a clean article, by rules loaded once."""
+
+    chrome_rules: tuple[ChromeRule, ...]
+    dateline_rules: DatelineRules
+
+    @classmethod
+    def default(cls) -> Cleaner:
+        """A cleaner with the rules shipped in ``normalizer/rules``."""
+        return cls(chrome_rules=load_rules(), dateline_rules=load_dateline_rules())
+
+    def clean(self, raw: RawEntry) -> Article | Rejected:
+        """Clean one entry; an entry with no text left is rejected with the reason."""
+        content = repair(raw.content)
+        if raw.content_type == "html":
+            paragraphs = html_to_paragraphs(content, raw.origin.name)
+        else:
+            paragraphs = split_paragraphs(content)
+        paragraphs, removed = strip_chrome(paragraphs, self.chrome_rules)
+        title = normalise_paragraph(repair(raw.title))
+        if not title and paragraphs and self._is_headline(paragraphs[0]):
+            title, paragraphs = paragraphs[0], paragraphs[1:]
+        byline = normalise_paragraph(repair(raw.author)) if raw.author else None
+        if paragraphs and (found := find_byline(paragraphs[0])):
+            byline, paragraphs = byline or found, paragraphs[1:]
+        dateline: Dateline | None = None
+        agency: str | None = None
+        if paragraphs:
+            match = split_dateline(paragraphs[0], self.dateline_rules, raw.published or raw.updated)
+            if match is not None:
+                dateline, agency = match.dateline, match.agency
+                paragraphs = [match.rest, *paragraphs[1:]] if match.rest else paragraphs[1:]
+        if not paragraphs:
+            return Rejected(_entry_name(raw), "no article text left after cleaning")
+        return Article(
+            key=article_key(raw),
+            input_id=raw.input_id,
+            origin=raw.origin,
+            title=title or _derived_title(paragraphs),
+            paragraphs=tuple(paragraphs),
+            dateline=dateline,
+            agency=agency,
+            byline=byline or None,
+            published=raw.published,
+            updated=raw.updated,
+            url=raw.link,
+            language=raw.language,
+            removed=tuple(removed),
+        )
+
+    def _is_headline(self, paragraph: str) -> bool:
+        words = paragraph.split()
+        return (
+            0 < len(words) <= _HEADLINE_MAX_WORDS
+            and not paragraph.endswith((".", ":", ";", ","))
+            and split_dateline(paragraph, self.dateline_rules) is None
+        )
+
+
+def _entry_name(raw: RawEntry) -> str:
+    if raw.input_id == raw.origin.name or raw.origin.kind != "feed":
+        return raw.origin.name
+    return f"{raw.origin.name} [{raw.input_id}]"
+
+
+def _derived_title(paragraphs: Sequence[str]) -> str:
+    """A headline for a story that came without one: its first sentence, shortened."""
+    first = _SENTENCE_END.split(paragraphs[0], maxsplit=1)[0]
+    words = first.split()
+    if len(words) <= _DERIVED_TITLE_WORDS:
+        return first
+    return " ".join(words[:_DERIVED_TITLE_WORDS]) + " …"
+
+
+@dataclass
+class IngestResult:
+    """What storing one input did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+class Ingester:
+    """Fingerprints, links and stores articles, one input per transaction.
+
+    Args:
+        store: the open store.
+        settings: thresholds and fingerprint parameters.
+        now: the time to record as "first seen" (the clock is passed in, so runs
+            can be reproduced).
+    """
+
+    def __init__(self, store: Store, settings: Settings, now: datetime) -> None:
+        self.store = store
+        self.sketcher = Sketcher(settings.fingerprint_params)
+        self.thresholds = Thresholds(
+            jaccard=settings.jaccard_threshold,
+            containment=settings.containment_threshold,
+            min_containment_words=settings.min_containment_words,
+        )
+        self.now = now
+
+    def ingest(self, articles: Sequence[Article]) -> IngestResult:
+        """Store the articles of one input, all or nothing."""
+        result = IngestResult()
+        with self.store.transaction():
+            for article in articles:
+                self._ingest_one(article, result)
+        return result
+
+    def _ingest_one(self, article: Article, result: IngestResult) -> None:
+        fingerprint = self.sketcher.fingerprint(article.paragraphs)
+        keys = band_keys(fingerprint.signature, self.sketcher.params)
+        stored_digest = self.store.digest_of(article.key)
+        if stored_digest == fingerprint.digest:
+            result.unchanged += 1
+            return
+        if stored_digest is not None:
+            self.store.replace(article, fingerprint, keys)
+            result.updated += 1
+            return
+        candidates = self.store.candidates(keys, exclude=article.key)
+        decision = decide(fingerprint, article.word_count, candidates, self.thresholds)
+        self.store.add(article, fingerprint, keys, decision, self.now)
+        result.new += 1
+        if decision.linked_to is not None:
+            result.duplicates += 1
+
+
+def content_id(data: bytes) -> str:
+    """A short stable id for content that has no name of its own."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()[:16]
+

@@ -1,0 +1,395 @@
+"""The SQLite store: articles, signatures, LSH bands and story clusters.
+
+One file, WAL journal, one transaction per input: an input is stored whole or
+not at all. The fingerprint parameters live in the ``meta`` table and are
+checked on open, because signatures made with other parameters cannot be
+compared. The LSH bands are an indexed table, so a run queries them without
+loading any stored signature it does not need.
+
+This is the only module that imports ``sqlite3``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from normalizer.dedup import Candidate, Member, choose_canonical
+from normalizer.errors import StoreError
+from normalizer.fingerprint import compare
+from normalizer.model import (
+    Article,
+    Dateline,
+    Decision,
+    Fingerprint,
+    FingerprintParams,
+    Origin,
+    Removal,
+    Similarity,
+)
+
+__all__ = ["SCHEMA_VERSION", "Store", "StoredArticle"]
+
+SCHEMA_VERSION = "1"
+_BUSY_TIMEOUT_MS = 60_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    input_id TEXT NOT NULL,
+    origin_kind TEXT NOT NULL,
+    origin_name TEXT NOT NULL,
+    feed_id TEXT,
+    feed_title TEXT,
+    feed_link TEXT,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    dateline TEXT,
+    agency TEXT,
+    byline TEXT,
+    published TEXT,
+    updated TEXT,
+    first_seen TEXT NOT NULL,
+    url TEXT,
+    language TEXT,
+    removed TEXT NOT NULL,
+    word_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS signatures (
+    article INTEGER PRIMARY KEY REFERENCES articles(id),
+    digest TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    shingles INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS signatures_digest ON signatures(digest);
+CREATE TABLE IF NOT EXISTS bands (
+    band_key INTEGER NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (band_key, article)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members (
+    article INTEGER PRIMARY KEY REFERENCES articles(id),
+    cluster INTEGER NOT NULL,
+    linked_to INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    jaccard REAL,
+    containment_new REAL,
+    containment_old REAL,
+    canonical_jaccard REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS members_cluster ON members(cluster);
+CREATE TABLE IF NOT EXISTS clusters (
+    id INTEGER PRIMARY KEY,
+    canonical INTEGER NOT NULL REFERENCES articles(id)
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the store gives it back, with its cluster standing."""
+
+    article: Article
+    first_seen: datetime
+    cluster_key: str
+    canonical: bool
+    canonical_key: str
+    similarity: float
+    rule: str
+    linked_to: str
+    link_similarity: Similarity | None
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class Store:
+    """An open newsnorm store.
+
+    Args:
+        path: the SQLite file (``:memory:`` for a throw-away store).
+        params: the fingerprint parameters of this run; they must match the store's.
+    """
+
+    def __init__(self, path: str, params: FingerprintParams) -> None:
+        self.path = path
+        self.params = params
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            with self.transaction():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._check_meta()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: cannot open the store: {error}") from None
+
+    def close(self) -> None:
+        """Close the connection (committed work is already on disk)."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: commit on success, roll back on any exception."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _check_meta(self) -> None:
+        expected = {"schema_version": SCHEMA_VERSION, **self.params.as_dict()}
+        stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        if not stored:
+            self._db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
+            return
+        mismatched = sorted(k for k in expected if stored.get(k) != expected[k])
+        if mismatched:
+            details = ", ".join(f"{k} {stored.get(k)} (store) vs {expected[k]} (run)" for k in mismatched)
+            raise StoreError(
+                f"{self.path}: the store was made with other parameters: {details}; "
+                "use the store's parameters or a new store"
+            )
+
+    def meta(self) -> dict[str, str]:
+        """The store's meta table: schema version and fingerprint parameters."""
+        return dict(self._db.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+
+    # -- reading -------------------------------------------------------------
+
+    def digest_of(self, key: str) -> str | None:
+        """The stored text digest of an article, or ``None`` if it is not stored."""
+        row = self._db.execute(
+            "SELECT s.digest FROM articles a JOIN signatures s ON s.article = a.id WHERE a.key = ?",
+            (key,),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def candidates(self, band_keys: Sequence[int], exclude: str | None = None) -> list[Candidate]:
+        """Stored articles sharing at least one LSH band, with their fingerprints."""
+        placeholders = ",".join("?" * len(band_keys))
+        rows = self._db.execute(
+            f"""
+            SELECT a.key, s.digest, s.signature, s.shingles, a.word_count
+            FROM articles a JOIN signatures s ON s.article = a.id
+            WHERE a.id IN (SELECT DISTINCT article FROM bands WHERE band_key IN ({placeholders}))
+            ORDER BY a.id
+            """,
+            list(band_keys),
+        ).fetchall()
+        return [
+            Candidate(key=key, fingerprint=Fingerprint(digest, bytes(sig), shingles), word_count=words)
+            for key, digest, sig, shingles, words in rows
+            if key != exclude
+        ]
+
+    def stored_articles(self) -> list[StoredArticle]:
+        """Every stored article with its cluster standing, in storing order."""
+        rows = self._db.execute(
+            """
+            SELECT a.key, a.input_id, a.origin_kind, a.origin_name, a.feed_id, a.feed_title,
+                   a.feed_link, a.title, a.body, a.dateline, a.agency, a.byline, a.published,
+                   a.updated, a.first_seen, a.url, a.language, a.removed,
+                   founder.key, c.canonical = a.id, canonical.key, m.canonical_jaccard, m.rule,
+                   linked.key, m.jaccard, m.containment_new, m.containment_old
+            FROM articles a
+            JOIN members m ON m.article = a.id
+            JOIN clusters c ON c.id = m.cluster
+            JOIN articles founder ON founder.id = m.cluster
+            JOIN articles canonical ON canonical.id = c.canonical
+            JOIN articles linked ON linked.id = m.linked_to
+            ORDER BY a.id
+            """
+        ).fetchall()
+        return [self._stored(row) for row in rows]
+
+    @staticmethod
+    def _stored(row: tuple[object, ...]) -> StoredArticle:
+        (key, input_id, kind, name, feed_id, feed_title, feed_link, title, body, dateline,
+         agency, byline, published, updated, first_seen, url, language, removed,
+         cluster_key, is_canonical, canonical_key, similarity, rule, linked_key,
+         jaccard, containment_new, containment_old) = row  # fmt: skip
+        article = Article(
+            key=str(key),
+            input_id=str(input_id),
+            origin=Origin(kind, str(name), feed_id, feed_title, feed_link),  # type: ignore[arg-type]
+            title=str(title),
+            paragraphs=tuple(str(body).split("\n\n")) if body else (),
+            dateline=Dateline(**json.loads(str(dateline))) if dateline else None,
+            agency=agency,  # type: ignore[arg-type]
+            byline=byline,  # type: ignore[arg-type]
+            published=_parse_time(published),  # type: ignore[arg-type]
+            updated=_parse_time(updated),  # type: ignore[arg-type]
+            url=url,  # type: ignore[arg-type]
+            language=language,  # type: ignore[arg-type]
+            removed=tuple(Removal(r["rule"], r["text"]) for r in json.loads(str(removed))),
+        )
+        link = (
+            Similarity(float(jaccard), float(containment_new), float(containment_old))  # type: ignore[arg-type]
+            if jaccard is not None
+            else None
+        )
+        return StoredArticle(
+            article=article,
+            first_seen=datetime.fromisoformat(str(first_seen)),
+            cluster_key=str(cluster_key),
+            canonical=bool(is_canonical),
+            canonical_key=str(canonical_key),
+            similarity=float(similarity),  # type: ignore[arg-type]
+            rule=str(rule),
+            linked_to=str(linked_key),
+            link_similarity=link,
+        )
+
+    def article_count(self) -> int:
+        """How many articles the store holds."""
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # -- writing -------------------------------------------------------------
+
+    def add(
+        self,
+        article: Article,
+        fingerprint: Fingerprint,
+        band_keys: Sequence[int],
+        decision: Decision,
+        first_seen: datetime,
+    ) -> None:
+        """Store a new article and join it to a cluster (inside a transaction)."""
+        columns = self._article_columns(article)
+        cursor = self._db.execute(
+            """INSERT INTO articles (key, input_id, origin_kind, origin_name, feed_id, feed_title,
+               feed_link, title, body, dateline, agency, byline, published, updated, first_seen,
+               url, language, removed, word_count)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (article.key, *columns[:13], first_seen.isoformat(), *columns[13:]),
+        )
+        article_id = int(cursor.lastrowid or 0)
+        self._write_signature(article_id, fingerprint, band_keys)
+        if decision.linked_to is None:
+            cluster, linked = article_id, article_id
+            self._db.execute("INSERT INTO clusters (id, canonical) VALUES (?, ?)", (cluster, article_id))
+        else:
+            linked = self._id_of(decision.linked_to)
+            cluster = int(
+                self._db.execute("SELECT cluster FROM members WHERE article = ?", (linked,)).fetchone()[0]
+            )
+        similarity = decision.similarity
+        self._db.execute(
+            "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, 1.0)",
+            (
+                article_id,
+                cluster,
+                linked,
+                decision.rule,
+                similarity.jaccard if similarity else None,
+                similarity.containment_new if similarity else None,
+                similarity.containment_old if similarity else None,
+            ),
+        )
+        self._refresh_cluster(cluster)
+
+    def replace(
+        self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]
+    ) -> None:
+        """Replace a stored article's text (a new version of it); it keeps its cluster."""
+        article_id = self._id_of(article.key)
+        columns = self._article_columns(article)
+        self._db.execute(
+            """UPDATE articles SET input_id=?, origin_kind=?, origin_name=?, feed_id=?,
+               feed_title=?, feed_link=?, title=?, body=?, dateline=?, agency=?, byline=?,
+               published=?, updated=?, url=?, language=?, removed=?, word_count=? WHERE id=?""",
+            (*columns, article_id),
+        )
+        self._db.execute("DELETE FROM bands WHERE article = ?", (article_id,))
+        self._db.execute("DELETE FROM signatures WHERE article = ?", (article_id,))
+        self._write_signature(article_id, fingerprint, band_keys)
+        cluster = self._db.execute("SELECT cluster FROM members WHERE article = ?", (article_id,)).fetchone()
+        self._refresh_cluster(int(cluster[0]))
+
+    @staticmethod
+    def _article_columns(article: Article) -> tuple[object, ...]:
+        dateline = json.dumps(article.dateline.__dict__, sort_keys=True) if article.dateline else None
+        removed = json.dumps([{"rule": r.rule, "text": r.text} for r in article.removed], ensure_ascii=False)
+        origin = article.origin
+        return (
+            article.input_id,
+            origin.kind,
+            origin.name,
+            origin.feed_id,
+            origin.feed_title,
+            origin.feed_link,
+            article.title,
+            article.body,
+            dateline,
+            article.agency,
+            article.byline,
+            _time(article.published),
+            _time(article.updated),
+            article.url,
+            article.language,
+            removed,
+            article.word_count,
+        )
+
+    def _write_signature(self, article_id: int, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
+        self._db.execute(
+            "INSERT INTO signatures VALUES (?, ?, ?, ?)",
+            (article_id, fingerprint.digest, fingerprint.signature, fingerprint.shingles),
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO bands VALUES (?, ?)", [(key, article_id) for key in band_keys]
+        )
+
+    def _id_of(self, key: str) -> int:
+        row = self._db.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: article {key!r} is not stored")
+        return int(row[0])
+
+    def _refresh_cluster(self, cluster: int) -> None:
+        """Re-pick the canonical member and every member's similarity to it."""
+        rows = self._db.execute(
+            """SELECT a.id, a.key, a.published, a.word_count, s.digest, s.signature, s.shingles
+               FROM members m JOIN articles a ON a.id = m.article JOIN signatures s ON s.article = a.id
+               WHERE m.cluster = ? ORDER BY a.id""",
+            (cluster,),
+        ).fetchall()
+        members = [Member(key, _parse_time(published), words, rowid) for rowid, key, published, words, *_ in rows]
+        canonical = choose_canonical(members)
+        prints = {row[0]: Fingerprint(row[4], bytes(row[5]), row[6]) for row in rows}
+        canonical_print = prints[canonical.order]
+        self._db.execute("UPDATE clusters SET canonical = ? WHERE id = ?", (canonical.order, cluster))
+        self._db.executemany(
+            "UPDATE members SET canonical_jaccard = ? WHERE article = ?",
+            [(compare(prints[m.order], canonical_print).jaccard, m.order) for m in members],
+        )

@@ -1,0 +1,104 @@
+"""Text repair: mojibake, Unicode forms, whitespace, broken hyphenation.
+
+Every function takes and returns ``str`` and is idempotent: running it twice
+gives what running it once gave.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import ftfy
+
+__all__ = [
+    "dehyphenate",
+    "normalise_paragraph",
+    "repair",
+    "split_paragraphs",
+    "strip_xml_illegal",
+]
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    # Quotes, ligatures and the like are the publisher's choice: keep them. Only
+    # what is broken (mojibake, stray control characters, HTML entities) is fixed.
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    unescape_html=False,
+    normalization="NFC",
+    explain=False,
+)
+
+# Characters XML 1.0 cannot carry at all; lxml refuses to serialise them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Invisible characters that only get in the way of reading and matching.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+_WRAP_WIDTH = 50
+_LINE_ENDINGS = (".", "!", "?", ":", ";", '"', "\u201d", "\u00bb", "\u2026", ")")
+
+# "Kurdish- led": a hyphen left dangling by a line break or a bad copy-paste.
+# A suspended hyphen ("pre- and post-war", "19th- or 20th-century") is followed
+# by a conjunction and must stay as it is.
+_SUSPENDED_BEFORE = frozenset(
+    {"and", "or", "nor", "to", "as", "and/or", "und", "oder", "bis", "et", "ou", "y", "o", "e"}
+)
+_BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=([^\W\d_][\w/]*))")
+
+
+def strip_xml_illegal(text: str) -> str:
+    """Drop the control characters that XML 1.0 forbids (NUL, ESC, form feed...)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def repair(text: str) -> str:
+    """Fix mojibake and Unicode oddities, keeping the publisher's typography."""
+    fixed = ftfy.fix_text(text, config=_FTFY_CONFIG)
+    return strip_xml_illegal(_INVISIBLE.sub("", fixed))
+
+
+def dehyphenate(text: str) -> str:
+    """Join words broken as ``Kurdish- led``; leave suspended hyphens alone."""
+
+    def join(match: re.Match[str]) -> str:
+        following = match.group(1)
+        if following.lower() in _SUSPENDED_BEFORE or not following[0].islower():
+            return match.group(0)
+        return "-"
+
+    return _BROKEN_HYPHEN.sub(join, text)
+
+
+def normalise_paragraph(text: str) -> str:
+    """One paragraph on one line: spaces folded, ends trimmed, hyphens mended."""
+    return dehyphenate(_SPACES.sub(" ", " ".join(text.split())).strip())
+
+
+def _is_wrapped(line: str) -> bool:
+    """Whether a line looks cut by a hard wrap rather than ended by its writer."""
+    return len(line) >= _WRAP_WIDTH and not line.rstrip().endswith(_LINE_ENDINGS)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split plain text into normalised, non-empty paragraphs.
+
+    A line is a paragraph of its own (scraped pages put one paragraph, menu item or
+    share label per line) unless it looks hard-wrapped, in which case the next line
+    of the same block continues it.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs: list[str] = []
+    for block in _BLANK_LINE.split(text):
+        current: list[str] = []
+        for line in block.split("\n"):
+            if not line.strip():
+                continue
+            current.append(line)
+            if not _is_wrapped(line):
+                paragraphs.append(normalise_paragraph(" ".join(current)))
+                current = []
+        if current:
+            paragraphs.append(normalise_paragraph(" ".join(current)))
+    return [paragraph for paragraph in paragraphs if paragraph]
