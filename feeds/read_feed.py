@@ -118,7 +118,9 @@ def read_feed(data: bytes, source: str) -> list[RawEntry]:
                 guid=guid,
                 link=link,
                 published=_datetime(entry.get("published_parsed")),
-                updated=_datetime(entry.get("updated_parsed")),
+                # dict.get: feedparser's own get() maps a missing updated_parsed to
+                # published_parsed, with a deprecation warning.
+                updated=_datetime(dict.get(entry, "updated_parsed")),
                 author=_text(entry.get("author")) or None,
                 language=language,
             )

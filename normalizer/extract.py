@@ -82,9 +82,12 @@ def extract_page(root: html.HtmlElement) -> PageContent:
     language = root.get("lang") or _meta(root, "og:locale", "language")
     canonical = root.xpath("//link[@rel='canonical']/@href")
     url = str(canonical[0]) if canonical else _meta(root, "og:url")
+    title = _page_title(root)
+    # The headline is often inside the main element; it is not body text.
+    paragraphs = [p for p in element_to_paragraphs(_main_element(root)) if p != title]
     return PageContent(
-        title=_page_title(root),
-        paragraphs=tuple(element_to_paragraphs(_main_element(root))),
+        title=title,
+        paragraphs=tuple(paragraphs),
         byline=_meta(root, "author", "article:author", "byl"),
         published=_parse_time(_meta(root, "article:published_time", "datePublished", "date")),
         url=url,

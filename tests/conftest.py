@@ -1,0 +1,63 @@
+"""Shared test helpers: fixture paths, the CLI runner, the golden-file switch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+DEMO = FIXTURES / "demo"
+HOSTILE = FIXTURES / "hostile"
+GOLDEN = FIXTURES / "golden"
+FIXED_EPOCH = "1700000000"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="Rewrite the golden files under fixtures/golden/ from the current output.",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def check_golden(update_goldens: bool) -> Callable[[str, bytes], None]:
+    """Compare output with a golden file, or rewrite it under --update-goldens."""
+
+    def check(name: str, actual: bytes) -> None:
+        path = GOLDEN / name
+        if update_goldens:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(actual)
+            return
+        assert path.exists(), f"{path} missing: run pytest --update-goldens and review the diff"
+        assert actual == path.read_bytes(), f"{name} differs from its golden file"
+
+    return check
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run a newsnorm command in-process from the project root, with a fixed clock."""
+    from cli import main
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    for name in list(__import__("os").environ):
+        if name.startswith("NEWSNORM_"):
+            monkeypatch.delenv(name)
+
+    def invoke(*args: str, input: bytes | None = None) -> Result:
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke

@@ -1,0 +1,115 @@
+"""The emitted Atom: valid, deterministic, readable back, carrying provenance and flags."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser  # type: ignore[import-untyped]
+from lxml import etree
+
+from feeds.atom import ATOM_NS, EXT_NS, atom_id
+from feeds.jobs import emit_feed, ingest_inputs
+from feeds.validate import validate_atom
+from normalizer.settings import Settings
+from normalizer.store import Store
+
+from .conftest import DEMO
+
+NOW = datetime(2024, 10, 2, 12, tzinfo=UTC)
+SETTINGS = Settings()
+NS = {"a": ATOM_NS, "nn": EXT_NS}
+
+
+def _demo_feed(tmp_path: Path, collapse: bool = False) -> bytes:
+    with Store(str(tmp_path / "s.db"), SETTINGS.fingerprint_params) as store:
+        ingest_inputs([str(DEMO)], store, SETTINGS, NOW)
+        return emit_feed(store, SETTINGS, collapse=collapse)
+
+
+def test_passes_the_rfc_4287_schema(tmp_path: Path) -> None:
+    assert validate_atom(_demo_feed(tmp_path), "demo.atom") == []
+    assert validate_atom(_demo_feed(tmp_path, collapse=True), "collapsed.atom") == []
+
+
+def test_reads_back_through_feedparser(tmp_path: Path) -> None:
+    data = _demo_feed(tmp_path)
+    root = etree.fromstring(data)
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo
+    ours = {
+        e.findtext("a:id", namespaces=NS): (e.findtext("a:title", namespaces=NS), e.findtext("a:updated", namespaces=NS))
+        for e in root.findall("a:entry", NS)
+    }
+    theirs = {e.id: (e.title, e.updated) for e in parsed.entries}
+    assert theirs == ours
+    assert len(ours) == 35
+
+
+def test_byte_identical_from_the_same_store(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.db")
+    with Store(path, SETTINGS.fingerprint_params) as store:
+        ingest_inputs([str(DEMO)], store, SETTINGS, NOW)
+        first = emit_feed(store, SETTINGS)
+    with Store(path, SETTINGS.fingerprint_params) as store:
+        assert emit_feed(store, SETTINGS) == first
+
+
+def test_ids_are_stable_across_stores(tmp_path: Path) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    assert _demo_feed(tmp_path / "one") == _demo_feed(tmp_path / "two")
+
+
+def test_duplicate_flags_and_provenance(tmp_path: Path) -> None:
+    root = etree.fromstring(_demo_feed(tmp_path))
+    entries = {e.findtext("nn:original-id", namespaces=NS): e for e in root.findall("a:entry", NS)}
+    original = entries["scraped-article-agencies-dateline"]
+    copy = entries["scraped-article-near-duplicate"]
+    original_story = original.find("nn:story", NS)
+    copy_story = copy.find("nn:story", NS)
+    assert original_story is not None and copy_story is not None
+    assert original_story.get("cluster") == copy_story.get("cluster")
+    assert {original_story.get("canonical"), copy_story.get("canonical")} == {"true", "false"}
+    flagged = copy_story if copy_story.get("canonical") == "false" else original_story
+    assert 0.7 <= float(flagged.get("similarity", "0")) < 1.0
+    source = copy.find("a:source", NS)
+    assert source is not None
+    assert source.findtext("a:title", namespaces=NS) == str(DEMO / "scraped-article-near-duplicate.txt")
+    seed = entries["agencies-dateline-seed"]
+    assert seed.findtext("nn:agency", namespaces=NS) == "Agencies"
+    dateline = seed.find("nn:dateline", NS)
+    assert dateline is not None and dateline.get("place") == "PARIS" and dateline.get("month") == "10"
+    heise = root.find(f"a:entry[a:id='{atom_id('http://heise.de/-3088438')}']", NS)
+    assert heise is not None
+    assert heise.findtext("a:source/a:id", namespaces=NS) == "http://www.heise.de/developer/"
+
+
+def test_collapse_keeps_one_entry_per_story(tmp_path: Path) -> None:
+    root = etree.fromstring(_demo_feed(tmp_path, collapse=True))
+    entries = root.findall("a:entry", NS)
+    assert len(entries) == 34
+    members = root.findall("a:entry/nn:story/nn:member", NS)
+    assert len(members) == 1
+
+
+def test_control_characters_never_reach_the_output(tmp_path: Path) -> None:
+    feed = tmp_path / "ctl.rss"
+    feed.write_bytes(
+        b"<rss version='2.0'><channel><title>t\x0c</title><item><guid>g1</guid>"
+        b"<title>Form\x0cfeed</title><description>Body text with ESC \x1b inside.</description>"
+        b"</item></channel></rss>"
+    )
+    with Store(str(tmp_path / "s.db"), SETTINGS.fingerprint_params) as store:
+        ingest_inputs([str(feed)], store, SETTINGS, NOW)
+        data = emit_feed(store, SETTINGS)
+    assert b"\x0c" not in data and b"\x1b" not in data
+    assert validate_atom(data, "ctl.atom") == []
+
+
+def test_golden_demo_feed(cli: Callable[..., object], check_golden: Callable[[str, bytes], None], tmp_path: Path) -> None:
+    out = tmp_path / "demo.atom"
+    result = cli("run", "fixtures/demo", "-o", str(out), "--db", str(tmp_path / "g.db"))
+    assert getattr(result, "exit_code") == 0
+    check_golden("demo.atom", out.read_bytes())

@@ -1,0 +1,162 @@
+"""The command line as a user meets it: exit codes, stdout, stderr."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from cli import main
+
+Cli = Callable[..., Result]
+HOSTILE_BOMB = "fixtures/hostile/quadratic-blowup-in-atom.atom"
+SEED = "fixtures/demo/agencies-dateline-seed.txt"
+
+
+def test_run_writes_atom_and_summarises_on_stderr(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "out.atom"
+    result = cli("run", "fixtures/demo", "-o", str(out), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "read 6 inputs, 35 entries: 35 new (1 near-duplicates of stored stories)" in result.stderr
+    assert f"wrote {out}" in result.stderr
+    assert out.read_bytes().startswith(b"<?xml")
+
+
+def test_hostile_input_is_one_line_and_the_run_goes_on_with_exit_3(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "out.atom"
+    result = cli("run", HOSTILE_BOMB, SEED, "-o", str(out), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 3
+    lines = [line for line in result.stderr.splitlines() if HOSTILE_BOMB in line]
+    assert lines == [f"  {HOSTILE_BOMB}: refused: the document declares XML entities (possible entity bomb or XXE)"]
+    assert "1 new" in result.stderr
+    assert b"Tough IS fight ahead" in out.read_bytes()
+
+
+def test_ingest_then_emit_equals_run(cli: Cli, tmp_path: Path) -> None:
+    assert cli("ingest", "fixtures/demo", "--db", str(tmp_path / "a.db")).exit_code == 0
+    emitted = cli("emit", "--db", str(tmp_path / "a.db"))
+    assert emitted.exit_code == 0
+    out = tmp_path / "run.atom"
+    assert cli("run", "fixtures/demo", "-o", str(out), "--db", str(tmp_path / "b.db")).exit_code == 0
+    assert emitted.stdout_bytes == out.read_bytes()
+
+
+def test_clean_json(cli: Cli) -> None:
+    result = cli("clean", "--format", "json", SEED)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["title"] == "Tough IS fight ahead"
+    assert data["dateline"] == {"place": "PARIS", "date": None, "month": 10, "day": 2, "raw": "PARIS, Oct 2, (Agencies):"}
+    assert data["agency"] == "Agencies"
+    assert [r["rule"] for r in data["removed"]] == ["rule-line", "check-also", "check-also", "check-also", "translate-widget"]
+    assert set(data) >= {"title", "body", "dateline", "agency", "byline", "published", "url", "language", "removed"}
+
+
+def test_clean_text_from_stdin(cli: Cli) -> None:
+    data = Path(SEED).read_bytes()
+    result = cli("clean", input=data)
+    assert result.exit_code == 0
+    paragraphs = result.stdout.strip().split("\n\n")
+    assert len(paragraphs) == 10
+    assert paragraphs[0].startswith("The US-led military alliance")
+
+
+def test_clean_html_is_sanitised(cli: Cli, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>T</title></head><body><article><h1>Headline</h1>"
+        "<p onclick='x()'>First <script>alert(1)</script>paragraph &lt;b&gt;.</p>"
+        "<p><a href='javascript:alert(1)'>Second</a> paragraph.</p></article></body></html>",
+        "utf-8",
+    )
+    result = cli("clean", "--format", "html", str(page))
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "<p>First paragraph &lt;b&gt;.</p><p>Second paragraph.</p>"
+
+
+def test_dups_json_stateless(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo = Path("fixtures/demo").resolve()
+    monkeypatch.chdir(tmp_path)
+    result = cli("dups", "--format", "json", str(demo))
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    clusters = data["clusters"]
+    ids = [i for cluster in clusters for i in cluster]
+    assert len(ids) == len(set(ids)) == 35
+    assert sorted(clusters[0]) == ["scraped-article-agencies-dateline", "scraped-article-near-duplicate"]
+    assert data["params"]["num_perm"] == "128" and data["params"]["scheme"] == "affine32"
+    assert list(tmp_path.iterdir()) == []  # no store was written
+
+
+def test_dups_table_over_a_store(cli: Cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    cli("ingest", "fixtures/demo", "--db", db)
+    result = cli("dups", "--db", db)
+    assert result.exit_code == 0
+    first_rows = result.stdout.splitlines()[1:3]
+    assert first_rows[0].startswith("1      *     1.0000")
+    assert "0.8750" in first_rows[1] and "founder" in first_rows[1]
+
+
+def test_dups_without_inputs_or_store_is_an_error(cli: Cli, tmp_path: Path) -> None:
+    result = cli("dups", "--db", str(tmp_path / "missing.db"))
+    assert result.exit_code == 1
+    assert "no such store" in result.stderr
+
+
+def test_validate(cli: Cli, tmp_path: Path) -> None:
+    good = tmp_path / "good.atom"
+    cli("run", SEED, "-o", str(good), "--db", str(tmp_path / "s.db"))
+    assert cli("validate", str(good)).exit_code == 0
+    bad = tmp_path / "bad.atom"
+    bad.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>', "utf-8")
+    result = cli("validate", str(bad))
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{bad}:1: ")
+
+
+def test_store_parameter_mismatch_is_exit_1_with_one_line(cli: Cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert cli("ingest", SEED, "--db", db).exit_code == 0
+    result = cli("ingest", SEED, "--db", db, "--seed", "9")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "seed 1 (store) vs 9 (run)" in result.stderr
+
+
+def test_missing_input_is_rejected_not_fatal(cli: Cli, tmp_path: Path) -> None:
+    result = cli("ingest", "no/such/file.xml", SEED, "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 3
+    assert "no/such/file.xml: no such file or folder" in result.stderr
+
+
+def test_usage_errors_exit_2(cli: Cli) -> None:
+    assert cli("run", "-o", "x.atom").exit_code == 2
+    assert cli("clean", "--format", "pdf").exit_code == 2
+
+
+def test_settings_from_environment_and_flags(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("NEWSNORM_DB", str(db))
+    assert cli("ingest", SEED).exit_code == 0
+    assert db.exists()
+    flagged = tmp_path / "flag.db"
+    assert cli("ingest", SEED, "--db", str(flagged)).exit_code == 0
+    assert flagged.exists()
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))  # type: ignore[attr-defined]
+def test_every_command_has_help(cli: Cli, command: str) -> None:
+    result = cli(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert "newsnorm, version" in result.stdout

@@ -1,0 +1,75 @@
+"""Signatures: deterministic, blind to markup and case, parameters enforced."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalizer.fingerprint import Sketcher, band_keys, compare, estimate_jaccard
+from normalizer.model import FingerprintParams
+
+PARAMS = FingerprintParams()
+TEXT = [
+    "France and Germany agreed on Wednesday to resume talks on a joint fighter jet programme.",
+    "The two defence ministers said technical teams would meet again before the end of the month.",
+]
+
+
+def test_same_text_same_signature_across_sketchers() -> None:
+    assert Sketcher(PARAMS).fingerprint(TEXT) == Sketcher(PARAMS).fingerprint(TEXT)
+
+
+def test_signature_is_128_uint32() -> None:
+    fingerprint = Sketcher(PARAMS).fingerprint(TEXT)
+    assert len(fingerprint.signature) == 128 * 4
+    assert fingerprint.shingles == len(" ".join(TEXT).split()) - PARAMS.shingle_words + 1
+
+
+def test_case_punctuation_and_paragraphing_do_not_matter() -> None:
+    sketcher = Sketcher(PARAMS)
+    shouted = [" ".join(TEXT).upper().replace(",", " ,")]
+    assert sketcher.fingerprint(shouted).digest == sketcher.fingerprint(TEXT).digest
+
+
+def test_other_seed_other_signature() -> None:
+    other = Sketcher(FingerprintParams(seed=2)).fingerprint(TEXT)
+    assert other.signature != Sketcher(PARAMS).fingerprint(TEXT).signature
+
+
+def test_unsupported_parameters_are_refused() -> None:
+    with pytest.raises(ValueError, match="scheme"):
+        Sketcher(FingerprintParams(scheme="legacy"))
+    with pytest.raises(ValueError, match="exceeds num_perm"):
+        Sketcher(FingerprintParams(bands=64, rows=4))
+
+
+def test_containment_of_a_trimmed_copy() -> None:
+    sketcher = Sketcher(PARAMS)
+    words = [f"w{i}" for i in range(400)]
+    full = sketcher.fingerprint([" ".join(words)])
+    half = sketcher.fingerprint([" ".join(words[:200])])
+    similarity = compare(half, full)
+    assert 0.35 < similarity.jaccard < 0.65
+    assert similarity.containment_new > 0.85
+    assert similarity.containment_old < 0.65
+
+
+def test_band_keys_are_deterministic_and_per_band() -> None:
+    fingerprint = Sketcher(PARAMS).fingerprint(TEXT)
+    keys = band_keys(fingerprint.signature, PARAMS)
+    assert keys == band_keys(fingerprint.signature, PARAMS)
+    assert len(keys) == PARAMS.bands
+    assert all(-(1 << 63) <= key < (1 << 63) for key in keys)
+
+
+def test_signatures_of_different_sizes_cannot_be_compared() -> None:
+    with pytest.raises(ValueError, match="cannot be compared"):
+        estimate_jaccard(b"\x00" * 8, b"\x00" * 12)
+
+
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=5))
+def test_whitespace_never_changes_the_fingerprint(paragraphs: list[str]) -> None:
+    sketcher = Sketcher(PARAMS)
+    spaced = ["  " + p.replace(" ", "   ") + "\n" for p in paragraphs]
+    assert sketcher.fingerprint(spaced) == sketcher.fingerprint(paragraphs)

@@ -1,0 +1,81 @@
+"""Real feeds and broken ones, through the sniffer and feedparser."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from feeds.read import read_entries
+from feeds.sniff import sniff
+from normalizer.errors import InputError
+
+from .conftest import DEMO, HOSTILE
+
+
+def test_bbc_rss() -> None:
+    path = DEMO / "bbc.rss.xml"
+    entries = read_entries(path.read_bytes(), str(path))
+    assert len(entries) == 16
+    first = entries[0]
+    assert first.title == "Firm in data scandal 'made election boasts'"
+    assert first.link is not None and first.link.startswith("https://www.bbc.co.uk/news/uk-politics-43532916")
+    assert first.published == datetime(2018, 3, 25, 11, 52, 46, tzinfo=UTC)
+    assert first.origin.feed_title == "BBC News - News front page"
+    assert first.origin.kind == "feed"
+
+
+def test_heise_atom() -> None:
+    path = DEMO / "heise.atom"
+    entries = read_entries(path.read_bytes(), str(path))
+    assert len(entries) == 15
+    assert entries[0].guid == "http://heise.de/-3088438"
+    assert entries[0].content_type == "html"
+    assert entries[0].origin.feed_id == "http://www.heise.de/developer/"
+
+
+def test_cp1252_bytes_declared_utf8_read_with_the_right_characters() -> None:
+    path = HOSTILE / "cp1252-declared-utf8.rss"
+    (entry,) = read_entries(path.read_bytes(), str(path))
+    assert entry.title.startswith("\u201cTalks resume\u201d in Paris \u2026")
+
+
+def test_bom_wins_over_a_contradicting_declaration() -> None:
+    path = HOSTILE / "bom-utf8-declared-latin1.rss"
+    assert read_entries(path.read_bytes(), str(path)) == []  # a channel without items
+    # The channel title is read right, which the re-serialised bytes prove.
+    from feeds.read_feed import _prescreen
+
+    assert "Café – naïve".encode() in _prescreen(path.read_bytes(), str(path))
+
+
+def test_truncated_feed_recovers_the_complete_items() -> None:
+    path = HOSTILE / "truncated-guardian.rss"
+    assert len(read_entries(path.read_bytes(), str(path))) == 22
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [("html-instead-of-feed.xml", "no article text"), ("empty.xml", "empty document")],
+)
+def test_non_feeds_are_one_line_errors(name: str, problem: str) -> None:
+    path = HOSTILE / name
+    with pytest.raises(InputError) as caught:
+        read_entries(path.read_bytes(), str(path))
+    assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"<?xml version='1.0'?>\n<rss version='2.0'/>", "rss"),
+        (b"\xef\xbb\xbf<feed xmlns='http://www.w3.org/2005/Atom'/>", "atom"),
+        (b"<rdf:RDF xmlns:rdf='x'/>", "rdf"),
+        (b"<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+        (b"PARIS, Oct 2 (AFP) - x", "text"),
+        (b"<nitf><body/></nitf>", "xml"),
+        ("<feed/>".encode("utf-16"), "atom"),
+    ],
+)
+def test_sniff(data: bytes, expected: str) -> None:
+    assert sniff(data) == expected

@@ -1,0 +1,127 @@
+"""The SQLite store: memory across runs, idempotence, parameters, atomic inputs."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feeds.jobs import ingest_inputs, story_clusters
+from normalizer.errors import StoreError
+from normalizer.model import FingerprintParams
+from normalizer.pipeline import Cleaner, Ingester
+from normalizer.settings import Settings
+from normalizer.store import Store
+
+from .conftest import DEMO, HOSTILE
+
+NOW = datetime(2024, 10, 2, 12, tzinfo=UTC)
+SETTINGS = Settings()
+ORIGINAL = str(DEMO / "scraped-article-agencies-dateline.txt")
+NEAR_DUPLICATE = str(DEMO / "scraped-article-near-duplicate.txt")
+UNRELATED = str(DEMO / "scraped-article-unrelated.txt")
+
+
+def _open(path: Path, params: FingerprintParams | None = None) -> Store:
+    return Store(str(path), params or SETTINGS.fingerprint_params)
+
+
+def _clusters(store: Store) -> list[list[str]]:
+    return sorted(sorted(m.article.input_id for m in c.members) for c in story_clusters(store))
+
+
+def _dump(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        rows: list[tuple[object, ...]] = []
+        for table in ("articles", "signatures", "bands", "members", "clusters", "meta"):
+            rows.extend((table, *row) for row in db.execute(f"SELECT * FROM {table} ORDER BY 1, 2"))
+        return rows
+
+
+def test_handmade_trio(tmp_path: Path) -> None:
+    with _open(tmp_path / "s.db") as store:
+        ingest_inputs([ORIGINAL, NEAR_DUPLICATE, UNRELATED], store, SETTINGS, NOW)
+        assert _clusters(store) == [
+            ["scraped-article-agencies-dateline", "scraped-article-near-duplicate"],
+            ["scraped-article-unrelated"],
+        ]
+        (pair,) = [c for c in story_clusters(store) if len(c.members) == 2]
+        duplicate = next(m for m in pair.members if m.rule != "founder")
+        assert duplicate.rule == "jaccard"
+        assert duplicate.link_similarity is not None and duplicate.link_similarity.jaccard >= 0.7
+
+
+def test_second_run_flags_duplicates_of_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with _open(path) as store:
+        first = ingest_inputs([ORIGINAL, UNRELATED], store, SETTINGS, NOW)
+        assert (first.new, first.duplicates) == (2, 0)
+    with _open(path) as store:
+        second = ingest_inputs([NEAR_DUPLICATE], store, SETTINGS, NOW)
+        assert (second.new, second.duplicates) == (1, 1)
+        assert ["scraped-article-agencies-dateline", "scraped-article-near-duplicate"] in _clusters(store)
+
+
+def test_rerunning_the_same_inputs_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with _open(path) as store:
+        ingest_inputs([DEMO], store, SETTINGS, NOW)
+    before = _dump(path)
+    with _open(path) as store:
+        again = ingest_inputs([DEMO], store, SETTINGS, datetime(2030, 1, 1, tzinfo=UTC))
+    assert again.new == again.updated == 0
+    assert again.unchanged == again.read
+    assert _dump(path) == before
+
+
+def test_other_parameters_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    _open(path).close()
+    with pytest.raises(StoreError, match=r"seed 1 \(store\) vs 7 \(run\)"):
+        _open(path, FingerprintParams(seed=7))
+
+
+def test_rejected_input_stores_nothing_and_the_run_goes_on(tmp_path: Path) -> None:
+    with _open(tmp_path / "s.db") as store:
+        summary = ingest_inputs(
+            [str(HOSTILE / "billion-laughs-in-rss-title.rss"), ORIGINAL], store, SETTINGS, NOW
+        )
+        assert [r.source for r in summary.rejected] == [str(HOSTILE / "billion-laughs-in-rss-title.rss")]
+        assert summary.new == 1
+        assert store.article_count() == 1
+
+
+def test_a_failure_inside_an_input_rolls_the_whole_input_back(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    from feeds.read import read_entries
+
+    feed = DEMO / "heise.atom"
+    cleaner = Cleaner.default()
+    articles = [cleaner.clean(raw) for raw in read_entries(feed.read_bytes(), str(feed))]
+    with _open(path) as store:
+        ingester = Ingester(store, SETTINGS, NOW)
+        broken = [*articles[:5], None]  # the sixth "article" breaks the transaction
+        with pytest.raises(AttributeError):
+            ingester.ingest(broken)  # type: ignore[arg-type]
+        assert store.article_count() == 0
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        for table in ("articles", "signatures", "bands", "members", "clusters"):
+            assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == (0,)
+
+
+def test_a_changed_text_under_the_same_key_is_an_update(tmp_path: Path) -> None:
+    first = tmp_path / "a" / "story.txt"
+    first.parent.mkdir()
+    first.write_text("PARIS (AFP) - " + " ".join(f"alpha{i}" for i in range(80)), "utf-8")
+    second = tmp_path / "b" / "story.txt"
+    second.parent.mkdir()
+    second.write_text("PARIS (AFP) - " + " ".join(f"alpha{i}" for i in range(85)), "utf-8")
+    with _open(tmp_path / "s.db") as store:
+        ingest_inputs([str(first)], store, SETTINGS, NOW)
+        summary = ingest_inputs([str(second)], store, SETTINGS, NOW)
+        assert (summary.new, summary.updated) == (0, 1)
+        (stored,) = store.stored_articles()
+        assert stored.article.word_count == 85

@@ -1,0 +1,65 @@
+"""Text repair: mojibake, whitespace, dehyphenation, paragraphs."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalizer.text import dehyphenate, normalise_paragraph, repair, split_paragraphs, strip_xml_illegal
+
+from .conftest import HOSTILE
+
+
+def test_double_encoded_mojibake_is_repaired_exactly() -> None:
+    broken = (HOSTILE / "mojibake-double-encoded.txt").read_text("utf-8")
+    expected = (HOSTILE / "mojibake-double-encoded.expected.txt").read_text("utf-8")
+    assert repair(broken) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the Kurdish- led alliance", "the Kurdish-led alliance"),
+        ("pre- and post-war Europe", "pre- and post-war Europe"),
+        ("19th- or 20th-century art", "19th- or 20th-century art"),
+        ("Ein- und Ausfuhr", "Ein- und Ausfuhr"),
+        ("a US- Russian deal", "a US- Russian deal"),
+        ("self- declared caliphate", "self-declared caliphate"),
+    ],
+)
+def test_dehyphenate(text: str, expected: str) -> None:
+    assert dehyphenate(text) == expected
+
+
+def test_control_characters_are_dropped() -> None:
+    assert strip_xml_illegal("Form\x0cfeed NUL\x00 ESC\x1b ok\n") == "Formfeed NUL ESC ok\n"
+
+
+def test_one_line_per_paragraph_and_hard_wraps_joined() -> None:
+    text = (
+        "Headline\n\nThis line was wrapped by an old teletype system at about\n"
+        "sixty characters, and goes on here.\nShare this:\nFacebook\n"
+    )
+    assert split_paragraphs(text) == [
+        "Headline",
+        "This line was wrapped by an old teletype system at about sixty characters, and goes on here.",
+        "Share this:",
+        "Facebook",
+    ]
+
+
+def test_spaces_folded_and_nbsp_removed() -> None:
+    assert normalise_paragraph("  a\u00a0\u00a0b \t c  ") == "a b c"
+
+
+@given(st.text())
+def test_repair_is_idempotent(text: str) -> None:
+    once = repair(text)
+    assert repair(once) == once
+
+
+@given(st.text())
+def test_paragraph_splitting_is_idempotent(text: str) -> None:
+    once = split_paragraphs(text)
+    assert split_paragraphs("\n\n".join(once)) == once
