@@ -21,6 +21,7 @@ import click
 from feeds.atom import atom_id
 from feeds.jobs import Cluster, IngestSummary, clean_inputs, emit_feed, ingest_inputs, story_clusters
 from feeds.sniff import FORMATS, Format
+from feeds.sources import expand_inputs
 from feeds.validate import validate_atom
 from normalizer import __version__
 from normalizer.errors import NewsnormError
@@ -39,7 +40,7 @@ class RejectedInputs(click.ClickException):
     exit_code = EXIT_REJECTED
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"newsnorm: {self.message}", err=True)
+        click.echo(f"newsnorm: {self.message}", file=file, err=file is None)
 
 
 def _settings_options(*names: str) -> Callable[[F], F]:
@@ -106,14 +107,15 @@ def _write_output(data: bytes, output: str) -> None:
         raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
 
 
-def _ingest(inputs: tuple[str, ...], store: Store, settings: Settings, format_in: str | None) -> IngestSummary:
-    names_total = len(inputs)
-    show_progress = sys.stderr.isatty() and names_total > 0
-    if not show_progress:
-        return ingest_inputs(inputs, store, settings, _now(), _format(format_in))
-    with click.progressbar(length=0, label="reading", file=sys.stderr) as bar:
+def _ingest(
+    inputs: tuple[str, ...], store: Store, settings: Settings, format_in: str | None
+) -> IngestSummary:
+    names = expand_inputs(inputs)
+    if not sys.stderr.isatty():
+        return ingest_inputs(names, store, settings, _now(), format_in=_format(format_in))
+    with click.progressbar(length=len(names), label="reading", file=sys.stderr) as bar:
         return ingest_inputs(
-            inputs, store, settings, _now(), _format(format_in), on_document=lambda _: bar.update(1)
+            names, store, settings, _now(), format_in=_format(format_in), on_document=lambda _: bar.update(1)
         )
 
 
@@ -302,7 +304,9 @@ def _cluster_table(clusters: list[Cluster]) -> str:
 @click.option(
     "--format", "format_out", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-@click.option("--threshold", type=float, default=None, help="Jaccard threshold (same as --jaccard-threshold).")
+@click.option(
+    "--threshold", type=float, default=None, help="Jaccard threshold (same as --jaccard-threshold)."
+)
 @_FORMAT_IN
 @_settings_options(*_DEDUP_SETTINGS)
 def dups(
@@ -320,7 +324,8 @@ def dups(
         with Store(path, settings.fingerprint_params) as store:
             rejected: tuple[Rejected, ...] = ()
             if inputs:
-                rejected = ingest_inputs(inputs, store, settings, _now(), _format(format_in)).rejected
+                summary = ingest_inputs(inputs, store, settings, _now(), format_in=_format(format_in))
+                rejected = summary.rejected
             clusters = story_clusters(store)
             if format_out == "json":
                 click.echo(json.dumps(_cluster_json(clusters, store), ensure_ascii=False, indent=2))

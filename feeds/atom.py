@@ -151,9 +151,7 @@ def _entry(feed: etree._Element, stored: StoredArticle, members: Sequence[Stored
     _sub(entry, _ext("original-id"), article.input_id)
 
 
-def write_atom(
-    articles: Sequence[StoredArticle], info: FeedInfo, collapse: bool = False
-) -> bytes:
+def write_atom(articles: Sequence[StoredArticle], info: FeedInfo, collapse: bool = False) -> bytes:
     """The Atom document for stored articles.
 
     Args:

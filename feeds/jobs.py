@@ -76,6 +76,7 @@ def ingest_inputs(
     store: Store,
     settings: Settings,
     now: datetime,
+    *,
     format_in: Format | None = None,
     on_document: Callable[[str], None] | None = None,
 ) -> IngestSummary:

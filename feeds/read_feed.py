@@ -15,10 +15,11 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser  # type: ignore[import-untyped]
+import feedparser
 from lxml import etree
 
 from normalizer.errors import InputError
+from normalizer.html import html_to_paragraphs
 from normalizer.model import ContentType, Origin, RawEntry
 from normalizer.pipeline import content_id
 from normalizer.safexml import parse_xml, refuse_entity_declarations
@@ -72,9 +73,6 @@ def _title(entry: Any) -> str:
     title = _text(entry.get("title"))
     detail = entry.get("title_detail") or {}
     if _text(detail.get("type")) in _HTML_TYPES and "<" in title:
-        # Imported here: the HTML converter is only needed for the rare HTML title.
-        from normalizer.html import html_to_paragraphs
-
         return " ".join(html_to_paragraphs(title, "title"))
     return title
 

@@ -6,12 +6,13 @@ import codecs
 import re
 from typing import Literal
 
-__all__ = ["Format", "FORMATS", "sniff"]
+__all__ = ["FORMATS", "Format", "sniff"]
 
 Format = Literal["rss", "atom", "rdf", "html", "text", "xml"]
 FORMATS: tuple[Format, ...] = ("rss", "atom", "rdf", "html", "text", "xml")
 
 _HEAD_BYTES = 8192
+_FEED_ROOTS: dict[str, Format] = {"rss": "rss", "feed": "atom", "rdf": "rdf"}
 # What may stand before the root element: a BOM, blank lines, the XML
 # declaration, processing instructions, comments and a DOCTYPE.
 _PROLOG = re.compile(
@@ -48,12 +49,6 @@ def sniff(data: bytes) -> Format:
         # A prolog longer than the head we look at (a large DOCTYPE) is still XML.
         return "xml" if stripped.startswith(("<?xml", "<!")) else "text"
     name = root.group(2).lower()
-    if name == "rss":
-        return "rss"
-    if name == "feed":
-        return "atom"
-    if name == "rdf":
-        return "rdf"
-    if name == "html" or _HTML_HINT.match(rest):
-        return "html"
-    return "xml"
+    if name in _FEED_ROOTS:
+        return _FEED_ROOTS[name]
+    return "html" if name == "html" or _HTML_HINT.match(rest) else "xml"

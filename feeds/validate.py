@@ -32,7 +32,4 @@ def validate_atom(data: bytes, source: str) -> list[Problem]:
     schema = _schema()
     if schema.validate(etree.ElementTree(root)):
         return []
-    return [f"{source}:{error.line}: {error.message}" for error in schema.error_log]  # type: ignore[attr-defined]
-
-
-
+    return [f"{source}:{error.line}: {error.message}" for error in schema.error_log]

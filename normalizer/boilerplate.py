@@ -48,7 +48,7 @@ def _parse_rule(entry: dict[str, object], origin: str) -> ChromeRule:
         compiled = re.compile(pattern, re.IGNORECASE)
     except re.error as error:
         raise SettingsError(f"{origin}: rule {name!r}: bad pattern: {error}") from None
-    return ChromeRule(name=name, kind=kind, pattern=compiled, max_words=max_words)  # type: ignore[arg-type]
+    return ChromeRule(name=name, kind=kind, pattern=compiled, max_words=max_words)
 
 
 def load_rules(text: str | None = None, origin: str = "boilerplate.toml") -> tuple[ChromeRule, ...]:
@@ -70,9 +70,7 @@ def _is_related_headline(paragraph: str) -> bool:
     return 0 < len(words) <= _HEADLINE_MAX_WORDS and not paragraph.endswith((".", "!", "?", ":"))
 
 
-def strip_chrome(
-    paragraphs: list[str], rules: tuple[ChromeRule, ...]
-) -> tuple[list[str], list[Removal]]:
+def strip_chrome(paragraphs: list[str], rules: tuple[ChromeRule, ...]) -> tuple[list[str], list[Removal]]:
     """Remove chrome paragraphs; return the kept paragraphs and what was removed."""
     kept: list[str] = []
     removed: list[Removal] = []
@@ -116,9 +114,7 @@ def _is_chrome_free_headline(paragraph: str, rules: tuple[ChromeRule, ...]) -> b
     return _is_related_headline(paragraph) and not any(r.matches(paragraph) for r in rules)
 
 
-def _strip_suffixes(
-    paragraphs: list[str], rules: tuple[ChromeRule, ...]
-) -> tuple[list[str], list[Removal]]:
+def _strip_suffixes(paragraphs: list[str], rules: tuple[ChromeRule, ...]) -> tuple[list[str], list[Removal]]:
     removed: list[Removal] = []
     last = paragraphs[-1]
     for rule in rules:

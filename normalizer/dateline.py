@@ -16,7 +16,7 @@ from importlib import resources
 
 from normalizer.model import Dateline
 
-__all__ = ["DatelineRules", "DatelineMatch", "find_byline", "load_dateline_rules", "split_dateline"]
+__all__ = ["DatelineMatch", "DatelineRules", "find_byline", "load_dateline_rules", "split_dateline"]
 
 _PLACE_WORD = r"[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+"
 _PLACE = rf"(?P<place>{_PLACE_WORD}(?:[ /]{_PLACE_WORD})*)"
@@ -54,9 +54,7 @@ def load_dateline_rules(text: str | None = None) -> DatelineRules:
     month_day = rf"(?P<month>{month})\s(?P<day>\d{{1,2}})(?:,?\s(?P<year>\d{{4}}))?"
     day_month = rf"(?P<day2>\d{{1,2}})\.?\s(?P<month2>{month})(?:\.?\s(?P<year2>\d{{4}}))?"
     qualifier = rf"(?:,\s(?!(?i:{alternatives})\b)[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)"
-    pattern = re.compile(
-        rf"^{_PLACE}{qualifier}?(?:,?\s(?:{month_day}|{day_month}))?{_AGENCY}?{_SEPARATOR}"
-    )
+    pattern = re.compile(rf"^{_PLACE}{qualifier}?(?:,?\s(?:{month_day}|{day_month}))?{_AGENCY}?{_SEPARATOR}")
     return DatelineRules(pattern=pattern, months=months)
 
 

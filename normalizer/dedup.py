@@ -80,10 +80,7 @@ def verify(
         if new.shingles <= candidate.fingerprint.shingles
         else similarity.containment_old
     )
-    if (
-        shorter_words >= thresholds.min_containment_words
-        and shorter_containment >= thresholds.containment
-    ):
+    if shorter_words >= thresholds.min_containment_words and shorter_containment >= thresholds.containment:
         return "containment", similarity
     return None
 

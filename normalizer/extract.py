@@ -45,7 +45,7 @@ def _page_title(root: html.HtmlElement) -> str:
     title = _meta(root, "og:title", "twitter:title")
     if title:
         return title
-    headings = [h.text_content().strip() for h in root.iter("h1")]
+    headings = [str(h.text_content()).strip() for h in root.iter("h1")]
     if headings and headings[0]:
         return headings[0]
     raw = root.findtext(".//title") or ""

@@ -175,4 +175,3 @@ class Ingester:
 def content_id(data: bytes) -> str:
     """A short stable id for content that has no name of its own."""
     return "sha256:" + hashlib.sha256(data).hexdigest()[:16]
-

@@ -52,7 +52,7 @@ def html_parser() -> html.HTMLParser:
         remove_comments=True,
         remove_pis=True,
         huge_tree=False,
-        default_doctype=False,
+        default_doctype=False,  # type: ignore[call-arg]  # lxml-stubs lag behind lxml
     )
 
 

@@ -61,9 +61,7 @@ class Settings:
         "urn:uuid:6e3f0c35-7c1e-5c55-9a44-0d1f3f2a0b7e",
         "atom:id of the emitted feed (an absolute IRI; keep it once subscribers exist).",
     )
-    jaccard_threshold: float = _setting(
-        0.5, "Estimated Jaccard at or above which two texts are one story."
-    )
+    jaccard_threshold: float = _setting(0.5, "Estimated Jaccard at or above which two texts are one story.")
     containment_threshold: float = _setting(
         0.8, "Share of the shorter text found in the longer at or above which it is a trimmed copy."
     )
@@ -105,9 +103,7 @@ def _coerce(setting: Setting, value: object, origin: str) -> object:
             pass
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    raise SettingsError(
-        f"{origin}: {setting.name} must be {kind.__name__}, got {value!r}"
-    )
+    raise SettingsError(f"{origin}: {setting.name} must be {kind.__name__}, got {value!r}")
 
 
 def _read_config(path: Path, required: bool) -> dict[str, Any]:
@@ -145,7 +141,7 @@ def load_settings(
     unknown = sorted(set(config) - known)
     if unknown:
         raise SettingsError(f"{config_path or DEFAULT_CONFIG}: unknown settings: {', '.join(unknown)}")
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for setting in SETTINGS:
         if flags.get(setting.name) is not None:
             values[setting.name] = _coerce(setting, flags[setting.name], setting.flag)

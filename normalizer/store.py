@@ -318,9 +318,7 @@ class Store:
         )
         self._refresh_cluster(cluster)
 
-    def replace(
-        self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]
-    ) -> None:
+    def replace(self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
         """Replace a stored article's text (a new version of it); it keeps its cluster."""
         article_id = self._id_of(article.key)
         columns = self._article_columns(article)
@@ -384,7 +382,9 @@ class Store:
                WHERE m.cluster = ? ORDER BY a.id""",
             (cluster,),
         ).fetchall()
-        members = [Member(key, _parse_time(published), words, rowid) for rowid, key, published, words, *_ in rows]
+        members = [
+            Member(key, _parse_time(published), words, rowid) for rowid, key, published, words, *_ in rows
+        ]
         canonical = choose_canonical(members)
         prints = {row[0]: Fingerprint(row[4], bytes(row[5]), row[6]) for row in rows}
         canonical_print = prints[canonical.order]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
+
+# CI runs the property tests derandomised, so that a red build is reproducible.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -53,7 +60,7 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("NEWSNORM_"):
             monkeypatch.delenv(name)
 

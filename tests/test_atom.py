@@ -39,7 +39,10 @@ def test_reads_back_through_feedparser(tmp_path: Path) -> None:
     parsed = feedparser.parse(data)
     assert not parsed.bozo
     ours = {
-        e.findtext("a:id", namespaces=NS): (e.findtext("a:title", namespaces=NS), e.findtext("a:updated", namespaces=NS))
+        e.findtext("a:id", namespaces=NS): (
+            e.findtext("a:title", namespaces=NS),
+            e.findtext("a:updated", namespaces=NS),
+        )
         for e in root.findall("a:entry", NS)
     }
     theirs = {e.id: (e.title, e.updated) for e in parsed.entries}
@@ -108,8 +111,10 @@ def test_control_characters_never_reach_the_output(tmp_path: Path) -> None:
     assert validate_atom(data, "ctl.atom") == []
 
 
-def test_golden_demo_feed(cli: Callable[..., object], check_golden: Callable[[str, bytes], None], tmp_path: Path) -> None:
+def test_golden_demo_feed(
+    cli: Callable[..., object], check_golden: Callable[[str, bytes], None], tmp_path: Path
+) -> None:
     out = tmp_path / "demo.atom"
     result = cli("run", "fixtures/demo", "-o", str(out), "--db", str(tmp_path / "g.db"))
-    assert getattr(result, "exit_code") == 0
+    assert result.exit_code == 0
     check_golden("demo.atom", out.read_bytes())

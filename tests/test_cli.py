@@ -31,7 +31,9 @@ def test_hostile_input_is_one_line_and_the_run_goes_on_with_exit_3(cli: Cli, tmp
     result = cli("run", HOSTILE_BOMB, SEED, "-o", str(out), "--db", str(tmp_path / "s.db"))
     assert result.exit_code == 3
     lines = [line for line in result.stderr.splitlines() if HOSTILE_BOMB in line]
-    assert lines == [f"  {HOSTILE_BOMB}: refused: the document declares XML entities (possible entity bomb or XXE)"]
+    assert lines == [
+        f"  {HOSTILE_BOMB}: refused: the document declares XML entities (possible entity bomb or XXE)"
+    ]
     assert "1 new" in result.stderr
     assert b"Tough IS fight ahead" in out.read_bytes()
 
@@ -50,10 +52,32 @@ def test_clean_json(cli: Cli) -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["title"] == "Tough IS fight ahead"
-    assert data["dateline"] == {"place": "PARIS", "date": None, "month": 10, "day": 2, "raw": "PARIS, Oct 2, (Agencies):"}
+    assert data["dateline"] == {
+        "place": "PARIS",
+        "date": None,
+        "month": 10,
+        "day": 2,
+        "raw": "PARIS, Oct 2, (Agencies):",
+    }
     assert data["agency"] == "Agencies"
-    assert [r["rule"] for r in data["removed"]] == ["rule-line", "check-also", "check-also", "check-also", "translate-widget"]
-    assert set(data) >= {"title", "body", "dateline", "agency", "byline", "published", "url", "language", "removed"}
+    assert [r["rule"] for r in data["removed"]] == [
+        "rule-line",
+        "check-also",
+        "check-also",
+        "check-also",
+        "translate-widget",
+    ]
+    assert set(data) >= {
+        "title",
+        "body",
+        "dateline",
+        "agency",
+        "byline",
+        "published",
+        "url",
+        "language",
+        "removed",
+    }
 
 
 def test_clean_text_from_stdin(cli: Cli) -> None:
@@ -139,7 +163,9 @@ def test_usage_errors_exit_2(cli: Cli) -> None:
     assert cli("clean", "--format", "pdf").exit_code == 2
 
 
-def test_settings_from_environment_and_flags(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_from_environment_and_flags(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "env.db"
     monkeypatch.setenv("NEWSNORM_DB", str(db))
     assert cli("ingest", SEED).exit_code == 0
