@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from feeds.read import read_entries
 from normalizer.model import Article
 from normalizer.pipeline import Cleaner
@@ -65,3 +67,13 @@ def test_unrelated_article_keeps_its_one_paragraph() -> None:
         "The Ministry of Interior announced new traffic rules on Wednesday that take effect next "
         "month, including higher fines for using mobile phones while driving.",
     )
+
+
+def test_translate_widget_glued_to_the_last_sentence(tmp_path: Path) -> None:
+    page = tmp_path / "glued.txt"
+    page.write_text("Headline here\n\nLONDON (Reuters) - The talks ended.Translate »", "utf-8")
+    (raw,) = read_entries(page.read_bytes(), str(page))
+    article = Cleaner.default().clean(raw)
+    assert isinstance(article, Article)
+    assert article.paragraphs == ("The talks ended.",)
+    assert [(r.rule, r.text) for r in article.removed] == [("translate-widget-glued", "Translate »")]
