@@ -6,8 +6,8 @@ values; printing and exit codes are the command line's business.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from feeds.atom import FeedInfo, write_atom
@@ -45,30 +45,28 @@ class IngestSummary:
     stored: int
 
 
-def _articles_of(
-    name: str, settings: Settings, cleaner: Cleaner, format_in: Format | None
-) -> tuple[list[Article], list[Rejected], int]:
-    """Read and clean one input: its articles, its rejected entries, entries read."""
-    document = read_document(name, settings.max_input_mb * 1024 * 1024)
-    if document.problem is not None:
-        return [], [Rejected(name, document.problem.problem)], 0
-    assert document.data is not None
-    try:
-        raw_entries = read_entries(document.data, name, format_in)
-    except InputError as error:
-        return [], [Rejected(name, error.problem)], 0
-    articles: list[Article] = []
-    rejected: list[Rejected] = []
-    for raw in raw_entries:
+@dataclass
+class _Tally:
+    """What reading one input met besides its articles."""
+
+    read: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def _articles(
+    data: bytes, name: str, cleaner: Cleaner, format_in: Format | None, tally: _Tally
+) -> Iterator[Article]:
+    """The clean articles of one document, streamed; rejected entries go to the tally."""
+    for raw in read_entries(data, name, format_in):
+        tally.read += 1
         try:
             cleaned = cleaner.clean(raw)
         except InputError as error:
             cleaned = Rejected(name, error.problem)
         if isinstance(cleaned, Rejected):
-            rejected.append(cleaned)
+            tally.rejected.append(cleaned)
         else:
-            articles.append(cleaned)
-    return articles, rejected, len(raw_entries)
+            yield cleaned
 
 
 def ingest_inputs(
@@ -80,21 +78,32 @@ def ingest_inputs(
     format_in: Format | None = None,
     on_document: Callable[[str], None] | None = None,
 ) -> IngestSummary:
-    """Read, clean, fingerprint, link and store every input (one transaction each)."""
+    """Read, clean, fingerprint, link and store every input (one transaction each).
+
+    An input whose reading fails part-way is rolled back whole and rejected.
+    """
     cleaner = Cleaner.default()
     ingester = Ingester(store, settings, now)
     names = expand_inputs(list(inputs))
     read = new = updated = unchanged = duplicates = 0
     rejected: list[Rejected] = []
     for name in names:
-        articles, bad, count = _articles_of(name, settings, cleaner, format_in)
-        read += count
-        rejected.extend(bad)
-        result = ingester.ingest(articles)
-        new += result.new
-        updated += result.updated
-        unchanged += result.unchanged
-        duplicates += result.duplicates
+        document = read_document(name, settings.max_input_mb * 1024 * 1024)
+        tally = _Tally()
+        if document.problem is not None:
+            rejected.append(Rejected(name, document.problem.problem))
+        else:
+            try:
+                result = ingester.ingest(_articles(document.data or b"", name, cleaner, format_in, tally))
+            except InputError as error:
+                rejected.append(Rejected(name, error.problem))
+            else:
+                new += result.new
+                updated += result.updated
+                unchanged += result.unchanged
+                duplicates += result.duplicates
+                rejected.extend(tally.rejected)
+        read += tally.read
         if on_document is not None:
             on_document(name)
     return IngestSummary(
@@ -123,9 +132,16 @@ def clean_inputs(
     articles: list[Article] = []
     rejected: list[Rejected] = []
     for name in expand_inputs(list(inputs)):
-        found, bad, _ = _articles_of(name, settings, cleaner, format_in)
-        articles.extend(found)
-        rejected.extend(bad)
+        document = read_document(name, settings.max_input_mb * 1024 * 1024)
+        if document.problem is not None:
+            rejected.append(Rejected(name, document.problem.problem))
+            continue
+        tally = _Tally()
+        try:
+            articles.extend(_articles(document.data or b"", name, cleaner, format_in, tally))
+        except InputError as error:
+            rejected.append(Rejected(name, error.problem))
+        rejected.extend(tally.rejected)
     return articles, rejected
 
 

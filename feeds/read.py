@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from feeds.read_feed import read_feed
 from feeds.read_page import read_html_page, read_text_article
 from feeds.sniff import Format, sniff
@@ -12,11 +14,13 @@ from normalizer.safexml import refuse_entity_declarations
 __all__ = ["read_entries"]
 
 
-def read_entries(data: bytes, source: str, format_in: Format | None = None) -> list[RawEntry]:
-    """Every raw entry of a document (one for an article file or page).
+def read_entries(data: bytes, source: str, format_in: Format | None = None) -> Iterator[RawEntry]:
+    """Every raw entry of a document (one for an article file or page), streamed.
 
     Raises:
-        InputError: the document is empty, unsafe, or unreadable as its format.
+        InputError: the document is empty, unsafe, or unreadable as its format
+            (an unsafe or empty document before the first entry; a problem found
+            deeper in a feed while iterating).
     """
     if not data.strip():
         raise InputError(source, "empty document")
@@ -26,7 +30,7 @@ def read_entries(data: bytes, source: str, format_in: Format | None = None) -> l
     if found in ("rss", "atom", "rdf"):
         return read_feed(data, source)
     if found == "html":
-        return read_html_page(data, source)
+        return iter(read_html_page(data, source))
     if found == "xml":
         raise InputError(source, "XML of a kind this version does not read (not RSS, Atom or HTML)")
-    return read_text_article(data, source)
+    return iter(read_text_article(data, source))

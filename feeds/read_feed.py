@@ -1,17 +1,24 @@
 """RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 -> RawEntry, through feedparser.
 
 This is the only module that imports feedparser. No byte reaches it before the
-hardened pre-screen in :mod:`normalizer.safexml`: a document that declares
-entities is refused, and a well-formed document is handed on re-serialised from
-the hardened parse (so without its DOCTYPE). Only a document the hardened parser
-cannot read (wrong encoding declaration, a bare ``&``, a truncated file) goes to
-feedparser's forgiving parser as it came, and it declares no entities.
+hardened pre-screen in :mod:`normalizer.safexml`:
+
+* a document that declares entities is refused;
+* a well-formed document is streamed by the hardened parser and handed to
+  feedparser in chunks of a few hundred items, each chunk re-serialised (so
+  without any DOCTYPE) under a copy of the feed's own header. Memory stays
+  bounded however many items the feed has;
+* only a document the hardened parser cannot read (a wrong encoding declaration,
+  a bare ``&``, a truncated file) goes to feedparser's forgiving parser whole, as
+  it came; it declares no entities, so nothing can expand.
 """
 
 from __future__ import annotations
 
 import calendar
+import copy
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,23 +29,96 @@ from normalizer.errors import InputError
 from normalizer.html import html_to_paragraphs
 from normalizer.model import ContentType, Origin, RawEntry
 from normalizer.pipeline import content_id
-from normalizer.safexml import parse_xml, refuse_entity_declarations
+from normalizer.safexml import iter_elements
 
-__all__ = ["read_feed"]
+__all__ = ["CHUNK_ITEMS", "read_feed"]
 
+CHUNK_ITEMS = 250
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
+_ITEM_NAMES = frozenset({"item", "entry"})
 
 
-def _prescreen(data: bytes, source: str) -> bytes:
-    """The bytes feedparser may see: entity-free, re-serialised when well-formed."""
-    refuse_entity_declarations(data, source)
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname.lower()
+
+
+class _Chunker:
+    """Cuts a streamed feed into small feed documents of at most ``size`` items.
+
+    The container of the items is ``channel`` in RSS 0.9x/2.0 and the root in
+    Atom and RSS 1.0. Its other children (title, link, the RSS 1.0 channel...)
+    form the header copied into every chunk.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.root: etree._Element | None = None
+        self.container: etree._Element | None = None
+        self.header: list[etree._Element] = []
+        self.items: list[etree._Element] = []
+
+    def start(self, element: etree._Element) -> None:
+        if self.root is None:
+            self.root = element
+            if _local(element) != "rss":
+                self.container = element
+        elif self.container is None and _local(element) == "channel" and element.getparent() is self.root:
+            self.container = element
+
+    def end(self, element: etree._Element) -> bytes | None:
+        """Take a finished element; return a chunk document when one is full."""
+        parent = element.getparent()
+        if parent is None or parent is not self.container:
+            return None
+        kept = copy.deepcopy(element)
+        (self.items if _local(element) in _ITEM_NAMES else self.header).append(kept)
+        # Free what was read: the element itself and every earlier sibling.
+        element.clear()
+        while element.getprevious() is not None:
+            del parent[0]
+        return self.flush() if len(self.items) >= self.size else None
+
+    def flush(self) -> bytes:
+        """The pending items as one small feed document under the header."""
+        assert self.root is not None
+        root = etree.Element(self.root.tag, attrib=dict(self.root.attrib), nsmap=self.root.nsmap)
+        target = root
+        if self.container is not None and self.container is not self.root:
+            target = etree.SubElement(root, self.container.tag, attrib=dict(self.container.attrib))
+        for element in self.header:
+            target.append(copy.deepcopy(element))
+        for element in self.items:
+            target.append(element)
+        self.items = []
+        return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _chunks(data: bytes, source: str, size: int) -> Iterator[bytes]:
+    """Well-formed feed bytes as a series of small feed documents."""
+    chunker = _Chunker(size)
+    for event, element in iter_elements(data, source):
+        if event == "start":
+            chunker.start(element)
+        elif (chunk := chunker.end(element)) is not None:
+            yield chunk
+    if chunker.items or chunker.root is not None:
+        yield chunker.flush()
+
+
+def _is_well_formed(data: bytes, source: str) -> bool:
+    """Whether the hardened parser reads the whole document (streamed, little memory)."""
     try:
-        root = parse_xml(data, source)
+        for event, element in iter_elements(data, source):
+            if event == "end":
+                element.clear()
+                parent = element.getparent()
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
     except InputError as error:
         if "empty document" in error.problem:
             raise
-        return data
-    return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
+        return False
+    return True
 
 
 def _datetime(parsed: Any) -> datetime | None:
@@ -77,50 +157,56 @@ def _title(entry: Any) -> str:
     return title
 
 
-def read_feed(data: bytes, source: str) -> list[RawEntry]:
-    """Read every entry of an RSS or Atom document.
-
-    Raises:
-        InputError: the document is unsafe, empty, or not a feed at all.
-    """
-    parsed = feedparser.parse(_prescreen(data, source), sanitize_html=True, resolve_relative_uris=False)
-    feed = parsed.get("feed", {})
-    entries = parsed.get("entries", [])
-    if not entries:
-        if parsed.get("bozo") and not parsed.get("version"):
-            problem = parsed.get("bozo_exception")
-            raise InputError(source, f"not a readable feed: {problem}")
-        if not parsed.get("version"):
-            raise InputError(source, "not a feed: no RSS or Atom root element and no entries")
-        return []
-    origin = Origin(
+def _origin(feed: Any, source: str) -> Origin:
+    return Origin(
         kind="feed",
         name=source,
         feed_id=_text(feed.get("id")) or _text(feed.get("link")) or None,
         feed_title=_text(feed.get("title")) or None,
         feed_link=_text(feed.get("link")) or None,
     )
-    language = _text(feed.get("language")) or None
-    raw_entries = []
-    for entry in entries:
-        content, content_type = _content(entry)
-        guid = _text(entry.get("id")) or None
-        link = _text(entry.get("link")) or None
-        raw_entries.append(
-            RawEntry(
-                input_id=guid or link or content_id(content.encode("utf-8")),
-                origin=origin,
-                title=_title(entry),
-                content=content,
-                content_type=content_type,
-                guid=guid,
-                link=link,
-                published=_datetime(entry.get("published_parsed")),
-                # dict.get: feedparser's own get() maps a missing updated_parsed to
-                # published_parsed, with a deprecation warning.
-                updated=_datetime(dict.get(entry, "updated_parsed")),
-                author=_text(entry.get("author")) or None,
-                language=language,
-            )
-        )
-    return raw_entries
+
+
+def _raw_entry(entry: Any, origin: Origin, language: str | None) -> RawEntry:
+    content, content_type = _content(entry)
+    guid = _text(entry.get("id")) or None
+    link = _text(entry.get("link")) or None
+    return RawEntry(
+        input_id=guid or link or content_id(content.encode("utf-8")),
+        origin=origin,
+        title=_title(entry),
+        content=content,
+        content_type=content_type,
+        guid=guid,
+        link=link,
+        published=_datetime(entry.get("published_parsed")),
+        # dict.get: feedparser's own get() maps a missing updated_parsed to
+        # published_parsed, with a deprecation warning.
+        updated=_datetime(dict.get(entry, "updated_parsed")),
+        author=_text(entry.get("author")) or None,
+        language=language,
+    )
+
+
+def read_feed(data: bytes, source: str, chunk_items: int = CHUNK_ITEMS) -> Iterator[RawEntry]:
+    """Every entry of an RSS or Atom document, streamed.
+
+    Raises:
+        InputError: the document is unsafe, empty, or not a feed at all (raised
+            while iterating, before any entry when the problem is the whole file).
+    """
+    well_formed = _is_well_formed(data, source)
+    documents = _chunks(data, source, chunk_items) if well_formed else iter([data])
+    origin: Origin | None = None
+    for document in documents:
+        parsed = feedparser.parse(document, sanitize_html=True, resolve_relative_uris=False)
+        entries = parsed.get("entries", [])
+        if not parsed.get("version") and not entries:
+            if parsed.get("bozo"):
+                raise InputError(source, f"not a readable feed: {parsed.get('bozo_exception')}")
+            raise InputError(source, "not a feed: no RSS or Atom root element and no entries")
+        feed = parsed.get("feed", {})
+        origin = origin or _origin(feed, source)
+        language = _text(feed.get("language")) or None
+        for entry in entries:
+            yield _raw_entry(entry, origin, language)

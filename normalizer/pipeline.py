@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -145,8 +145,12 @@ class Ingester:
         )
         self.now = now
 
-    def ingest(self, articles: Sequence[Article]) -> IngestResult:
-        """Store the articles of one input, all or nothing."""
+    def ingest(self, articles: Iterable[Article]) -> IngestResult:
+        """Store the articles of one input, all or nothing.
+
+        ``articles`` may be a generator that reads as it goes: anything it raises
+        rolls the whole input back.
+        """
         result = IngestResult()
         with self.store.transaction():
             for article in articles:

@@ -15,7 +15,7 @@ from .conftest import DEMO, HOSTILE
 
 def test_bbc_rss() -> None:
     path = DEMO / "bbc.rss.xml"
-    entries = read_entries(path.read_bytes(), str(path))
+    entries = list(read_entries(path.read_bytes(), str(path)))
     assert len(entries) == 16
     first = entries[0]
     assert first.title == "Firm in data scandal 'made election boasts'"
@@ -27,7 +27,7 @@ def test_bbc_rss() -> None:
 
 def test_heise_atom() -> None:
     path = DEMO / "heise.atom"
-    entries = read_entries(path.read_bytes(), str(path))
+    entries = list(read_entries(path.read_bytes(), str(path)))
     assert len(entries) == 15
     assert entries[0].guid == "http://heise.de/-3088438"
     assert entries[0].content_type == "html"
@@ -36,22 +36,23 @@ def test_heise_atom() -> None:
 
 def test_cp1252_bytes_declared_utf8_read_with_the_right_characters() -> None:
     path = HOSTILE / "cp1252-declared-utf8.rss"
-    (entry,) = read_entries(path.read_bytes(), str(path))
+    (entry,) = list(read_entries(path.read_bytes(), str(path)))
     assert entry.title.startswith("\u201cTalks resume\u201d in Paris \u2026")
 
 
 def test_bom_wins_over_a_contradicting_declaration() -> None:
     path = HOSTILE / "bom-utf8-declared-latin1.rss"
-    assert read_entries(path.read_bytes(), str(path)) == []  # a channel without items
+    assert list(read_entries(path.read_bytes(), str(path))) == []  # a channel without items
     # The channel title is read right, which the re-serialised bytes prove.
-    from feeds.read_feed import _prescreen
+    from feeds.read_feed import _chunks
 
-    assert "Café – naïve".encode() in _prescreen(path.read_bytes(), str(path))
+    (chunk,) = _chunks(path.read_bytes(), str(path), 10)
+    assert "Café – naïve".encode() in chunk
 
 
 def test_truncated_feed_recovers_the_complete_items() -> None:
     path = HOSTILE / "truncated-guardian.rss"
-    assert len(read_entries(path.read_bytes(), str(path))) == 22
+    assert len(list(read_entries(path.read_bytes(), str(path)))) == 22
 
 
 @pytest.mark.parametrize(
@@ -61,7 +62,7 @@ def test_truncated_feed_recovers_the_complete_items() -> None:
 def test_non_feeds_are_one_line_errors(name: str, problem: str) -> None:
     path = HOSTILE / name
     with pytest.raises(InputError) as caught:
-        read_entries(path.read_bytes(), str(path))
+        list(read_entries(path.read_bytes(), str(path)))
     assert problem in str(caught.value)
 
 

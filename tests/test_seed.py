@@ -15,7 +15,7 @@ SEED = DEMO / "agencies-dateline-seed.txt"
 
 def _clean(name: str) -> Article:
     path = DEMO / name
-    (raw,) = read_entries(path.read_bytes(), str(path))
+    (raw,) = list(read_entries(path.read_bytes(), str(path)))
     article = Cleaner.default().clean(raw)
     assert isinstance(article, Article)
     return article
@@ -72,7 +72,7 @@ def test_unrelated_article_keeps_its_one_paragraph() -> None:
 def test_translate_widget_glued_to_the_last_sentence(tmp_path: Path) -> None:
     page = tmp_path / "glued.txt"
     page.write_text("Headline here\n\nLONDON (Reuters) - The talks ended.Translate »", "utf-8")
-    (raw,) = read_entries(page.read_bytes(), str(page))
+    (raw,) = list(read_entries(page.read_bytes(), str(page)))
     article = Cleaner.default().clean(raw)
     assert isinstance(article, Article)
     assert article.paragraphs == ("The talks ended.",)

@@ -99,7 +99,7 @@ def test_a_failure_inside_an_input_rolls_the_whole_input_back(tmp_path: Path) ->
 
     feed = DEMO / "heise.atom"
     cleaner = Cleaner.default()
-    articles = [cleaner.clean(raw) for raw in read_entries(feed.read_bytes(), str(feed))]
+    articles = [cleaner.clean(raw) for raw in list(read_entries(feed.read_bytes(), str(feed)))]
     with _open(path) as store:
         ingester = Ingester(store, SETTINGS, NOW)
         broken = [*articles[:5], None]  # the sixth "article" breaks the transaction
