@@ -42,6 +42,10 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname.lower()
 
 
+def _attributes(element: etree._Element) -> dict[str, str]:
+    return {str(name): str(value) for name, value in element.attrib.items()}
+
+
 class _Chunker:
     """Cuts a streamed feed into small feed documents of at most ``size`` items.
 
@@ -81,10 +85,12 @@ class _Chunker:
     def flush(self) -> bytes:
         """The pending items as one small feed document under the header."""
         assert self.root is not None
-        root = etree.Element(self.root.tag, attrib=dict(self.root.attrib), nsmap=self.root.nsmap)
+        # The default namespace's key is None, which lxml accepts and its stubs do not.
+        nsmap: Any = self.root.nsmap
+        root = etree.Element(self.root.tag, attrib=_attributes(self.root), nsmap=nsmap)
         target = root
         if self.container is not None and self.container is not self.root:
-            target = etree.SubElement(root, self.container.tag, attrib=dict(self.container.attrib))
+            target = etree.SubElement(root, self.container.tag, attrib=_attributes(self.container))
         for element in self.header:
             target.append(copy.deepcopy(element))
         for element in self.items:

@@ -141,8 +141,7 @@ def iter_elements(data: bytes, source: str) -> Iterator[tuple[str, etree._Elemen
         remove_pis=True,
     )
     try:
-        for event, element in events:
-            yield event, element
+        yield from events
     except etree.XMLSyntaxError as error:
         raise InputError(source, _syntax_problem(error)) from None
 
