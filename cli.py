@@ -31,6 +31,7 @@ from normalizer.settings import SETTINGS, Settings, load_settings
 from normalizer.store import Store
 
 EXIT_REJECTED = 3
+_SKIPPED_SHOWN = 10
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -131,6 +132,7 @@ def _report(summary: IngestSummary, store_path: str) -> None:
         err=True,
     )
     _report_rejected(summary.rejected)
+    _report_skipped(summary.skipped)
     click.echo(f"store {store_path}: {summary.stored} articles", err=True)
 
 
@@ -138,7 +140,17 @@ def _report_rejected(rejected: tuple[Rejected, ...] | list[Rejected]) -> None:
     if rejected:
         click.echo(f"rejected {len(rejected)}:", err=True)
         for item in rejected:
-            click.echo(f"  {item.source}: {item.reason}", err=True)
+            click.echo(f"  {item}", err=True)
+
+
+def _report_skipped(skipped: tuple[Rejected, ...] | list[Rejected]) -> None:
+    """Feed entries left out (the rest of their feed was stored); the first few named."""
+    if skipped:
+        click.echo(f"skipped {len(skipped)} feed entries:", err=True)
+        for item in skipped[:_SKIPPED_SHOWN]:
+            click.echo(f"  {item}", err=True)
+        if len(skipped) > _SKIPPED_SHOWN:
+            click.echo(f"  ... and {len(skipped) - _SKIPPED_SHOWN} more", err=True)
 
 
 def _finish(rejected: tuple[Rejected, ...] | list[Rejected]) -> None:
@@ -264,8 +276,10 @@ def clean(input_: str, format_out: str, url: str | None, format_in: str | None, 
     """Normalise one article and print it; nothing is stored. INPUT defaults to -."""
     with _errors():
         settings = _settings(options)
-        articles, rejected = clean_inputs([input_], settings, _format(format_in))
+        articles, problems = clean_inputs([input_], settings, _format(format_in))
+    rejected = [r for r in problems if r.entry is None]
     _report_rejected(rejected)
+    _report_skipped([r for r in problems if r.entry])
     for article in articles:
         if format_out == "json":
             click.echo(json.dumps(_article_json(article, url), ensure_ascii=False, indent=2))
@@ -323,15 +337,17 @@ def dups(
             raise click.ClickException(f"{path}: no such store (give INPUTs or --db)")
         with Store(path, settings.fingerprint_params) as store:
             rejected: tuple[Rejected, ...] = ()
+            skipped: tuple[Rejected, ...] = ()
             if inputs:
                 summary = ingest_inputs(inputs, store, settings, _now(), format_in=_format(format_in))
-                rejected = summary.rejected
+                rejected, skipped = summary.rejected, summary.skipped
             clusters = story_clusters(store)
             if format_out == "json":
                 click.echo(json.dumps(_cluster_json(clusters, store), ensure_ascii=False, indent=2))
             else:
                 click.echo(_cluster_table(clusters))
     _report_rejected(rejected)
+    _report_skipped(skipped)
     _finish(rejected)
 
 
@@ -357,3 +373,7 @@ def _read_file(name: str) -> bytes:
 
 
 __all__ = ["atom_id", "main"]
+
+
+if __name__ == "__main__":
+    main()

@@ -42,6 +42,7 @@ class IngestSummary:
     unchanged: int
     duplicates: int
     rejected: tuple[Rejected, ...]
+    skipped: tuple[Rejected, ...]
     stored: int
 
 
@@ -51,6 +52,10 @@ class _Tally:
 
     read: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+
+    def split(self) -> tuple[list[Rejected], list[Rejected]]:
+        """Whole inputs rejected, and single feed entries skipped."""
+        return [r for r in self.rejected if r.entry is None], [r for r in self.rejected if r.entry]
 
 
 def _articles(
@@ -87,6 +92,7 @@ def ingest_inputs(
     names = expand_inputs(list(inputs))
     read = new = updated = unchanged = duplicates = 0
     rejected: list[Rejected] = []
+    skipped: list[Rejected] = []
     for name in names:
         document = read_document(name, settings.max_input_mb * 1024 * 1024)
         tally = _Tally()
@@ -102,7 +108,9 @@ def ingest_inputs(
                 updated += result.updated
                 unchanged += result.unchanged
                 duplicates += result.duplicates
-                rejected.extend(tally.rejected)
+                whole, entries = tally.split()
+                rejected.extend(whole)
+                skipped.extend(entries)
         read += tally.read
         if on_document is not None:
             on_document(name)
@@ -114,6 +122,7 @@ def ingest_inputs(
         unchanged=unchanged,
         duplicates=duplicates,
         rejected=tuple(rejected),
+        skipped=tuple(skipped),
         stored=store.article_count(),
     )
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 from typing import Literal
+
+from normalizer.safexml import wide_encoding
 
 __all__ = ["FORMATS", "Format", "sniff"]
 
@@ -24,14 +25,10 @@ _HTML_HINT = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p)[\s>]
 
 def _head_text(data: bytes) -> str:
     head = data[:_HEAD_BYTES]
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if head.startswith(bom):
-            return head[len(bom) :].decode(encoding, errors="replace")
+    wide = wide_encoding(head)
+    if wide is not None:
+        encoding, bom = wide
+        return head[bom:].decode(encoding, errors="replace")
     return head.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 

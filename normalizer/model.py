@@ -216,10 +216,21 @@ class Decision:
 
 @dataclass(frozen=True)
 class Rejected:
-    """An input or entry that was not stored, and why (one line)."""
+    """An input, or one entry of a feed, that was not stored, and why (one line).
+
+    Attributes:
+        source: the input's name as the user gave it.
+        reason: what is wrong, one line.
+        entry: the entry's id when only that entry of a feed was left out.
+    """
 
     source: str
     reason: str
+    entry: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source} [{self.entry}]" if self.entry else self.source
+        return f"{where}: {self.reason}"
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ class Cleaner:
                 dateline, agency = match.dateline, match.agency
                 paragraphs = [match.rest, *paragraphs[1:]] if match.rest else paragraphs[1:]
         if not paragraphs:
-            return Rejected(_entry_name(raw), "no article text left after cleaning")
+            entry = raw.input_id if raw.origin.kind == "feed" else None
+            return Rejected(raw.origin.name, "no article text left after cleaning", entry)
         return Article(
             key=article_key(raw),
             input_id=raw.input_id,
@@ -97,12 +98,6 @@ class Cleaner:
             and not paragraph.endswith((".", ":", ";", ","))
             and split_dateline(paragraph, self.dateline_rules) is None
         )
-
-
-def _entry_name(raw: RawEntry) -> str:
-    if raw.input_id == raw.origin.name or raw.origin.kind != "feed":
-        return raw.origin.name
-    return f"{raw.origin.name} [{raw.input_id}]"
 
 
 def _derived_title(paragraphs: Sequence[str]) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "parse_html",
     "parse_xml",
     "refuse_entity_declarations",
+    "wide_encoding",
     "xml_parser",
 ]
 
@@ -37,6 +38,14 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# XML 1.0 appendix F: a document without a BOM still shows its width in its
+# first four bytes, because it must start with "<".
+_WIDE_STARTS = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
 )
 
 
@@ -65,15 +74,24 @@ def html_parser() -> html.HTMLParser:
     )
 
 
-def _ascii_view(data: bytes) -> bytes:
-    """The document in an ASCII-compatible encoding, so byte patterns can be searched."""
+def wide_encoding(data: bytes) -> tuple[str, int] | None:
+    """The UTF-16/32 encoding of a document and its BOM's length, if it is one."""
     for bom, encoding in _WIDE_BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace").encode("utf-8")
-    if data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        encoding = "utf-16-le" if data[0] == 0x3C else "utf-16-be"
-        return data.decode(encoding, errors="replace").encode("utf-8")
-    return data
+            return encoding, len(bom)
+    for start, encoding in _WIDE_STARTS:
+        if data.startswith(start):
+            return encoding, 0
+    return None
+
+
+def _ascii_view(data: bytes) -> bytes:
+    """The document in an ASCII-compatible encoding, so byte patterns can be searched."""
+    wide = wide_encoding(data)
+    if wide is None:
+        return data
+    encoding, bom = wide
+    return data[bom:].decode(encoding, errors="replace").encode("utf-8")
 
 
 def refuse_entity_declarations(data: bytes, source: str) -> None:
