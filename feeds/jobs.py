@@ -67,7 +67,9 @@ def _articles(
         try:
             cleaned = cleaner.clean(raw)
         except InputError as error:
-            cleaned = Rejected(name, error.problem)
+            if raw.origin.kind != "feed":
+                raise
+            cleaned = Rejected(name, error.problem, raw.input_id)
         if isinstance(cleaned, Rejected):
             tally.rejected.append(cleaned)
         else:

@@ -172,8 +172,14 @@ def parse_html(text: str | bytes, source: str) -> html.HtmlElement:
         raise UnsafeInputError(source, "refused: the document declares XML entities")
     if not text.strip():
         raise InputError(source, "empty document")
+    parser = html_parser()
     try:
-        root = html.fromstring(text, parser=html_parser())
+        root = html.fromstring(text, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         raise InputError(source, f"unreadable HTML: {error}") from None
+    # HTML parsing recovers from nearly everything, but a fatal error (such as
+    # nesting deeper than libxml2's limit) silently drops the rest of the text.
+    fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
+    if fatal:
+        raise InputError(source, f"unreadable HTML: {fatal[0].message} (line {fatal[0].line})")
     return root
