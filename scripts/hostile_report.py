@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.hostile_inputs import GENERATED  # noqa: E402
-from tests.limits import ROOT, newsnorm_command, run_limited  # noqa: E402
+from tests.hostile_inputs import GENERATED
+from tests.limits import ROOT, newsnorm_command, run_limited
 
 
 def _outcome_text(exit_code: int | None, stderr: str, path: Path, crashed: bool) -> str:
@@ -33,7 +33,9 @@ def _outcome_text(exit_code: int | None, stderr: str, path: Path, crashed: bool)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--huge", action="store_true", help="include the 100,000-entry, 60 MB feed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -48,13 +50,20 @@ def main() -> int:
         crashes = 0
         for index, path in enumerate(files):
             out = work / f"{index}.atom"
-            result = run_limited(newsnorm_command("run", str(path), "-o", str(out), "--db", str(work / f"{index}.db")))
+            result = run_limited(
+                newsnorm_command("run", str(path), "-o", str(out), "--db", str(work / f"{index}.db"))
+            )
             crashes += result.crashed
-            shown = path.relative_to(ROOT / "fixtures") if path.is_relative_to(ROOT) else f"(generated) {path.name}"
+            shown = (
+                path.relative_to(ROOT / "fixtures")
+                if path.is_relative_to(ROOT)
+                else f"(generated) {path.name}"
+            )
             text = _outcome_text(result.exit_code, result.stderr, path, result.crashed)
             print(f"| `{shown}` | {text} | {result.seconds:.2f} | {result.peak_mb:.0f} |")
             worst_time, worst_memory = max(worst_time, result.seconds), max(worst_memory, result.peak_mb)
-        print(f"\n{len(files)} files, {crashes} crashes; slowest {worst_time:.2f} s, largest {worst_memory:.0f} MB")
+        summary = f"{len(files)} files, {crashes} crashes"
+        print(f"\n{summary}; slowest {worst_time:.2f} s, largest {worst_memory:.0f} MB")
     return 1 if crashes else 0
 
 

@@ -6,6 +6,7 @@ memory comes from the child's own resource usage (``wait4``), not from sampling.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -93,10 +94,8 @@ def run_limited(
     for reader in readers:
         reader.start()
     if stdin is not None and process.stdin is not None:
-        try:
+        with contextlib.suppress(BrokenPipeError):
             process.stdin.write(stdin)
-        except BrokenPipeError:
-            pass
         process.stdin.close()
     timer = threading.Timer(timeout, lambda: os.kill(process.pid, signal.SIGKILL))
     timer.start()

@@ -79,7 +79,11 @@ def test_every_hostile_file_gets_an_answer(outcomes: dict[Path, tuple[Outcome, b
 
 
 def test_entity_bombs_and_xxe_are_refused(outcomes: dict[Path, tuple[Outcome, bytes | None]]) -> None:
-    refused = {path.name for path, (outcome, _) in outcomes.items() if "refused: the document declares" in outcome.stderr}
+    refused = {
+        path.name
+        for path, (outcome, _) in outcomes.items()
+        if "refused: the document declares" in outcome.stderr
+    }
     assert refused == ENTITY_BOMBS_AND_XXE
 
 
@@ -122,7 +126,9 @@ def test_non_documents_are_named_one_line_errors(
     assert f"  {path}: {problem}" in outcome.stderr.splitlines()
 
 
-def test_deep_html_is_a_named_skip_not_a_silent_loss(outcomes: dict[Path, tuple[Outcome, bytes | None]]) -> None:
+def test_deep_html_is_a_named_skip_not_a_silent_loss(
+    outcomes: dict[Path, tuple[Outcome, bytes | None]],
+) -> None:
     ((path, (outcome, _)),) = [(p, o) for p, o in outcomes.items() if p.name == "deep-5000-html.rss"]
     assert f"  {path} [h1]: unreadable HTML: Excessive depth in document: 256" in outcome.stderr
 
