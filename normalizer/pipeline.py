@@ -60,7 +60,9 @@ class Cleaner:
             paragraphs = split_paragraphs(content)
         paragraphs, removed = strip_chrome(paragraphs, self.chrome_rules)
         title = normalise_paragraph(repair(raw.title))
-        if not title and paragraphs and self._is_headline(paragraphs[0]):
+        # A plain-text article file opens with its headline; a feed entry without a
+        # title does not, and its first paragraph is story text.
+        if not title and raw.origin.kind != "feed" and paragraphs and self._is_headline(paragraphs[0]):
             title, paragraphs = paragraphs[0], paragraphs[1:]
         byline = normalise_paragraph(repair(raw.author)) if raw.author else None
         if paragraphs and (found := find_byline(paragraphs[0])):
