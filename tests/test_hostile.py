@@ -133,6 +133,7 @@ def test_deep_html_is_a_named_skip_not_a_silent_loss(
     assert f"  {path} [h1]: unreadable HTML: Excessive depth in document: 256" in outcome.stderr
 
 
+@pytest.mark.slow
 def test_huge_feed_streams_within_the_memory_limit(tmp_path: Path) -> None:
     feed = huge_feed(tmp_path / "huge.rss")
     assert feed.stat().st_size > 55_000_000
