@@ -57,7 +57,8 @@ def _check_whole(db: Path, per_feed: dict[str, int]) -> int:
         ).fetchone()[0]
         assert orphans == 0
         dangling = connection.execute(
-            "SELECT COUNT(*) FROM members m WHERE NOT EXISTS (SELECT 1 FROM clusters c WHERE c.id = m.cluster)"
+            "SELECT COUNT(*) FROM members m"
+            " WHERE NOT EXISTS (SELECT 1 FROM clusters c WHERE c.id = m.cluster)"
         ).fetchone()[0]
         assert dangling == 0
         return int(articles)
