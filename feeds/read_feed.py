@@ -194,6 +194,19 @@ def _raw_entry(entry: Any, origin: Origin, language: str | None) -> RawEntry:
     )
 
 
+def _feedparser(document: bytes, source: str) -> Any:
+    """feedparser's reading of one document; its own failures become a one-line error.
+
+    feedparser has crashed on hostile bytes (a NUL in the encoding declaration, a
+    broken GML element, a lost ``where``): every such failure is the input's
+    problem, never the run's, so it is caught here, at the one call site.
+    """
+    try:
+        return feedparser.parse(document, sanitize_html=True, resolve_relative_uris=False)
+    except Exception as error:
+        raise InputError(source, f"feed parser failed: {type(error).__name__}: {error}") from None
+
+
 def read_feed(data: bytes, source: str, chunk_items: int = CHUNK_ITEMS) -> Iterator[RawEntry]:
     """Every entry of an RSS or Atom document, streamed.
 
@@ -205,7 +218,7 @@ def read_feed(data: bytes, source: str, chunk_items: int = CHUNK_ITEMS) -> Itera
     documents = _chunks(data, source, chunk_items) if well_formed else iter([data])
     origin: Origin | None = None
     for document in documents:
-        parsed = feedparser.parse(document, sanitize_html=True, resolve_relative_uris=False)
+        parsed = _feedparser(document, source)
         entries = parsed.get("entries", [])
         if not parsed.get("version") and not entries:
             if parsed.get("bozo"):

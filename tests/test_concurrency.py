@@ -16,7 +16,9 @@ WORKERS = 4
 
 def _partition(db: Path) -> set[frozenset[str]]:
     with sqlite3.connect(db) as connection:
-        rows = connection.execute("SELECT m.cluster, a.key FROM members m JOIN articles a ON a.id = m.article")
+        rows = connection.execute(
+            "SELECT m.cluster, a.key FROM members m JOIN articles a ON a.id = m.article"
+        )
         clusters: dict[int, set[str]] = {}
         for cluster, key in rows:
             clusters.setdefault(cluster, set()).add(key)

@@ -1,0 +1,118 @@
+"""Invariants over generated input (Hypothesis): idempotent cleaning, a closed error
+surface for the readers, and Atom that reads back the same."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from feeds.atom import FeedInfo, atom_id, write_atom
+from feeds.read import read_entries
+from normalizer.boilerplate import load_rules, strip_chrome
+from normalizer.errors import NewsnormError
+from normalizer.model import Article, Origin, RawEntry
+from normalizer.pipeline import Cleaner, Ingester
+from normalizer.settings import Settings
+from normalizer.store import Store
+from normalizer.text import repair, split_paragraphs
+
+RULES = load_rules()
+CLEANER = Cleaner.default()
+CHROME = [
+    "Translate »",
+    "Check Also",
+    "Related Posts",
+    "Share this:",
+    "Facebook",
+    "-----------",
+    "© 2024 X. All rights reserved.",
+]
+# Text a feed could carry: any characters but surrogates (not encodable as UTF-8).
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+PARAGRAPHS = st.lists(st.one_of(TEXT, st.sampled_from(CHROME)), max_size=12)
+
+
+def _text_clean(text: str) -> list[str]:
+    kept, _ = strip_chrome(split_paragraphs(repair(text)), RULES)
+    return kept
+
+
+@given(PARAGRAPHS)
+def test_text_cleaning_is_idempotent(paragraphs: list[str]) -> None:
+    once = _text_clean("\n\n".join(paragraphs))
+    assert _text_clean("\n\n".join(once)) == once
+
+
+@given(st.binary(max_size=2000))
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_any_bytes_raise_only_our_errors(data: bytes) -> None:
+    try:
+        for raw in read_entries(data, "fuzz"):
+            CLEANER.clean(raw)
+    except NewsnormError:
+        pass
+
+
+_RSS = "<rss version='2.0'><channel><title>t</title><item><title>{a}</title><description>{b}</description>"
+_ATOM = (
+    "<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title><entry><id>urn:x</id>"
+    "<title type='html'>{a}</title><content type='html'>{b}</content></entry></feed>"
+)
+_LATIN1 = "<?xml version='1.0' encoding='iso-8859-1'?><rss version='0.92'><channel><item><title>{a}</title>"
+FEED_SHAPES = st.sampled_from(
+    [
+        _RSS + "</item></channel></rss>",
+        _ATOM,
+        _LATIN1 + "<description>{b}</description></item></channel></rss>",
+        "<html><head><title>{a}</title></head><body><article><p>{b}</p></article></body></html>",
+        "{a}\n\n{b}",
+    ]
+)
+
+
+@given(FEED_SHAPES, TEXT, TEXT, st.sampled_from(["utf-8", "latin-1", "utf-16"]))
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_feed_shaped_input_raises_only_our_errors(shape: str, a: str, b: str, encoding: str) -> None:
+    data = shape.format(a=a, b=b).encode(encoding, errors="replace")
+    try:
+        for raw in read_entries(data, "fuzz"):
+            CLEANER.clean(raw)
+    except NewsnormError:
+        pass
+
+
+WORD = st.text(st.characters(exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=12)
+_ARTICLES = st.lists(
+    st.tuples(
+        st.lists(WORD, min_size=1, max_size=8).map(" ".join),
+        st.lists(WORD, min_size=3, max_size=60).map(" ".join),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(_ARTICLES, st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1)))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_atom_reads_back_the_same(tmp_path: Path, pairs: list[tuple[str, str]], when: datetime) -> None:
+    published = when.replace(microsecond=0, tzinfo=UTC)
+    origin = Origin("feed", "generated.rss", "urn:feed", "Generated", None)
+    cleaned = [
+        CLEANER.clean(RawEntry(f"urn:{i}", origin, title, body, "text", guid=f"urn:{i}", published=published))
+        for i, (title, body) in enumerate(pairs)
+    ]
+    articles = [a for a in cleaned if isinstance(a, Article)]
+    settings_ = Settings()
+    db = tmp_path / f"{abs(hash((tuple(pairs), when)))}.db"
+    with Store(str(db), settings_.fingerprint_params) as store:
+        Ingester(store, settings_, published).ingest(articles)
+        data = write_atom(store.stored_articles(), FeedInfo("urn:feed", "Feed", "0"))
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.bozo_exception
+    expected = {atom_id(a.key): a.title for a in articles}
+    assert {e.id: e.title for e in parsed.entries} == expected
+    assert {e.updated_parsed[:6] for e in parsed.entries} <= {published.timetuple()[:6]}
