@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import click
 
@@ -92,20 +92,32 @@ def _errors() -> Iterator[None]:
         raise click.ClickException(str(error)) from None
 
 
-def _write_output(data: bytes, output: str) -> None:
-    """Write to stdout, or to a file atomically (a failed run leaves the old file)."""
+@contextmanager
+def _output(output: str) -> Iterator[BinaryIO]:
+    """Stdout, or a file written atomically: a failed run leaves the old file as it was."""
     if output == "-":
-        sys.stdout.buffer.write(data)
+        yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     target = Path(output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, target)
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
         raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
+    try:
+        with open(descriptor, "wb") as stream:
+            yield stream
+        # A temporary file is private (0600); the feed gets a new file's usual mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def _ingest(
@@ -202,8 +214,8 @@ def run(inputs: tuple[str, ...], output: str, collapse: bool, format_in: str | N
         settings = _settings(options)
         with Store(settings.db, settings.fingerprint_params) as store:
             summary = _ingest(inputs, store, settings, format_in)
-            data = emit_feed(store, settings, collapse=collapse)
-        _write_output(data, output)
+            with _output(output) as out:
+                emit_feed(store, settings, out, collapse=collapse)
     _report(summary, settings.db)
     click.echo(f"wrote {output}", err=True)
     _finish(summary.rejected)
@@ -233,9 +245,8 @@ def emit(output: str, collapse: bool, **options: Any) -> None:
     """Write the store's articles as one Atom feed (the second half of run)."""
     with _errors():
         settings = _settings(options)
-        with Store(settings.db, settings.fingerprint_params) as store:
-            data = emit_feed(store, settings, collapse=collapse)
-        _write_output(data, output)
+        with Store(settings.db, settings.fingerprint_params) as store, _output(output) as out:
+            emit_feed(store, settings, out, collapse=collapse)
 
 
 def _article_json(article: Article, url: str | None) -> dict[str, Any]:

@@ -7,10 +7,12 @@ namespace (see ``docs/atom-extension.md``).
 
 from __future__ import annotations
 
+import io
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import BinaryIO, Protocol
 from urllib.parse import quote, urlsplit
 
 from lxml import etree
@@ -19,13 +21,14 @@ from normalizer.html import paragraphs_to_html
 from normalizer.store import StoredArticle
 from normalizer.text import strip_xml_illegal
 
-__all__ = ["ATOM_NS", "EXT_NS", "FeedInfo", "atom_id", "write_atom"]
+__all__ = ["ATOM_NS", "EXT_NS", "FeedInfo", "StoreView", "atom_bytes", "atom_id", "write_atom"]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 EXT_NS = "urn:newsnorm:atom-extension:1"
 _NSMAP = {None: ATOM_NS, "nn": EXT_NS}
 _ID_NAMESPACE = uuid.UUID("0b8a4c57-3b0e-5a8e-9c1f-2d7d1a6e4f10")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NS_DECLARATIONS = b' xmlns="http://www.w3.org/2005/Atom" xmlns:nn="' + EXT_NS.encode() + b'"'
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,9 @@ def _story(entry: etree._Element, stored: StoredArticle, members: Sequence[Store
             )
 
 
-def _entry(feed: etree._Element, stored: StoredArticle, members: Sequence[StoredArticle]) -> None:
+def _entry(stored: StoredArticle, members: Sequence[StoredArticle]) -> etree._Element:
     article = stored.article
-    entry = _sub(feed, _atom("entry"))
+    entry = etree.Element(_atom("entry"), nsmap=_NSMAP)  # type: ignore[arg-type]
     _sub(entry, _atom("id"), atom_id(article.key))
     _sub(entry, _atom("title"), article.title, type="text")
     _sub(entry, _atom("updated"), rfc3339(entry_updated(stored)))
@@ -149,31 +152,64 @@ def _entry(feed: etree._Element, stored: StoredArticle, members: Sequence[Stored
     if article.agency:
         _sub(entry, _ext("agency"), article.agency)
     _sub(entry, _ext("original-id"), article.input_id)
+    return entry
 
 
-def write_atom(articles: Sequence[StoredArticle], info: FeedInfo, collapse: bool = False) -> bytes:
-    """The Atom document for stored articles.
+class StoreView(Protocol):
+    """What the writer needs of a store (``normalizer.store.Store`` is one)."""
+
+    def iter_feed_order(self, canonical_only: bool = False) -> Iterator[StoredArticle]: ...
+
+    def cluster_members(self, cluster_key: str) -> list[StoredArticle]: ...
+
+    def newest_entry_time(self, canonical_only: bool = False) -> datetime | None: ...
+
+
+def _serialise(element: etree._Element) -> bytes:
+    """An element's bytes without the feed's namespace declarations on its start tag.
+
+    Every element here is made with the feed's namespace map, and serialised
+    alone it would declare both namespaces again; inside the feed they are
+    already in scope, so the one declaration string is cut from the start tag.
+    """
+    data = bytes(etree.tostring(element, encoding="utf-8", pretty_print=True))
+    start_tag_end = data.index(b">")
+    head = data[: start_tag_end + 1].replace(_NS_DECLARATIONS, b"", 1)
+    return head + data[start_tag_end + 1 :]
+
+
+def write_atom(out: BinaryIO, store: StoreView, info: FeedInfo, collapse: bool = False) -> None:
+    """Write the Atom document for a store, one entry at a time (memory stays flat).
 
     Args:
-        articles: what the store holds (any order: the output is sorted).
+        out: where the bytes go.
+        store: the articles, newest first, and their clusters.
         info: the feed's id, title and generator version.
         collapse: one entry per story cluster (its canonical member) instead of
             one per article.
     """
-    clusters: dict[str, list[StoredArticle]] = {}
-    for stored in articles:
-        clusters.setdefault(stored.cluster_key, []).append(stored)
-    shown = [s for s in articles if s.canonical] if collapse else list(articles)
-    shown.sort(key=lambda s: (-entry_updated(s).timestamp(), atom_id(s.article.key)))
-
     feed = etree.Element(_atom("feed"), nsmap=_NSMAP)  # type: ignore[arg-type]
     _sub(feed, _atom("id"), info.id)
     _sub(feed, _atom("title"), info.title, type="text")
-    newest = max((entry_updated(s) for s in shown), default=_EPOCH)
+    newest = store.newest_entry_time(canonical_only=collapse) or _EPOCH
     _sub(feed, _atom("updated"), rfc3339(newest))
     _sub(_sub(feed, _atom("author")), _atom("name"), info.title)
     _sub(feed, _atom("generator"), "newsnorm", version=info.generator_version)
-    for stored in shown:
-        members = sorted(clusters[stored.cluster_key], key=lambda s: atom_id(s.article.key))
-        _entry(feed, stored, members if collapse or stored.canonical else [])
-    return bytes(etree.tostring(feed, encoding="utf-8", xml_declaration=True, pretty_print=True))
+    out.write(b"<?xml version='1.0' encoding='utf-8'?>\n")
+    out.write(b'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:nn="' + EXT_NS.encode() + b'">\n')
+    for element in feed:
+        out.write(_serialise(element))
+    for stored in store.iter_feed_order(canonical_only=collapse):
+        members: list[StoredArticle] = []
+        if stored.canonical and stored.cluster_size > 1:
+            members = store.cluster_members(stored.cluster_key)
+            members.sort(key=lambda member: atom_id(member.article.key))
+        out.write(_serialise(_entry(stored, members)))
+    out.write(b"</feed>\n")
+
+
+def atom_bytes(store: StoreView, info: FeedInfo, collapse: bool = False) -> bytes:
+    """The Atom document as bytes (for tests and small stores)."""
+    buffer = io.BytesIO()
+    write_atom(buffer, store, info, collapse)
+    return buffer.getvalue()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import BinaryIO
 
 from feeds.atom import FeedInfo, write_atom
 from feeds.read import read_entries
@@ -129,10 +130,10 @@ def ingest_inputs(
     )
 
 
-def emit_feed(store: Store, settings: Settings, collapse: bool = False) -> bytes:
-    """The Atom document for everything the store holds."""
+def emit_feed(store: Store, settings: Settings, out: BinaryIO, collapse: bool = False) -> None:
+    """Write the Atom document for everything the store holds."""
     info = FeedInfo(id=settings.feed_id, title=settings.feed_title, generator_version=__version__)
-    return write_atom(store.stored_articles(), info, collapse=collapse)
+    write_atom(out, store, info, collapse=collapse)
 
 
 def clean_inputs(

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from normalizer.dedup import Candidate, Member, choose_canonical
@@ -37,6 +37,8 @@ __all__ = ["SCHEMA_VERSION", "Store", "StoredArticle"]
 
 SCHEMA_VERSION = "1"
 _BUSY_TIMEOUT_MS = 60_000
+# An entry's atom:updated: its own updated time, else published, else first seen.
+_ENTRY_TIME = "COALESCE(a.updated, a.published, a.first_seen)"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -108,10 +110,12 @@ class StoredArticle:
     rule: str
     linked_to: str
     link_similarity: Similarity | None
+    cluster_size: int
 
 
 def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    # Stored in UTC, so that the text sorts as the time does.
+    return value.astimezone(UTC).isoformat() if value else None
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -214,30 +218,51 @@ class Store:
 
     def stored_articles(self) -> list[StoredArticle]:
         """Every stored article with its cluster standing, in storing order."""
-        rows = self._db.execute(
+        return list(self._select_stored("ORDER BY a.id"))
+
+    def iter_feed_order(self, canonical_only: bool = False) -> Iterator[StoredArticle]:
+        """Stored articles newest first (then by key), streamed: the order of the feed."""
+        where = "WHERE c.canonical = a.id " if canonical_only else ""
+        return self._select_stored(f"{where}ORDER BY {_ENTRY_TIME} DESC, a.key")
+
+    def cluster_members(self, cluster_key: str) -> list[StoredArticle]:
+        """The members of the cluster founded by ``cluster_key``, in storing order."""
+        return list(self._select_stored("WHERE founder.key = ? ORDER BY a.id", (cluster_key,)))
+
+    def newest_entry_time(self, canonical_only: bool = False) -> datetime | None:
+        """The latest entry time of the feed (see :data:`_ENTRY_TIME`), if any."""
+        join = "JOIN clusters c ON c.canonical = a.id" if canonical_only else ""
+        row = self._db.execute(f"SELECT MAX({_ENTRY_TIME}) FROM articles a {join}").fetchone()
+        return _parse_time(row[0]) if row and row[0] else None
+
+    def _select_stored(self, tail: str, parameters: tuple[object, ...] = ()) -> Iterator[StoredArticle]:
+        cursor = self._db.execute(
             """
             SELECT a.key, a.input_id, a.origin_kind, a.origin_name, a.feed_id, a.feed_title,
                    a.feed_link, a.title, a.body, a.dateline, a.agency, a.byline, a.published,
                    a.updated, a.first_seen, a.url, a.language, a.removed,
                    founder.key, c.canonical = a.id, canonical.key, m.canonical_jaccard, m.rule,
-                   linked.key, m.jaccard, m.containment_new, m.containment_old
+                   linked.key, m.jaccard, m.containment_new, m.containment_old,
+                   (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster)
             FROM articles a
             JOIN members m ON m.article = a.id
             JOIN clusters c ON c.id = m.cluster
             JOIN articles founder ON founder.id = m.cluster
             JOIN articles canonical ON canonical.id = c.canonical
             JOIN articles linked ON linked.id = m.linked_to
-            ORDER BY a.id
             """
-        ).fetchall()
-        return [self._stored(row) for row in rows]
+            + tail,
+            parameters,
+        )
+        for row in cursor:
+            yield self._stored(row)
 
     @staticmethod
     def _stored(row: tuple[object, ...]) -> StoredArticle:
         (key, input_id, kind, name, feed_id, feed_title, feed_link, title, body, dateline,
          agency, byline, published, updated, first_seen, url, language, removed,
          cluster_key, is_canonical, canonical_key, similarity, rule, linked_key,
-         jaccard, containment_new, containment_old) = row  # fmt: skip
+         jaccard, containment_new, containment_old, cluster_size) = row  # fmt: skip
         article = Article(
             key=str(key),
             input_id=str(input_id),
@@ -268,6 +293,7 @@ class Store:
             rule=str(rule),
             linked_to=str(linked_key),
             link_similarity=link,
+            cluster_size=int(cluster_size),  # type: ignore[call-overload]
         )
 
     def article_count(self) -> int:
@@ -291,7 +317,7 @@ class Store:
                feed_link, title, body, dateline, agency, byline, published, updated, first_seen,
                url, language, removed, word_count)
                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (article.key, *columns[:13], first_seen.isoformat(), *columns[13:]),
+            (article.key, *columns[:13], _time(first_seen), *columns[13:]),
         )
         article_id = int(cursor.lastrowid or 0)
         self._write_signature(article_id, fingerprint, band_keys)

@@ -9,8 +9,8 @@ from pathlib import Path
 import feedparser  # type: ignore[import-untyped]
 from lxml import etree
 
-from feeds.atom import ATOM_NS, EXT_NS, atom_id
-from feeds.jobs import emit_feed, ingest_inputs
+from feeds.atom import ATOM_NS, EXT_NS, FeedInfo, atom_bytes, atom_id
+from feeds.jobs import ingest_inputs
 from feeds.validate import validate_atom
 from normalizer.settings import Settings
 from normalizer.store import Store
@@ -22,10 +22,15 @@ SETTINGS = Settings()
 NS = {"a": ATOM_NS, "nn": EXT_NS}
 
 
+def _emit(store: Store, collapse: bool = False) -> bytes:
+    info = FeedInfo(SETTINGS.feed_id, SETTINGS.feed_title, "test")
+    return atom_bytes(store, info, collapse=collapse)
+
+
 def _demo_feed(tmp_path: Path, collapse: bool = False) -> bytes:
     with Store(str(tmp_path / "s.db"), SETTINGS.fingerprint_params) as store:
         ingest_inputs([str(DEMO)], store, SETTINGS, NOW)
-        return emit_feed(store, SETTINGS, collapse=collapse)
+        return _emit(store, collapse)
 
 
 def test_passes_the_rfc_4287_schema(tmp_path: Path) -> None:
@@ -54,9 +59,9 @@ def test_byte_identical_from_the_same_store(tmp_path: Path) -> None:
     path = str(tmp_path / "s.db")
     with Store(path, SETTINGS.fingerprint_params) as store:
         ingest_inputs([str(DEMO)], store, SETTINGS, NOW)
-        first = emit_feed(store, SETTINGS)
+        first = _emit(store)
     with Store(path, SETTINGS.fingerprint_params) as store:
-        assert emit_feed(store, SETTINGS) == first
+        assert _emit(store) == first
 
 
 def test_ids_are_stable_across_stores(tmp_path: Path) -> None:
@@ -106,7 +111,7 @@ def test_control_characters_never_reach_the_output(tmp_path: Path) -> None:
     )
     with Store(str(tmp_path / "s.db"), SETTINGS.fingerprint_params) as store:
         ingest_inputs([str(feed)], store, SETTINGS, NOW)
-        data = emit_feed(store, SETTINGS)
+        data = _emit(store)
     assert b"\x0c" not in data and b"\x1b" not in data
     assert validate_atom(data, "ctl.atom") == []
 

@@ -10,7 +10,7 @@ import feedparser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feeds.atom import FeedInfo, atom_id, write_atom
+from feeds.atom import FeedInfo, atom_bytes, atom_id
 from feeds.read import read_entries
 from normalizer.boilerplate import load_rules, strip_chrome
 from normalizer.errors import NewsnormError
@@ -110,7 +110,7 @@ def test_atom_reads_back_the_same(tmp_path: Path, pairs: list[tuple[str, str]], 
     db = tmp_path / f"{abs(hash((tuple(pairs), when)))}.db"
     with Store(str(db), settings_.fingerprint_params) as store:
         Ingester(store, settings_, published).ingest(articles)
-        data = write_atom(store.stored_articles(), FeedInfo("urn:feed", "Feed", "0"))
+        data = atom_bytes(store, FeedInfo("urn:feed", "Feed", "0"))
     parsed = feedparser.parse(data)
     assert not parsed.bozo, parsed.bozo_exception
     expected = {atom_id(a.key): a.title for a in articles}
