@@ -30,6 +30,7 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=False,
 )
 
+_MAX_REPAIR_PASSES = 4
 # Characters XML 1.0 cannot carry at all; lxml refuses to serialise them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Invisible characters that only get in the way of reading and matching.
@@ -55,8 +56,17 @@ def strip_xml_illegal(text: str) -> str:
 
 def repair(text: str) -> str:
     """Fix mojibake and Unicode oddities, keeping the publisher's typography."""
-    fixed = ftfy.fix_text(text, config=_FTFY_CONFIG)
-    return strip_xml_illegal(_INVISIBLE.sub("", fixed))
+    # Invisible and illegal characters go first: left in, they hide mojibake from
+    # ftfy. ftfy's repair can uncover more mojibake (a C1 control becomes "€",
+    # which with its neighbour reads as another character's bytes), so it runs
+    # until the text stops changing; clean text takes a single pass.
+    text = strip_xml_illegal(_INVISIBLE.sub("", text))
+    for _ in range(_MAX_REPAIR_PASSES):
+        fixed = ftfy.fix_text(text, config=_FTFY_CONFIG)
+        if fixed == text:
+            break
+        text = fixed
+    return text
 
 
 def dehyphenate(text: str) -> str:
