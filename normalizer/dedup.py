@@ -1,15 +1,20 @@
 """Near-duplicate decisions: candidate verification, linking, the canonical member.
 
-LSH only proposes candidates; every candidate is verified here before an article
-joins its story cluster:
+LSH only proposes candidates; every candidate is verified here, on the exact
+shingle sets of both texts, before an article joins its story cluster:
 
 * ``exact``: the same canonical text (equal digests);
-* ``jaccard``: estimated Jaccard similarity at or above the threshold (a copy with
-  edits, a new headline, other chrome or another credit);
+* ``jaccard``: Jaccard similarity at or above the threshold (a copy with edits, a
+  new headline, other chrome or another credit);
 * ``containment``: most of the shorter text's shingles are in the longer one (a
-  trimmed copy, a lead-only copy, an update that adds sentences). Texts shorter
-  than ``min_containment_words`` never link this way: a few common words would
-  otherwise tie unrelated briefs together.
+  trimmed copy, a lead-only copy, an update that adds sentences). A text shorter
+  than ``min_containment_words`` links this way only when nearly all of it (95%)
+  is inside the other and it has at least 12 words: a brief that is a story's
+  lead is caught, while a few common phrases never tie unrelated briefs.
+
+Whatever the text similarity, two texts are not one story when the shorter quotes
+at least four numbers and fewer than half of them appear in the longer: that is
+a template filled with other figures (two days' market reports or weather).
 
 The canonical member of a cluster is chosen by :data:`CANONICAL_RULE`.
 """
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from normalizer.fingerprint import compare
-from normalizer.model import Decision, Fingerprint, LinkRule, Similarity
+from normalizer.model import Decision, LinkRule, Similarity
 
 __all__ = [
     "CANONICAL_RULE",
@@ -35,6 +40,10 @@ __all__ = [
 
 CANONICAL_RULE = "earliest published, then longest body, then first stored"
 _RULE_STRENGTH: dict[LinkRule, int] = {"exact": 3, "jaccard": 2, "containment": 1, "founder": 0}
+_SHORT_MIN_WORDS = 12
+_SHORT_CONTAINMENT = 0.95
+_FIGURES_MIN = 4
+_FIGURES_SHARED = 0.5
 
 
 @dataclass(frozen=True)
@@ -48,11 +57,13 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A stored article proposed by the index."""
+    """A text to compare: a stored article proposed by the index, or the new one."""
 
     key: str
-    fingerprint: Fingerprint
+    digest: str
+    shingles: frozenset[bytes]
     word_count: int
+    figures: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -66,28 +77,36 @@ class Member:
 
 
 def verify(
-    new: Fingerprint, new_words: int, candidate: Candidate, thresholds: Thresholds
+    new: Candidate, candidate: Candidate, thresholds: Thresholds
 ) -> tuple[LinkRule, Similarity] | None:
     """The rule that links a new text to a candidate, with the figures, or ``None``."""
-    similarity = compare(new, candidate.fingerprint)
-    if new.digest == candidate.fingerprint.digest:
-        return "exact", similarity
+    if new.digest == candidate.digest:
+        return "exact", Similarity(jaccard=1.0, containment_new=1.0, containment_old=1.0)
+    similarity = compare(new.shingles, candidate.shingles)
+    new_is_shorter = len(new.shingles) <= len(candidate.shingles)
+    shorter, longer = (new, candidate) if new_is_shorter else (candidate, new)
+    if _figures_differ(shorter.figures, longer.figures):
+        return None
     if similarity.jaccard >= thresholds.jaccard:
         return "jaccard", similarity
-    shorter_words = min(new_words, candidate.word_count)
-    shorter_containment = (
-        similarity.containment_new
-        if new.shingles <= candidate.fingerprint.shingles
-        else similarity.containment_old
-    )
-    if shorter_words >= thresholds.min_containment_words and shorter_containment >= thresholds.containment:
+    shorter_words = new.word_count if new_is_shorter else candidate.word_count
+    contained = similarity.containment_new if new_is_shorter else similarity.containment_old
+    if shorter_words >= thresholds.min_containment_words and contained >= thresholds.containment:
+        return "containment", similarity
+    if shorter_words >= _SHORT_MIN_WORDS and contained >= _SHORT_CONTAINMENT:
         return "containment", similarity
     return None
 
 
-def decide(
-    new: Fingerprint, new_words: int, candidates: Sequence[Candidate], thresholds: Thresholds
-) -> Decision:
+def _figures_differ(shorter: frozenset[str], longer: frozenset[str]) -> bool:
+    """Whether two texts quote mostly other numbers: two days' market report or
+    weather brief from one template, not one story."""
+    if len(shorter) < _FIGURES_MIN:
+        return False
+    return len(shorter & longer) / len(shorter) < _FIGURES_SHARED
+
+
+def decide(new: Candidate, candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
     """Link a new text to its best verified candidate, or make it a new story.
 
     The best link is the strongest rule (exact, then Jaccard, then containment),
@@ -97,7 +116,7 @@ def decide(
     best: tuple[int, float, str] | None = None
     best_link: tuple[str, LinkRule, Similarity] | None = None
     for candidate in candidates:
-        verified = verify(new, new_words, candidate, thresholds)
+        verified = verify(new, candidate, thresholds)
         if verified is None:
             continue
         rule, similarity = verified

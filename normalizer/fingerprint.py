@@ -6,7 +6,8 @@ re-chromed copy of a story gets the same shingles as the original.
 
 Signatures are datasketch MinHashes with an explicit scheme and seed, fed in one
 batch per text through xxhash (never one ``update()`` per token). Their bytes are
-little-endian unsigned 32-bit values, so they compare across machines.
+little-endian unsigned 32-bit values, so they compare across machines. They only
+propose candidates (LSH); similarity is then measured exactly on shingle sets.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ __all__ = [
     "canonical_tokens",
     "compare",
     "estimate_jaccard",
+    "text_figures",
+    "text_shingles",
 ]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -37,10 +40,20 @@ def canonical_tokens(paragraphs: Sequence[str]) -> list[str]:
     return _WORD.findall(" ".join(paragraphs).casefold())
 
 
-def _shingles(tokens: list[str], size: int) -> set[bytes]:
+def _ordered_shingles(tokens: list[str], size: int) -> list[bytes]:
     if len(tokens) <= size:
-        return {" ".join(tokens).encode("utf-8")} if tokens else set()
-    return {" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
+        return [" ".join(tokens).encode("utf-8")] if tokens else []
+    return [" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)]
+
+
+def text_shingles(paragraphs: Sequence[str], size: int) -> frozenset[bytes]:
+    """The set of ``size``-word shingles of a body: what similarity is measured on."""
+    return frozenset(_ordered_shingles(canonical_tokens(paragraphs), size))
+
+
+def text_figures(paragraphs: Sequence[str]) -> frozenset[str]:
+    """The numbers a body quotes (as digit runs): copies of a story quote the same ones."""
+    return frozenset(token for token in canonical_tokens(paragraphs) if token.isdigit())
 
 
 class Sketcher:
@@ -55,10 +68,12 @@ class Sketcher:
                 f"unsupported fingerprint scheme {params.scheme}/{params.hash}: "
                 "this version builds affine32 signatures over xxh32"
             )
-        if params.bands * params.rows > params.num_perm:
-            raise ValueError(
-                f"bands x rows ({params.bands} x {params.rows}) exceeds num_perm {params.num_perm}"
-            )
+        for name, bands, rows in (
+            ("", params.bands, params.rows),
+            ("lead ", params.lead_bands, params.lead_rows),
+        ):
+            if bands * rows > params.num_perm:
+                raise ValueError(f"{name}bands x rows ({bands} x {rows}) exceeds num_perm {params.num_perm}")
         self.params = params
         self._template = MinHash(
             num_perm=params.num_perm,
@@ -67,17 +82,24 @@ class Sketcher:
             scheme="affine32",
         )
 
+    def _signature(self, shingles: list[bytes]) -> bytes:
+        sketch = self._template.copy()
+        # Sorted so that the batch is the same on every run, whatever the order.
+        sketch.update_batch(sorted(shingles))
+        return np.asarray(sketch.hashvalues, dtype=_DTYPE).tobytes()
+
     def fingerprint(self, paragraphs: Sequence[str]) -> Fingerprint:
         """The fingerprint of a cleaned body."""
         tokens = canonical_tokens(paragraphs)
-        shingles = _shingles(tokens, self.params.shingle_words)
-        sketch = self._template.copy()
-        # Sorted so that the batch (and any float summation inside it) is the same
-        # on every run, whatever the set's iteration order.
-        sketch.update_batch(sorted(shingles))
-        signature = np.asarray(sketch.hashvalues, dtype=_DTYPE).tobytes()
-        digest = xxhash.xxh3_128_hexdigest(" ".join(tokens).encode("utf-8"))
-        return Fingerprint(digest=digest, signature=signature, shingles=len(shingles))
+        ordered = _ordered_shingles(tokens, self.params.shingle_words)
+        distinct = set(ordered)
+        lead = list(dict.fromkeys(ordered[: self.params.lead_shingles]))
+        return Fingerprint(
+            digest=xxhash.xxh3_128_hexdigest(" ".join(tokens).encode("utf-8")),
+            signature=self._signature(list(distinct)),
+            shingles=len(distinct),
+            lead=self._signature(lead),
+        )
 
 
 def _values(signature: bytes) -> np.ndarray:
@@ -92,28 +114,39 @@ def estimate_jaccard(a: bytes, b: bytes) -> float:
     return float(np.count_nonzero(left == right)) / float(left.size)
 
 
-def compare(new: Fingerprint, old: Fingerprint) -> Similarity:
-    """Jaccard and containment each way, estimated from signatures and set sizes.
-
-    With J the Jaccard estimate and |A|, |B| the shingle counts,
-    |A ∩ B| = J (|A| + |B|) / (1 + J), and containment of A in B is |A ∩ B| / |A|.
-    """
-    if new.digest == old.digest:
-        return Similarity(jaccard=1.0, containment_new=1.0, containment_old=1.0)
-    jaccard = estimate_jaccard(new.signature, old.signature)
-    overlap = jaccard * (new.shingles + old.shingles) / (1.0 + jaccard)
+def compare(new: frozenset[bytes], old: frozenset[bytes]) -> Similarity:
+    """Exact Jaccard similarity and containment each way of two shingle sets."""
+    if not new or not old:
+        return Similarity(jaccard=0.0, containment_new=0.0, containment_old=0.0)
+    overlap = len(new & old)
     return Similarity(
-        jaccard=round(jaccard, 4),
-        containment_new=round(min(1.0, overlap / max(new.shingles, 1)), 4),
-        containment_old=round(min(1.0, overlap / max(old.shingles, 1)), 4),
+        jaccard=round(overlap / len(new | old), 4),
+        containment_new=round(overlap / len(new), 4),
+        containment_old=round(overlap / len(old), 4),
     )
 
 
-def band_keys(signature: bytes, params: FingerprintParams) -> list[int]:
-    """One signed 64-bit key per LSH band: equal keys, equal band of the signature."""
-    width = params.rows * _DTYPE.itemsize
+_LEAD_SEED_OFFSET = 1 << 16
+
+
+def _bands(signature: bytes, bands: int, rows: int, seed_offset: int) -> list[int]:
+    width = rows * _DTYPE.itemsize
     keys = []
-    for band in range(params.bands):
-        value = xxhash.xxh3_64_intdigest(signature[band * width : (band + 1) * width], seed=band)
+    for band in range(bands):
+        value = xxhash.xxh3_64_intdigest(
+            signature[band * width : (band + 1) * width], seed=seed_offset + band
+        )
         keys.append(value - (1 << 64) if value >= 1 << 63 else value)
+    return keys
+
+
+def band_keys(fingerprint: Fingerprint, params: FingerprintParams) -> list[int]:
+    """Signed 64-bit LSH keys: one per band of the signature, then one per band of the lead.
+
+    Each band hashes with its own seed, so equal keys mean the same band of the
+    same kind of signature.
+    """
+    keys = _bands(fingerprint.signature, params.bands, params.rows, 0)
+    if fingerprint.lead:
+        keys += _bands(fingerprint.lead, params.lead_bands, params.lead_rows, _LEAD_SEED_OFFSET)
     return keys

@@ -155,6 +155,11 @@ class FingerprintParams:
     # news (Jaccard ~0.005) about once in 200,000 pairs.
     bands: int = 42
     rows: int = 3
+    # A second, small signature over the first shingles of a text finds the copies
+    # that keep only the lead (their Jaccard with the whole story is tiny).
+    lead_shingles: int = 40
+    lead_bands: int = 16
+    lead_rows: int = 4
 
     def as_dict(self) -> dict[str, str]:
         """The parameters as strings, the way the store's meta table keeps them."""
@@ -166,6 +171,9 @@ class FingerprintParams:
             "shingle_words": str(self.shingle_words),
             "bands": str(self.bands),
             "rows": str(self.rows),
+            "lead_shingles": str(self.lead_shingles),
+            "lead_bands": str(self.lead_bands),
+            "lead_rows": str(self.lead_rows),
         }
 
 
@@ -177,11 +185,13 @@ class Fingerprint:
         digest: a 128-bit hash of the canonical text: equal digests, same text.
         signature: the MinHash signature: ``num_perm`` little-endian uint32 values.
         shingles: how many distinct shingles the text has (for containment).
+        lead: the MinHash signature of the text's first shingles (for LSH only).
     """
 
     digest: str
     signature: bytes
     shingles: int
+    lead: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -189,9 +199,9 @@ class Similarity:
     """How two texts compare, with the estimates the decision was made on.
 
     Attributes:
-        jaccard: estimated Jaccard similarity of the shingle sets.
-        containment_new: estimated share of the new text's shingles found in the other.
-        containment_old: estimated share of the other text's shingles found in the new.
+        jaccard: Jaccard similarity of the shingle sets.
+        containment_new: share of the new text's shingles found in the other.
+        containment_old: share of the other text's shingles found in the new.
     """
 
     jaccard: float

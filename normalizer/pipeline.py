@@ -15,8 +15,8 @@ from datetime import datetime
 
 from normalizer.boilerplate import ChromeRule, load_rules, strip_chrome
 from normalizer.dateline import DatelineRules, find_byline, load_dateline_rules, split_dateline
-from normalizer.dedup import Thresholds, decide
-from normalizer.fingerprint import Sketcher, band_keys
+from normalizer.dedup import Candidate, Thresholds, decide
+from normalizer.fingerprint import Sketcher, band_keys, text_figures, text_shingles
 from normalizer.html import html_to_paragraphs
 from normalizer.model import Article, Dateline, RawEntry, Rejected
 from normalizer.settings import Settings
@@ -62,7 +62,7 @@ class Cleaner:
         title = normalise_paragraph(repair(raw.title))
         # A plain-text article file opens with its headline; a feed entry without a
         # title does not, and its first paragraph is story text.
-        if not title and raw.origin.kind != "feed" and paragraphs and self._is_headline(paragraphs[0]):
+        if not title and raw.origin.kind != "feed" and self._opens_with_headline(paragraphs):
             title, paragraphs = paragraphs[0], paragraphs[1:]
         byline = normalise_paragraph(repair(raw.author)) if raw.author else None
         if paragraphs and (found := find_byline(paragraphs[0])):
@@ -93,12 +93,17 @@ class Cleaner:
             removed=tuple(removed),
         )
 
-    def _is_headline(self, paragraph: str) -> bool:
-        words = paragraph.split()
+    def _opens_with_headline(self, paragraphs: Sequence[str]) -> bool:
+        """Whether the first paragraph is a headline: short, not a dateline, and either
+        unpunctuated or followed by a dateline ("... N.Y.C." then "PARIS (AFP) -")."""
+        if len(paragraphs) < 2 or not 0 < len(paragraphs[0].split()) <= _HEADLINE_MAX_WORDS:
+            return False
+        first, second = paragraphs[0], paragraphs[1]
+        if split_dateline(first, self.dateline_rules) is not None:
+            return False
         return (
-            0 < len(words) <= _HEADLINE_MAX_WORDS
-            and not paragraph.endswith((".", ":", ";", ","))
-            and split_dateline(paragraph, self.dateline_rules) is None
+            not first.endswith((".", ":", ";", ","))
+            or split_dateline(second, self.dateline_rules) is not None
         )
 
 
@@ -156,7 +161,7 @@ class Ingester:
 
     def _ingest_one(self, article: Article, result: IngestResult) -> None:
         fingerprint = self.sketcher.fingerprint(article.paragraphs)
-        keys = band_keys(fingerprint.signature, self.sketcher.params)
+        keys = band_keys(fingerprint, self.sketcher.params)
         stored_digest = self.store.digest_of(article.key)
         if stored_digest == fingerprint.digest:
             result.unchanged += 1
@@ -166,7 +171,14 @@ class Ingester:
             result.updated += 1
             return
         candidates = self.store.candidates(keys, exclude=article.key)
-        decision = decide(fingerprint, article.word_count, candidates, self.thresholds)
+        new = Candidate(
+            key=article.key,
+            digest=fingerprint.digest,
+            shingles=text_shingles(article.paragraphs, self.sketcher.params.shingle_words),
+            word_count=article.word_count,
+            figures=text_figures(article.paragraphs),
+        )
+        decision = decide(new, candidates, self.thresholds)
         self.store.add(article, fingerprint, keys, decision, self.now)
         result.new += 1
         if decision.linked_to is not None:

@@ -73,6 +73,9 @@ class Settings:
     shingle_words: int = _setting(4, "Words per shingle (fixed per store).")
     bands: int = _setting(42, "LSH bands (fixed per store).")
     rows: int = _setting(3, "Signature values per LSH band (fixed per store).")
+    lead_shingles: int = _setting(40, "Shingles of a text's lead signature (fixed per store).")
+    lead_bands: int = _setting(16, "LSH bands of the lead signature (fixed per store).")
+    lead_rows: int = _setting(4, "Values per lead band (fixed per store).")
     max_input_mb: int = _setting(100, "Inputs larger than this many megabytes are refused.")
 
     @property
@@ -84,6 +87,9 @@ class Settings:
             shingle_words=self.shingle_words,
             bands=self.bands,
             rows=self.rows,
+            lead_shingles=self.lead_shingles,
+            lead_bands=self.lead_bands,
+            lead_rows=self.lead_rows,
         )
 
 

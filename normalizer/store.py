@@ -21,7 +21,7 @@ from pathlib import Path
 
 from normalizer.dedup import Candidate, Member, choose_canonical
 from normalizer.errors import StoreError
-from normalizer.fingerprint import compare
+from normalizer.fingerprint import compare, text_figures, text_shingles
 from normalizer.model import (
     Article,
     Dateline,
@@ -199,11 +199,11 @@ class Store:
         return str(row[0]) if row else None
 
     def candidates(self, band_keys: Sequence[int], exclude: str | None = None) -> list[Candidate]:
-        """Stored articles sharing at least one LSH band, with their fingerprints."""
+        """Stored articles sharing at least one LSH band, with their shingle sets."""
         placeholders = ",".join("?" * len(band_keys))
         rows = self._db.execute(
             f"""
-            SELECT a.key, s.digest, s.signature, s.shingles, a.word_count
+            SELECT a.key, s.digest, a.body, a.word_count
             FROM articles a JOIN signatures s ON s.article = a.id
             WHERE a.id IN (SELECT DISTINCT article FROM bands WHERE band_key IN ({placeholders}))
             ORDER BY a.id
@@ -211,10 +211,13 @@ class Store:
             list(band_keys),
         ).fetchall()
         return [
-            Candidate(key=key, fingerprint=Fingerprint(digest, bytes(sig), shingles), word_count=words)
-            for key, digest, sig, shingles, words in rows
-            if key != exclude
+            self._candidate(key, digest, body, words) for key, digest, body, words in rows if key != exclude
         ]
+
+    def _candidate(self, key: str, digest: str, body: str, words: int) -> Candidate:
+        paragraphs = body.split("\n\n")
+        shingles = text_shingles(paragraphs, self.params.shingle_words)
+        return Candidate(key, digest, shingles, words, text_figures(paragraphs))
 
     def stored_articles(self) -> list[StoredArticle]:
         """Every stored article with its cluster standing, in storing order."""
@@ -403,7 +406,7 @@ class Store:
     def _refresh_cluster(self, cluster: int) -> None:
         """Re-pick the canonical member and every member's similarity to it."""
         rows = self._db.execute(
-            """SELECT a.id, a.key, a.published, a.word_count, s.digest, s.signature, s.shingles
+            """SELECT a.id, a.key, a.published, a.word_count, s.digest, a.body
                FROM members m JOIN articles a ON a.id = m.article JOIN signatures s ON s.article = a.id
                WHERE m.cluster = ? ORDER BY a.id""",
             (cluster,),
@@ -412,10 +415,17 @@ class Store:
             Member(key, _parse_time(published), words, rowid) for rowid, key, published, words, *_ in rows
         ]
         canonical = choose_canonical(members)
-        prints = {row[0]: Fingerprint(row[4], bytes(row[5]), row[6]) for row in rows}
-        canonical_print = prints[canonical.order]
+        texts = {row[0]: self._candidate(row[1], row[4], row[5], row[3]) for row in rows}
+        canonical_text = texts[canonical.order]
         self._db.execute("UPDATE clusters SET canonical = ? WHERE id = ?", (canonical.order, cluster))
+
+        def similarity(member: Member) -> float:
+            text = texts[member.order]
+            if text.digest == canonical_text.digest:
+                return 1.0
+            return compare(text.shingles, canonical_text.shingles).jaccard
+
         self._db.executemany(
             "UPDATE members SET canonical_jaccard = ? WHERE article = ?",
-            [(compare(prints[m.order], canonical_print).jaccard, m.order) for m in members],
+            [(similarity(m), m.order) for m in members],
         )

@@ -123,7 +123,7 @@ def test_dups_table_over_a_store(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0
     first_rows = result.stdout.splitlines()[1:3]
     assert first_rows[0].startswith("1      *     1.0000")
-    assert "0.8750" in first_rows[1] and "founder" in first_rows[1]
+    assert "0.8077" in first_rows[1] and "founder" in first_rows[1]
 
 
 def test_dups_without_inputs_or_store_is_an_error(cli: Cli, tmp_path: Path) -> None:

@@ -5,51 +5,50 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from normalizer.dedup import Candidate, Member, Thresholds, choose_canonical, decide, verify
-from normalizer.fingerprint import Sketcher
-from normalizer.model import FingerprintParams
+from normalizer.fingerprint import compare, text_shingles
 
-SKETCHER = Sketcher(FingerprintParams())
 WORDS = [f"word{i}" for i in range(300)]
 
 
 def _candidate(key: str, words: list[str]) -> Candidate:
-    return Candidate(key=key, fingerprint=SKETCHER.fingerprint([" ".join(words)]), word_count=len(words))
+    text = " ".join(words)
+    return Candidate(key=key, digest=text, shingles=text_shingles([text], 4), word_count=len(words))
 
 
 def test_exact_copy_links_as_exact() -> None:
-    new = SKETCHER.fingerprint([" ".join(WORDS)])
-    decision = decide(new, 300, [_candidate("a", WORDS)], Thresholds())
+    decision = decide(_candidate("new", WORDS), [_candidate("a", WORDS)], Thresholds())
     assert (decision.linked_to, decision.rule) == ("a", "exact")
 
 
 def test_trimmed_copy_links_by_containment_not_jaccard() -> None:
-    trimmed = WORDS[:120]
-    new = SKETCHER.fingerprint([" ".join(trimmed)])
-    verified = verify(new, len(trimmed), _candidate("full", WORDS), Thresholds())
+    verified = verify(_candidate("new", WORDS[:120]), _candidate("full", WORDS), Thresholds())
     assert verified is not None
     rule, similarity = verified
     assert rule == "containment"
     assert similarity.jaccard < 0.5 <= similarity.containment_new
 
 
-def test_short_texts_never_link_by_containment() -> None:
-    short = WORDS[:30]
-    new = SKETCHER.fingerprint([" ".join(short)])
-    assert verify(new, len(short), _candidate("full", WORDS), Thresholds()) is None
+def test_a_short_text_links_by_containment_only_when_wholly_inside() -> None:
+    inside = _candidate("lead", WORDS[:30])
+    verified = verify(inside, _candidate("full", WORDS), Thresholds())
+    assert verified is not None and verified[0] == "containment"
+    partly = _candidate("brief", WORDS[:20] + [f"other{i}" for i in range(10)])
+    assert verify(partly, _candidate("full", WORDS), Thresholds()) is None
+    tiny = _candidate("tiny", WORDS[:8])
+    assert verify(tiny, _candidate("full", WORDS), Thresholds()) is None
 
 
 def test_unrelated_text_stays_apart() -> None:
-    other = [f"other{i}" for i in range(300)]
-    new = SKETCHER.fingerprint([" ".join(other)])
-    assert decide(new, 300, [_candidate("a", WORDS)], Thresholds()).linked_to is None
+    other = _candidate("other", [f"other{i}" for i in range(300)])
+    assert decide(other, [_candidate("a", WORDS)], Thresholds()).linked_to is None
 
 
 def test_best_candidate_wins_whatever_the_order() -> None:
     edited = WORDS[:290] + ["changed"] * 10
-    new = SKETCHER.fingerprint([" ".join(WORDS)])
+    new = _candidate("new", WORDS)
     candidates = [_candidate("b-edited", edited), _candidate("a-same", WORDS)]
-    assert decide(new, 300, candidates, Thresholds()).linked_to == "a-same"
-    assert decide(new, 300, candidates[::-1], Thresholds()).linked_to == "a-same"
+    assert decide(new, candidates, Thresholds()).linked_to == "a-same"
+    assert decide(new, candidates[::-1], Thresholds()).linked_to == "a-same"
 
 
 def test_canonical_is_earliest_then_longest_then_first_stored() -> None:
@@ -63,3 +62,16 @@ def test_canonical_is_earliest_then_longest_then_first_stored() -> None:
     ]
     assert choose_canonical(members).key == "early-long"
     assert choose_canonical([Member("x", None, 5, 2), Member("y", None, 5, 1)]).key == "y"
+
+
+def test_a_template_with_other_figures_is_another_story() -> None:
+    base = "the euro was quoted at {} dollars against {} on friday and gold at {} with oil at {} a barrel"
+    monday = base.format(1, 2, 3, 4).split() + WORDS[:60]
+    tuesday = base.format(5, 6, 7, 8).split() + WORDS[:60]
+    one, two = _candidate("monday", monday), _candidate("tuesday", tuesday)
+    one = Candidate(one.key, one.digest, one.shingles, one.word_count, frozenset({"1", "2", "3", "4"}))
+    two = Candidate(two.key, two.digest, two.shingles, two.word_count, frozenset({"5", "6", "7", "8"}))
+    assert compare(one.shingles, two.shingles).jaccard > 0.6  # the texts alone would link
+    assert verify(one, two, Thresholds()) is None
+    same_figures = Candidate(two.key, two.digest, two.shingles, two.word_count, one.figures)
+    assert verify(one, same_figures, Thresholds()) is not None

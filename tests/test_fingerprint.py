@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizer.fingerprint import Sketcher, band_keys, compare, estimate_jaccard
+from normalizer.fingerprint import Sketcher, band_keys, compare, estimate_jaccard, text_shingles
 from normalizer.model import FingerprintParams
 
 PARAMS = FingerprintParams()
@@ -44,22 +44,39 @@ def test_unsupported_parameters_are_refused() -> None:
         Sketcher(FingerprintParams(bands=64, rows=4))
 
 
-def test_containment_of_a_trimmed_copy() -> None:
+def test_exact_similarity_of_a_trimmed_copy() -> None:
+    words = [f"w{i}" for i in range(400)]
+    full = text_shingles([" ".join(words)], 4)
+    half = text_shingles([" ".join(words[:200])], 4)
+    similarity = compare(half, full)
+    assert similarity.jaccard == round(197 / 397, 4)
+    assert similarity.containment_new == 1.0
+    assert similarity.containment_old == round(197 / 397, 4)
+
+
+def test_signatures_estimate_the_exact_jaccard() -> None:
     sketcher = Sketcher(PARAMS)
     words = [f"w{i}" for i in range(400)]
     full = sketcher.fingerprint([" ".join(words)])
     half = sketcher.fingerprint([" ".join(words[:200])])
-    similarity = compare(half, full)
-    assert 0.35 < similarity.jaccard < 0.65
-    assert similarity.containment_new > 0.85
-    assert similarity.containment_old < 0.65
+    assert abs(estimate_jaccard(full.signature, half.signature) - 197 / 397) < 0.15
+
+
+def test_a_lead_only_copy_shares_lead_bands() -> None:
+    sketcher = Sketcher(PARAMS)
+    words = [f"w{i}" for i in range(600)]
+    full = sketcher.fingerprint([" ".join(words)])
+    lead = sketcher.fingerprint([" ".join(words[:45])])
+    full_bands, lead_bands = band_keys(full, PARAMS), band_keys(lead, PARAMS)
+    assert not set(full_bands[: PARAMS.bands]) & set(lead_bands[: PARAMS.bands])
+    assert set(full_bands[PARAMS.bands :]) & set(lead_bands[PARAMS.bands :])
 
 
 def test_band_keys_are_deterministic_and_per_band() -> None:
     fingerprint = Sketcher(PARAMS).fingerprint(TEXT)
-    keys = band_keys(fingerprint.signature, PARAMS)
-    assert keys == band_keys(fingerprint.signature, PARAMS)
-    assert len(keys) == PARAMS.bands
+    keys = band_keys(fingerprint, PARAMS)
+    assert keys == band_keys(fingerprint, PARAMS)
+    assert len(keys) == PARAMS.bands + PARAMS.lead_bands
     assert all(-(1 << 63) <= key < (1 << 63) for key in keys)
 
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Print the near-duplicate scores on a labelled set (default: fixtures/dedup).
+
+    .venv/bin/python scripts/dedup_eval.py [FOLDER] [--show 20]
+
+FOLDER holds ``docs/`` (one article per file) and ``labels.tsv`` (doc, story, kind).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.quality import cluster_documents, load_labels, score
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("folder", type=Path, nargs="?", default=Path("fixtures/dedup"))
+    parser.add_argument("--show", type=int, default=15, help="how many misses and false merges to list")
+    args = parser.parse_args()
+    labels = load_labels(args.folder)
+    scores = score(labels, cluster_documents(args.folder))
+    print(f"documents {len(labels)}, true pairs {scores.true_pairs}, found pairs {scores.found_pairs}")
+    print(f"pair precision {scores.precision:.4f}  recall {scores.recall:.4f}  ARI {scores.ari:.4f}")
+    missed_kinds = Counter(
+        labels[b][1] if labels[a][1] == "original" else labels[a][1] for a, b in scores.misses
+    )
+    print("missed pairs by kind:", dict(missed_kinds.most_common()))
+    for a, b in scores.misses[: args.show]:
+        print(f"  miss   {a}  ~  {b}")
+    for a, b in scores.false_merges[: args.show]:
+        print(f"  merged {a}  ~  {b}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

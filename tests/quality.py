@@ -1,0 +1,84 @@
+"""Scores of the near-duplicate decisions on a labelled set: pair precision and
+recall, and the Adjusted Rand Index of the clusters.
+
+Used by ``tests/test_quality.py`` (which pins floors) and by
+``scripts/dedup_eval.py`` (which prints the numbers and the misses).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import combinations
+from math import comb
+from pathlib import Path
+
+from feeds.jobs import ingest_inputs, story_clusters
+from normalizer.settings import Settings
+from normalizer.store import Store
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """How a clustering compares with the labels."""
+
+    precision: float
+    recall: float
+    ari: float
+    true_pairs: int
+    found_pairs: int
+    false_merges: tuple[tuple[str, str], ...]
+    misses: tuple[tuple[str, str], ...]
+
+
+def load_labels(folder: Path) -> dict[str, tuple[str, str]]:
+    """doc id -> (story, kind), from ``labels.tsv``."""
+    lines = (folder / "labels.tsv").read_text("utf-8").splitlines()[1:]
+    return {doc: (story, kind) for doc, story, kind in (line.split("\t") for line in lines if line)}
+
+
+def cluster_documents(folder: Path, settings: Settings | None = None) -> list[list[str]]:
+    """Cluster the documents of a labelled set statelessly, as ``newsnorm dups`` does."""
+    settings = settings or Settings()
+    with Store(":memory:", settings.fingerprint_params) as store:
+        ingest_inputs([str(folder / "docs")], store, settings, NOW)
+        return [[m.article.input_id for m in cluster.members] for cluster in story_clusters(store)]
+
+
+def _pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
+    return {tuple(sorted(pair)) for group in groups for pair in combinations(group, 2)}  # type: ignore[misc]
+
+
+def adjusted_rand_index(truth: dict[str, str], found: dict[str, str]) -> float:
+    """The Adjusted Rand Index (Hubert and Arabie, 1985) of two labellings of one set."""
+    items = sorted(truth)
+    contingency = Counter((truth[i], found[i]) for i in items)
+    sum_cells = sum(comb(n, 2) for n in contingency.values())
+    sum_truth = sum(comb(n, 2) for n in Counter(truth[i] for i in items).values())
+    sum_found = sum(comb(n, 2) for n in Counter(found[i] for i in items).values())
+    expected = sum_truth * sum_found / comb(len(items), 2)
+    maximum = (sum_truth + sum_found) / 2
+    return 1.0 if maximum == expected else (sum_cells - expected) / (maximum - expected)
+
+
+def score(labels: dict[str, tuple[str, str]], clusters: list[list[str]]) -> Scores:
+    """Pair precision and recall, and ARI, of clusters against the labels."""
+    by_story: dict[str, list[str]] = {}
+    for doc, (story, _) in labels.items():
+        by_story.setdefault(story, []).append(doc)
+    truth_pairs = _pairs(list(by_story.values()))
+    found_pairs = _pairs(clusters)
+    correct = truth_pairs & found_pairs
+    found_label = {doc: str(number) for number, group in enumerate(clusters) for doc in group}
+    return Scores(
+        precision=len(correct) / len(found_pairs) if found_pairs else 1.0,
+        recall=len(correct) / len(truth_pairs) if truth_pairs else 1.0,
+        ari=adjusted_rand_index({d: s for d, (s, _) in labels.items()}, found_label),
+        true_pairs=len(truth_pairs),
+        found_pairs=len(found_pairs),
+        false_merges=tuple(sorted(found_pairs - truth_pairs)),
+        misses=tuple(sorted(truth_pairs - found_pairs)),
+    )
