@@ -21,6 +21,7 @@ RuleKind = Literal["paragraph", "suffix", "teaser"]
 _KINDS: tuple[RuleKind, ...] = ("paragraph", "suffix", "teaser")
 _ELLIPSIS = ("…", "...")
 _HEADLINE_MAX_WORDS = 25
+_SUFFIX_WINDOW = 200
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,11 @@ class ChromeRule:
     pattern: re.Pattern[str]
     max_words: int
 
-    def matches(self, paragraph: str) -> bool:
-        """Whether a whole paragraph is this rule's chrome."""
-        return len(paragraph.split()) <= self.max_words and bool(self.pattern.fullmatch(paragraph))
+    def matches(self, paragraph: str, words: int | None = None) -> bool:
+        """Whether a whole paragraph (of ``words`` words, if counted) is this rule's chrome."""
+        if words is None:
+            words = len(paragraph.split())
+        return words <= self.max_words and bool(self.pattern.fullmatch(paragraph))
 
 
 def _parse_rule(entry: dict[str, object], origin: str) -> ChromeRule:
@@ -77,7 +80,8 @@ def strip_chrome(paragraphs: list[str], rules: tuple[ChromeRule, ...]) -> tuple[
     index = 0
     while index < len(paragraphs):
         paragraph = paragraphs[index]
-        rule = next((r for r in rules if r.kind != "suffix" and r.matches(paragraph)), None)
+        words = len(paragraph.split())
+        rule = next((r for r in rules if r.kind != "suffix" and r.matches(paragraph, words)), None)
         index += 1
         if rule is None:
             kept.append(paragraph)
@@ -120,7 +124,9 @@ def _strip_suffixes(paragraphs: list[str], rules: tuple[ChromeRule, ...]) -> tup
     for rule in rules:
         if rule.kind != "suffix":
             continue
-        match = rule.pattern.search(last)
+        # Suffix patterns end at the paragraph's end: only its tail needs searching.
+        tail_start = max(0, len(last) - _SUFFIX_WINDOW)
+        match = rule.pattern.search(last, tail_start)
         if match and match.start() > 0:
             removed.append(Removal(rule.name, match.group(0).strip()))
             last = last[: match.start()].rstrip()

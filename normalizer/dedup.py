@@ -61,9 +61,14 @@ class Candidate:
 
     key: str
     digest: str
-    shingles: frozenset[bytes]
+    shingles: bytes
     word_count: int
     figures: frozenset[str] = frozenset()
+
+    @property
+    def shingle_count(self) -> int:
+        """How many distinct shingles the text has (4 bytes per id)."""
+        return len(self.shingles) // 4
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ def verify(
     if new.digest == candidate.digest:
         return "exact", Similarity(jaccard=1.0, containment_new=1.0, containment_old=1.0)
     similarity = compare(new.shingles, candidate.shingles)
-    new_is_shorter = len(new.shingles) <= len(candidate.shingles)
+    new_is_shorter = new.shingle_count <= candidate.shingle_count
     shorter, longer = (new, candidate) if new_is_shorter else (candidate, new)
     if _figures_differ(shorter.figures, longer.figures):
         return None

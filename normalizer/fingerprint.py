@@ -1,13 +1,16 @@
-"""Canonical text -> exact digest + MinHash signature (the only MinHash builder).
+"""Canonical text -> digest, shingle set, MinHash signatures (the only MinHash builder).
 
 The canonical text is the cleaned body only (no headline, dateline or chrome),
 case-folded and reduced to its words, so that a re-headlined, re-credited or
 re-chromed copy of a story gets the same shingles as the original.
 
-Signatures are datasketch MinHashes with an explicit scheme and seed, fed in one
-batch per text through xxhash (never one ``update()`` per token). Their bytes are
-little-endian unsigned 32-bit values, so they compare across machines. They only
-propose candidates (LSH); similarity is then measured exactly on shingle sets.
+Each text is tokenised once. Its words are hashed with xxh32 and every run of
+``shingle_words`` word hashes is combined into one 32-bit shingle id (a
+polynomial over uint64, folded; all in numpy). The sorted set of shingle ids is
+kept with the article: similarity is measured exactly on it. The ids also feed
+the datasketch MinHashes (explicit ``affine32`` scheme and seed, one batch per
+text, never one ``update()`` per token), which only propose candidates (LSH).
+Every array is little-endian uint32, so stores compare across machines.
 """
 
 from __future__ import annotations
@@ -19,41 +22,82 @@ import numpy as np
 import xxhash
 from datasketch import MinHash
 
-from normalizer.model import Fingerprint, FingerprintParams, Similarity
+from normalizer.model import HASH_SCHEME, Fingerprint, FingerprintParams, Similarity
 
 __all__ = [
+    "HASH_SCHEME",
     "Sketcher",
     "band_keys",
     "canonical_tokens",
     "compare",
     "estimate_jaccard",
-    "text_figures",
-    "text_shingles",
+    "shingle_ids",
 ]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# A word made of digits only: the numbers a text quotes ("3.60" is "3" and "60").
+_FIGURE = re.compile(r"(?<!\w)\d+(?!\w)")
 _DTYPE = np.dtype("<u4")
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_HALF = np.uint64(32)
+_LEAD_SEED_OFFSET = 1 << 16
+_WORD_CACHE_LIMIT = 500_000
+
+
+def _canonical_text(paragraphs: Sequence[str]) -> str:
+    return " ".join(paragraphs).casefold()
 
 
 def canonical_tokens(paragraphs: Sequence[str]) -> list[str]:
     """The words of a body, case-folded, without punctuation or markup."""
-    return _WORD.findall(" ".join(paragraphs).casefold())
+    return _WORD.findall(_canonical_text(paragraphs))
 
 
-def _ordered_shingles(tokens: list[str], size: int) -> list[bytes]:
-    if len(tokens) <= size:
-        return [" ".join(tokens).encode("utf-8")] if tokens else []
-    return [" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)]
+def _word_id(token: str) -> int:
+    return xxhash.xxh32_intdigest(token.encode("utf-8"))
 
 
-def text_shingles(paragraphs: Sequence[str], size: int) -> frozenset[bytes]:
-    """The set of ``size``-word shingles of a body: what similarity is measured on."""
-    return frozenset(_ordered_shingles(canonical_tokens(paragraphs), size))
+def shingle_ids(tokens: Sequence[str], size: int, word_ids: dict[str, int] | None = None) -> np.ndarray:
+    """The id of every run of ``size`` words, in text order (a text shorter than
+    ``size`` words is one shingle). ``word_ids`` caches word hashes across texts."""
+    if not tokens:
+        return np.zeros(0, dtype=_DTYPE)
+    if word_ids is None:
+        word_ids = {}
+    for token in set(tokens).difference(word_ids):
+        word_ids[token] = _word_id(token)
+    words = np.fromiter(map(word_ids.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    width = min(size, len(tokens))
+    count = len(tokens) - width + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(width):
+        # uint64 arrays wrap on overflow: the polynomial is taken modulo 2**64.
+        combined = combined * _MULTIPLIER + words[offset : offset + count]
+    return ((combined >> _HALF) ^ combined).astype(_DTYPE)
 
 
-def text_figures(paragraphs: Sequence[str]) -> frozenset[str]:
-    """The numbers a body quotes (as digit runs): copies of a story quote the same ones."""
-    return frozenset(token for token in canonical_tokens(paragraphs) if token.isdigit())
+def _identity(value: int) -> int:
+    return value
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch pre-mixes input hashes."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
+
+
+def affine32_signature(ids: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """datasketch's ``affine32`` MinHash of a batch of 32-bit ids, in one numpy pass.
+
+    The same values as ``MinHash(hashfunc=identity, scheme="affine32").update_batch``
+    (a test holds the two equal), without its per-item Python loop.
+    """
+    mixed = _fmix32(ids.astype(np.uint32, copy=False)).reshape(-1, 1)
+    return np.asarray((mixed * a + b).min(axis=0), dtype=_DTYPE)
 
 
 class Sketcher:
@@ -63,47 +107,50 @@ class Sketcher:
     """
 
     def __init__(self, params: FingerprintParams) -> None:
-        if params.scheme != "affine32" or params.hash != "xxh32":
+        if params.scheme != "affine32" or params.hash != HASH_SCHEME:
             raise ValueError(
                 f"unsupported fingerprint scheme {params.scheme}/{params.hash}: "
-                "this version builds affine32 signatures over xxh32"
+                f"this version builds affine32 signatures over {HASH_SCHEME}"
             )
-        for name, bands, rows in (
-            ("", params.bands, params.rows),
-            ("lead ", params.lead_bands, params.lead_rows),
-        ):
+        shapes = (("", params.bands, params.rows), ("lead ", params.lead_bands, params.lead_rows))
+        for name, bands, rows in shapes:
             if bands * rows > params.num_perm:
                 raise ValueError(f"{name}bands x rows ({bands} x {rows}) exceeds num_perm {params.num_perm}")
         self.params = params
-        self._template = MinHash(
-            num_perm=params.num_perm,
-            seed=params.seed,
-            hashfunc=xxhash.xxh32_intdigest,
-            scheme="affine32",
-        )
+        # News vocabulary is bounded: word hashes are kept for the sketcher's life
+        # (a few MB), up to a cap that keeps memory flat on endless input.
+        self._word_ids: dict[str, int] = {}
+        # The permutations are datasketch's own for this seed and scheme; they are
+        # applied below in one numpy expression (see affine32_signature).
+        template = MinHash(num_perm=params.num_perm, seed=params.seed, hashfunc=_identity, scheme="affine32")
+        self._a, self._b = (np.asarray(p, dtype=np.uint32) for p in template.permutations)
+        self._empty = np.asarray(template.hashvalues, dtype=_DTYPE).tobytes()
 
-    def _signature(self, shingles: list[bytes]) -> bytes:
-        sketch = self._template.copy()
-        # Sorted so that the batch is the same on every run, whatever the order.
-        sketch.update_batch(sorted(shingles))
-        return np.asarray(sketch.hashvalues, dtype=_DTYPE).tobytes()
+    def _signature(self, ids: np.ndarray) -> bytes:
+        if not ids.size:
+            return self._empty
+        return affine32_signature(ids, self._a, self._b).tobytes()
 
     def fingerprint(self, paragraphs: Sequence[str]) -> Fingerprint:
         """The fingerprint of a cleaned body."""
-        tokens = canonical_tokens(paragraphs)
-        ordered = _ordered_shingles(tokens, self.params.shingle_words)
-        distinct = set(ordered)
-        lead = list(dict.fromkeys(ordered[: self.params.lead_shingles]))
+        text = _canonical_text(paragraphs)
+        tokens = _WORD.findall(text)
+        if len(self._word_ids) > _WORD_CACHE_LIMIT:
+            self._word_ids.clear()
+        ordered = shingle_ids(tokens, self.params.shingle_words, self._word_ids)
+        distinct = np.unique(ordered)
         return Fingerprint(
             digest=xxhash.xxh3_128_hexdigest(" ".join(tokens).encode("utf-8")),
-            signature=self._signature(list(distinct)),
-            shingles=len(distinct),
-            lead=self._signature(lead),
+            signature=self._signature(distinct),
+            shingles=int(distinct.size),
+            lead=self._signature(np.unique(ordered[: self.params.lead_shingles])),
+            shingle_set=distinct.tobytes(),
+            figures=tuple(sorted(set(_FIGURE.findall(text)))),
         )
 
 
-def _values(signature: bytes) -> np.ndarray:
-    return np.frombuffer(signature, dtype=_DTYPE)
+def _values(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=_DTYPE)
 
 
 def estimate_jaccard(a: bytes, b: bytes) -> float:
@@ -114,28 +161,25 @@ def estimate_jaccard(a: bytes, b: bytes) -> float:
     return float(np.count_nonzero(left == right)) / float(left.size)
 
 
-def compare(new: frozenset[bytes], old: frozenset[bytes]) -> Similarity:
-    """Exact Jaccard similarity and containment each way of two shingle sets."""
-    if not new or not old:
+def compare(new: bytes, old: bytes) -> Similarity:
+    """Exact Jaccard similarity and containment each way of two sorted shingle-id sets."""
+    left, right = _values(new), _values(old)
+    if not left.size or not right.size:
         return Similarity(jaccard=0.0, containment_new=0.0, containment_old=0.0)
-    overlap = len(new & old)
+    overlap = int(np.intersect1d(left, right, assume_unique=True).size)
     return Similarity(
-        jaccard=round(overlap / len(new | old), 4),
-        containment_new=round(overlap / len(new), 4),
-        containment_old=round(overlap / len(old), 4),
+        jaccard=round(overlap / (left.size + right.size - overlap), 4),
+        containment_new=round(overlap / left.size, 4),
+        containment_old=round(overlap / right.size, 4),
     )
-
-
-_LEAD_SEED_OFFSET = 1 << 16
 
 
 def _bands(signature: bytes, bands: int, rows: int, seed_offset: int) -> list[int]:
     width = rows * _DTYPE.itemsize
     keys = []
     for band in range(bands):
-        value = xxhash.xxh3_64_intdigest(
-            signature[band * width : (band + 1) * width], seed=seed_offset + band
-        )
+        chunk = signature[band * width : (band + 1) * width]
+        value = xxhash.xxh3_64_intdigest(chunk, seed=seed_offset + band)
         keys.append(value - (1 << 64) if value >= 1 << 63 else value)
     return keys
 

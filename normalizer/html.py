@@ -8,7 +8,6 @@ nh3, a maintained allow-list sanitiser, so nothing executable ever leaves.
 from __future__ import annotations
 
 import html as html_escape
-import re
 
 import nh3
 from lxml import etree
@@ -40,7 +39,8 @@ _SAFE_TAGS = {
     "sup", "abbr", "pre", "code",
 }  # fmt: skip
 _SAFE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan", "rowspan"}}
-_WHITESPACE = re.compile(r"\s+")
+# Inside HTML a line break is a space; spaces are folded later, per paragraph.
+_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " "})
 _BREAK = "\n\n"
 
 
@@ -49,19 +49,19 @@ def _collect(element: etree._Element, out: list[str]) -> None:
     tag = tag.rsplit("}", 1)[-1].lower()
     if tag in SKIPPED_TAGS or not isinstance(element.tag, str):
         if element.tail:
-            out.append(_WHITESPACE.sub(" ", element.tail))
+            out.append(element.tail.translate(_LINE_BREAKS))
         return
     block = tag in _BLOCK_TAGS
     if block:
         out.append(_BREAK)
     if element.text:
-        out.append(_WHITESPACE.sub(" ", element.text))
+        out.append(element.text.translate(_LINE_BREAKS))
     for child in element:
         _collect(child, out)
     if block:
         out.append(_BREAK)
     if element.tail:
-        out.append(_WHITESPACE.sub(" ", element.tail))
+        out.append(element.tail.translate(_LINE_BREAKS))
 
 
 def element_to_paragraphs(element: etree._Element) -> list[str]:

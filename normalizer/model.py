@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Literal
 
 OriginKind = Literal["feed", "file", "page", "stdin"]
+# How shingle ids are made (see normalizer.fingerprint); stored with the signatures.
+HASH_SCHEME = "xxh32-words-poly64"
 ContentType = Literal["text", "html"]
 LinkRule = Literal["founder", "exact", "jaccard", "containment"]
 
@@ -148,7 +150,7 @@ class FingerprintParams:
     num_perm: int = 128
     seed: int = 1
     scheme: str = "affine32"
-    hash: str = "xxh32"
+    hash: str = HASH_SCHEME
     shingle_words: int = 4
     # 42 bands of 3 rows: a pair with Jaccard 0.4 becomes a candidate 94% of the
     # time, one with 0.3 68% of the time (trimmed copies must be found), unrelated
@@ -186,12 +188,16 @@ class Fingerprint:
         signature: the MinHash signature: ``num_perm`` little-endian uint32 values.
         shingles: how many distinct shingles the text has (for containment).
         lead: the MinHash signature of the text's first shingles (for LSH only).
+        shingle_set: the sorted distinct shingle ids (uint32): exact similarity.
+        figures: the numbers the text quotes, sorted.
     """
 
     digest: str
     signature: bytes
     shingles: int
     lead: bytes = b""
+    shingle_set: bytes = b""
+    figures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

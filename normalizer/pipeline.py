@@ -16,7 +16,7 @@ from datetime import datetime
 from normalizer.boilerplate import ChromeRule, load_rules, strip_chrome
 from normalizer.dateline import DatelineRules, find_byline, load_dateline_rules, split_dateline
 from normalizer.dedup import Candidate, Thresholds, decide
-from normalizer.fingerprint import Sketcher, band_keys, text_figures, text_shingles
+from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.html import html_to_paragraphs
 from normalizer.model import Article, Dateline, RawEntry, Rejected
 from normalizer.settings import Settings
@@ -174,9 +174,9 @@ class Ingester:
         new = Candidate(
             key=article.key,
             digest=fingerprint.digest,
-            shingles=text_shingles(article.paragraphs, self.sketcher.params.shingle_words),
+            shingles=fingerprint.shingle_set,
             word_count=article.word_count,
-            figures=text_figures(article.paragraphs),
+            figures=frozenset(fingerprint.figures),
         )
         decision = decide(new, candidates, self.thresholds)
         self.store.add(article, fingerprint, keys, decision, self.now)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from normalizer.dedup import Candidate, Member, choose_canonical
 from normalizer.errors import StoreError
-from normalizer.fingerprint import compare, text_figures, text_shingles
+from normalizer.fingerprint import compare
 from normalizer.model import (
     Article,
     Dateline,
@@ -71,7 +71,9 @@ CREATE TABLE IF NOT EXISTS signatures (
     article INTEGER PRIMARY KEY REFERENCES articles(id),
     digest TEXT NOT NULL,
     signature BLOB NOT NULL,
-    shingles INTEGER NOT NULL
+    shingles INTEGER NOT NULL,
+    shingle_set BLOB NOT NULL,
+    figures TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS signatures_digest ON signatures(digest);
 CREATE TABLE IF NOT EXISTS bands (
@@ -111,6 +113,10 @@ class StoredArticle:
     linked_to: str
     link_similarity: Similarity | None
     cluster_size: int
+
+
+def _candidate(key: str, digest: str, shingle_set: bytes, words: int, figures: str) -> Candidate:
+    return Candidate(key, digest, bytes(shingle_set), words, frozenset(figures.split()))
 
 
 def _time(value: datetime | None) -> str | None:
@@ -203,21 +209,14 @@ class Store:
         placeholders = ",".join("?" * len(band_keys))
         rows = self._db.execute(
             f"""
-            SELECT a.key, s.digest, a.body, a.word_count
+            SELECT a.key, s.digest, s.shingle_set, a.word_count, s.figures
             FROM articles a JOIN signatures s ON s.article = a.id
             WHERE a.id IN (SELECT DISTINCT article FROM bands WHERE band_key IN ({placeholders}))
             ORDER BY a.id
             """,
             list(band_keys),
         ).fetchall()
-        return [
-            self._candidate(key, digest, body, words) for key, digest, body, words in rows if key != exclude
-        ]
-
-    def _candidate(self, key: str, digest: str, body: str, words: int) -> Candidate:
-        paragraphs = body.split("\n\n")
-        shingles = text_shingles(paragraphs, self.params.shingle_words)
-        return Candidate(key, digest, shingles, words, text_figures(paragraphs))
+        return [_candidate(*row) for row in rows if row[0] != exclude]
 
     def stored_articles(self) -> list[StoredArticle]:
         """Every stored article with its cluster standing, in storing order."""
@@ -345,7 +344,9 @@ class Store:
                 similarity.containment_old if similarity else None,
             ),
         )
-        self._refresh_cluster(cluster)
+        if decision.linked_to is not None:
+            # A founder is its own canonical member at similarity 1, as inserted.
+            self._refresh_cluster(cluster)
 
     def replace(self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
         """Replace a stored article's text (a new version of it); it keeps its cluster."""
@@ -390,8 +391,15 @@ class Store:
 
     def _write_signature(self, article_id: int, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
         self._db.execute(
-            "INSERT INTO signatures VALUES (?, ?, ?, ?)",
-            (article_id, fingerprint.digest, fingerprint.signature, fingerprint.shingles),
+            "INSERT INTO signatures VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                fingerprint.digest,
+                fingerprint.signature,
+                fingerprint.shingles,
+                fingerprint.shingle_set,
+                " ".join(fingerprint.figures),
+            ),
         )
         self._db.executemany(
             "INSERT OR IGNORE INTO bands VALUES (?, ?)", [(key, article_id) for key in band_keys]
@@ -406,7 +414,7 @@ class Store:
     def _refresh_cluster(self, cluster: int) -> None:
         """Re-pick the canonical member and every member's similarity to it."""
         rows = self._db.execute(
-            """SELECT a.id, a.key, a.published, a.word_count, s.digest, a.body
+            """SELECT a.id, a.key, a.published, a.word_count, s.digest, s.shingle_set, s.figures
                FROM members m JOIN articles a ON a.id = m.article JOIN signatures s ON s.article = a.id
                WHERE m.cluster = ? ORDER BY a.id""",
             (cluster,),
@@ -415,7 +423,7 @@ class Store:
             Member(key, _parse_time(published), words, rowid) for rowid, key, published, words, *_ in rows
         ]
         canonical = choose_canonical(members)
-        texts = {row[0]: self._candidate(row[1], row[4], row[5], row[3]) for row in rows}
+        texts = {row[0]: _candidate(row[1], row[4], row[5], row[3], row[6]) for row in rows}
         canonical_text = texts[canonical.order]
         self._db.execute("UPDATE clusters SET canonical = ? WHERE id = ?", (canonical.order, cluster))
 

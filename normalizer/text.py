@@ -35,7 +35,6 @@ _MAX_REPAIR_PASSES = 4
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Invisible characters that only get in the way of reading and matching.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _WRAP_WIDTH = 50
 _LINE_ENDINGS = (".", "!", "?", ":", ";", '"', "\u201d", "\u00bb", "\u2026", ")")
@@ -61,6 +60,9 @@ def repair(text: str) -> str:
     # which with its neighbour reads as another character's bytes), so it runs
     # until the text stops changing; clean text takes a single pass.
     text = strip_xml_illegal(_INVISIBLE.sub("", text))
+    if text.isascii():
+        # Mojibake, C1 controls and odd Unicode forms all need non-ASCII characters.
+        return text
     for _ in range(_MAX_REPAIR_PASSES):
         fixed = ftfy.fix_text(text, config=_FTFY_CONFIG)
         if fixed == text:
@@ -83,7 +85,9 @@ def dehyphenate(text: str) -> str:
 
 def normalise_paragraph(text: str) -> str:
     """One paragraph on one line: spaces folded, ends trimmed, hyphens mended."""
-    return dehyphenate(_SPACES.sub(" ", " ".join(text.split())).strip())
+    # str.split() splits on every Unicode space (no-break, thin, ideographic...).
+    folded = " ".join(text.split())
+    return dehyphenate(folded) if "- " in folded else folded
 
 
 def _is_wrapped(line: str) -> bool:

@@ -25,8 +25,8 @@ class Item:
     story: int  # which original story it tells
 
 
-def _story_text(rng: random.Random) -> str:
-    words = [rng.choice(_VOCABULARY) for _ in range(rng.randint(120, 260))]
+def _story_text(rng: random.Random, length: tuple[int, int]) -> str:
+    words = [rng.choice(_VOCABULARY) for _ in range(rng.randint(*length))]
     sentences = [" ".join(words[i : i + 15]).capitalize() + "." for i in range(0, len(words), 15)]
     return " ".join(sentences)
 
@@ -42,8 +42,10 @@ def _variant(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def make_items(count: int, seed: int = 11, republished: float = 0.3) -> list[Item]:
-    """``count`` items, about ``republished`` of them variants of earlier stories."""
+def make_items(
+    count: int, seed: int = 11, republished: float = 0.3, length: tuple[int, int] = (120, 260)
+) -> list[Item]:
+    """``count`` items of ``length`` words, about ``republished`` of them variants of earlier stories."""
     rng = random.Random(seed)
     items: list[Item] = []
     originals: list[tuple[int, str]] = []
@@ -52,7 +54,7 @@ def make_items(count: int, seed: int = 11, republished: float = 0.3) -> list[Ite
             story, text = rng.choice(originals)
             body = _variant(text, rng)
         else:
-            story, body = len(originals), _story_text(rng)
+            story, body = len(originals), _story_text(rng, length)
             originals.append((story, body))
         items.append(Item(f"urn:test:item:{index}", f"Story {story} item {index}", body, story))
     return items

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
+
 from normalizer.dedup import Candidate, Member, Thresholds, choose_canonical, decide, verify
-from normalizer.fingerprint import compare, text_shingles
+from normalizer.fingerprint import canonical_tokens, compare, shingle_ids
 
 WORDS = [f"word{i}" for i in range(300)]
 
 
 def _candidate(key: str, words: list[str]) -> Candidate:
     text = " ".join(words)
-    return Candidate(key=key, digest=text, shingles=text_shingles([text], 4), word_count=len(words))
+    shingles = np.unique(shingle_ids(canonical_tokens([text]), 4)).tobytes()
+    return Candidate(key=key, digest=text, shingles=shingles, word_count=len(words))
 
 
 def test_exact_copy_links_as_exact() -> None:

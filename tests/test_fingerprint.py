@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizer.fingerprint import Sketcher, band_keys, compare, estimate_jaccard, text_shingles
+from normalizer.fingerprint import Sketcher, band_keys, compare, estimate_jaccard
 from normalizer.model import FingerprintParams
 
 PARAMS = FingerprintParams()
@@ -46,8 +47,9 @@ def test_unsupported_parameters_are_refused() -> None:
 
 def test_exact_similarity_of_a_trimmed_copy() -> None:
     words = [f"w{i}" for i in range(400)]
-    full = text_shingles([" ".join(words)], 4)
-    half = text_shingles([" ".join(words[:200])], 4)
+    sketcher = Sketcher(PARAMS)
+    full = sketcher.fingerprint([" ".join(words)]).shingle_set
+    half = sketcher.fingerprint([" ".join(words[:200])]).shingle_set
     similarity = compare(half, full)
     assert similarity.jaccard == round(197 / 397, 4)
     assert similarity.containment_new == 1.0
@@ -90,3 +92,23 @@ def test_whitespace_never_changes_the_fingerprint(paragraphs: list[str]) -> None
     sketcher = Sketcher(PARAMS)
     spaced = ["  " + p.replace(" ", "   ") + "\n" for p in paragraphs]
     assert sketcher.fingerprint(spaced) == sketcher.fingerprint(paragraphs)
+
+
+def test_numpy_sketch_equals_datasketch_update_batch() -> None:
+    import numpy as np
+    from datasketch import MinHash
+
+    from normalizer.fingerprint import affine32_signature
+
+    rng = np.random.default_rng(4)
+    ids = np.unique(rng.integers(0, 2**32, size=500, dtype=np.uint64).astype(np.uint32))
+    reference = MinHash(num_perm=128, seed=1, hashfunc=lambda value: value, scheme="affine32")
+    reference.update_batch(ids.tolist())
+    a, b = (np.asarray(p, dtype=np.uint32) for p in reference.permutations)
+    assert np.array_equal(affine32_signature(ids, a, b), reference.hashvalues)
+
+
+def test_empty_text_has_datasketchs_empty_signature() -> None:
+    empty = Sketcher(PARAMS).fingerprint([])
+    assert empty.shingles == 0
+    assert set(np.frombuffer(empty.signature, dtype="<u4")) == {2**32 - 1}

@@ -1,0 +1,21 @@
+"""The benchmark corpus: RSS feeds of wire-length items, about 30% of them re-publishing
+an earlier story with edits (trimmed tail, changed words, the same text again)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.story_corpus import make_items, write_feeds
+
+ITEMS = 20_000
+PER_FEED = 500
+# Wire stories run from a short brief to a long feature; 250-600 words is the bulk.
+LENGTH = (250, 600)
+
+
+def make_corpus(folder: Path, items: int = ITEMS, seed: int = 7) -> list[Path]:
+    """Write the corpus as feeds of PER_FEED items; return the feed paths."""
+    return write_feeds(folder, make_items(items, seed=seed, republished=0.3, length=LENGTH), PER_FEED)
