@@ -24,11 +24,12 @@ from feeds.sniff import FORMATS, Format
 from feeds.sources import expand_inputs
 from feeds.validate import validate_atom
 from normalizer import __version__
+from normalizer.dedup import CANONICAL_RULE
 from normalizer.errors import NewsnormError
 from normalizer.html import paragraphs_to_html
 from normalizer.model import Article, Rejected
 from normalizer.settings import SETTINGS, Settings, load_settings
-from normalizer.store import Store
+from normalizer.store import Store, StoredArticle
 
 EXIT_REJECTED = 3
 _SKIPPED_SHOWN = 10
@@ -309,18 +310,32 @@ def _cluster_json(clusters: list[Cluster], store: Store) -> dict[str, Any]:
     }
 
 
+def _link_text(member: StoredArticle) -> str:
+    """Which test linked a member, with the figure that passed it."""
+    figures = member.link_similarity
+    if figures is None or member.rule == "founder":
+        return "founded the cluster"
+    if member.rule == "exact":
+        return "exact: same text"
+    if member.rule == "jaccard":
+        return f"jaccard {figures.jaccard:.2f}"
+    return f"contained {max(figures.containment_new, figures.containment_old):.2f}"
+
+
 def _cluster_table(clusters: list[Cluster]) -> str:
-    lines = [f"{'cluster':<8} {'similarity':>10}  {'link':<11} {'source':<28} title"]
+    header = f"{'cluster':<8}{'sim':>6}  {'linked by':<20} {'canonical?':<26} {'source':<24} title [id]"
+    lines = [header]
     for number, cluster in enumerate(clusters, start=1):
         for member in cluster.members:
             article = member.article
-            mark = "*" if member.canonical else " "
-            source = (article.origin.feed_title or article.origin.name)[:28]
+            why = cluster.why.get(article.key, "")
+            standing = f"{'yes' if member.canonical else 'no'}: {why}"
+            source = (article.origin.feed_title or article.origin.name)[-24:]
             lines.append(
-                f"{number:<7}{mark} {member.similarity:>10.4f}  {member.rule:<11} {source:<28} "
-                f"{article.title[:70]}  [{article.input_id}]"
+                f"{number:<8}{member.similarity:>6.2f}  {_link_text(member):<20} {standing:<26} {source:<24} "
+                f"{article.title[:60]}  [{article.input_id}]"
             )
-    lines.append("* canonical member: " + "earliest published, then longest body, then first stored")
+    lines.append(f"sim: Jaccard similarity to the canonical member; canonical rule: {CANONICAL_RULE}")
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from feeds.read import read_entries
 from feeds.sniff import Format
 from feeds.sources import expand_inputs, read_document
 from normalizer import __version__
+from normalizer.dedup import Member, explain_canonical
 from normalizer.errors import InputError
 from normalizer.model import Article, Rejected
 from normalizer.pipeline import Cleaner, Ingester
@@ -159,20 +160,27 @@ def clean_inputs(
 
 @dataclass(frozen=True)
 class Cluster:
-    """A story cluster for reports: canonical member first, then by similarity."""
+    """A story cluster for reports: canonical member first, then by similarity.
+
+    ``why`` says, per member key, why it is or is not the canonical member.
+    """
 
     key: str
     members: tuple[StoredArticle, ...]
+    why: dict[str, str] = field(default_factory=dict)
 
 
 def story_clusters(store: Store) -> list[Cluster]:
     """Every cluster of the store, singletons included, in a stable order."""
-    grouped: dict[str, list[StoredArticle]] = {}
-    for stored in store.stored_articles():
-        grouped.setdefault(stored.cluster_key, []).append(stored)
+    grouped: dict[str, list[tuple[int, StoredArticle]]] = {}
+    for order, stored in enumerate(store.stored_articles()):
+        grouped.setdefault(stored.cluster_key, []).append((order, stored))
     clusters = []
-    for key, members in grouped.items():
-        members.sort(key=lambda s: (not s.canonical, -s.similarity, s.article.input_id))
-        clusters.append(Cluster(key=key, members=tuple(members)))
+    for key, entries in grouped.items():
+        ranked = [Member(s.article.key, s.article.published, s.article.word_count, o) for o, s in entries]
+        members = sorted(
+            (s for _, s in entries), key=lambda s: (not s.canonical, -s.similarity, s.article.input_id)
+        )
+        clusters.append(Cluster(key=key, members=tuple(members), why=explain_canonical(ranked)))
     clusters.sort(key=lambda c: (-len(c.members), c.members[0].article.input_id))
     return clusters

@@ -35,6 +35,7 @@ __all__ = [
     "Thresholds",
     "choose_canonical",
     "decide",
+    "explain_canonical",
     "verify",
 ]
 
@@ -151,3 +152,27 @@ def choose_canonical(members: Sequence[Member]) -> Member:
         return (member.published is None, published, -member.word_count, member.order)
 
     return min(members, key=rank)
+
+
+def explain_canonical(members: Sequence[Member]) -> dict[str, str]:
+    """Why each member is, or is not, the canonical one: the step of the rule that decided."""
+    canonical = choose_canonical(members)
+    others = [m for m in members if m.key != canonical.key]
+    reasons: dict[str, str] = {}
+    if not others:
+        reasons[canonical.key] = "only member"
+        return reasons
+    if canonical.published and all(m.published is None or m.published > canonical.published for m in others):
+        reasons[canonical.key] = f"earliest ({canonical.published:%Y-%m-%d %H:%M})"
+    elif all(m.word_count < canonical.word_count for m in others if m.published == canonical.published):
+        reasons[canonical.key] = f"longest ({canonical.word_count} words)"
+    else:
+        reasons[canonical.key] = "first stored"
+    for member in others:
+        if member.published != canonical.published:
+            reasons[member.key] = "undated" if member.published is None else "published later"
+        elif member.word_count < canonical.word_count:
+            reasons[member.key] = f"shorter ({member.word_count} words)"
+        else:
+            reasons[member.key] = "stored later"
+    return reasons

@@ -122,8 +122,9 @@ def test_dups_table_over_a_store(cli: Cli, tmp_path: Path) -> None:
     result = cli("dups", "--db", db)
     assert result.exit_code == 0
     first_rows = result.stdout.splitlines()[1:3]
-    assert first_rows[0].startswith("1      *     1.0000")
-    assert "0.8077" in first_rows[1] and "founder" in first_rows[1]
+    assert first_rows[0].startswith("1         1.00  jaccard 0.81         yes: longest (73 words)")
+    assert first_rows[1].startswith("1         0.81  founded the cluster  no: shorter (72 words)")
+    assert "canonical rule: earliest published, then longest body" in result.stdout
 
 
 def test_dups_without_inputs_or_store_is_an_error(cli: Cli, tmp_path: Path) -> None:

@@ -78,3 +78,22 @@ def test_a_template_with_other_figures_is_another_story() -> None:
     assert verify(one, two, Thresholds()) is None
     same_figures = Candidate(two.key, two.digest, two.shingles, two.word_count, one.figures)
     assert verify(one, same_figures, Thresholds()) is not None
+
+
+def test_explain_canonical_names_the_deciding_step() -> None:
+    from normalizer.dedup import explain_canonical
+
+    early = datetime(2024, 1, 1, tzinfo=UTC)
+    late = datetime(2024, 1, 2, tzinfo=UTC)
+    assert explain_canonical([Member("a", early, 10, 1), Member("b", late, 99, 0)]) == {
+        "a": "earliest (2024-01-01 00:00)",
+        "b": "published later",
+    }
+    assert explain_canonical([Member("a", None, 10, 0), Member("b", None, 99, 1)]) == {
+        "b": "longest (99 words)",
+        "a": "shorter (10 words)",
+    }
+    assert explain_canonical([Member("a", None, 10, 0), Member("b", None, 10, 1)]) == {
+        "a": "first stored",
+        "b": "stored later",
+    }

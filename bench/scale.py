@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Does a run cost more when the store is large? (the LSH bands are an indexed table)
+
+    .venv/bin/python bench/scale.py [--stored 200000] [--new 1000]
+
+Builds a store of STORED articles once (cached under bench/out/), then ingests the
+same NEW articles into a copy of it and into an empty store, each in its own
+process on one core, and prints the time and peak memory of both runs and their
+ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import make_corpus
+from bench.run import _run
+from tests.limits import newsnorm_command
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def _store(stored: int) -> Path:
+    """A store of ``stored`` articles, built once and kept for later runs."""
+    db = OUT / f"store-{stored}.db"
+    if not db.exists():
+        OUT.mkdir(exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            feeds = make_corpus(Path(tmp) / "feeds", stored, seed=1)
+            outcome = _run(newsnorm_command("ingest", str(Path(tmp) / "feeds"), "--db", str(db)))
+            print(f"built a store of {stored:,} articles from {len(feeds)} feeds in {outcome.seconds:.0f} s")
+    return db
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--stored", type=int, default=200_000)
+    parser.add_argument("--new", type=int, default=1_000)
+    args = parser.parse_args()
+    big = _store(args.stored)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        make_corpus(work / "new", args.new, seed=99)
+        copy = work / "big.db"
+        shutil.copy(big, copy)
+        empty = _run(newsnorm_command("ingest", str(work / "new"), "--db", str(work / "empty.db")))
+        full = _run(newsnorm_command("ingest", str(work / "new"), "--db", str(copy)))
+    print("| store before the run | seconds | peak RSS (MB) |")
+    print("| --- | ---: | ---: |")
+    print(f"| empty | {empty.seconds:.2f} | {empty.peak_mb:.0f} |")
+    print(f"| {args.stored:,} articles | {full.seconds:.2f} | {full.peak_mb:.0f} |")
+    print(
+        f"\n{args.new:,} new articles: {full.seconds / empty.seconds:.2f}x the time against the large store"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
