@@ -180,6 +180,7 @@ _FORMAT_IN = click.option(
 _INPUTS = click.argument("inputs", nargs=-1, type=str)
 _DEDUP_SETTINGS = (
     "db",
+    "index",
     "jaccard_threshold",
     "containment_threshold",
     "min_containment_words",

@@ -13,11 +13,12 @@ from typing import BinaryIO
 
 from feeds.atom import FeedInfo, write_atom
 from feeds.read import read_entries
+from feeds.redis_memory import RedisMemory
 from feeds.sniff import Format
 from feeds.sources import expand_inputs, read_document
 from normalizer import __version__
-from normalizer.dedup import Member, explain_canonical
-from normalizer.errors import InputError
+from normalizer.dedup import DuplicateMemory, Member, explain_canonical
+from normalizer.errors import InputError, SettingsError
 from normalizer.model import Article, Rejected
 from normalizer.pipeline import Cleaner, Ingester
 from normalizer.settings import Settings
@@ -29,6 +30,7 @@ __all__ = [
     "clean_inputs",
     "emit_feed",
     "ingest_inputs",
+    "open_memory",
     "story_clusters",
 ]
 
@@ -78,6 +80,15 @@ def _articles(
             yield cleaned
 
 
+def open_memory(settings: Settings) -> DuplicateMemory | None:
+    """The shared duplicate index the settings name, or ``None`` for the store's own."""
+    if not settings.index:
+        return None
+    if settings.index.startswith("redis://"):
+        return RedisMemory(settings.index, settings.fingerprint_params)
+    raise SettingsError(f"index {settings.index!r}: give a redis://host:port/db URL, or nothing")
+
+
 def ingest_inputs(
     inputs: Sequence[str],
     store: Store,
@@ -92,7 +103,7 @@ def ingest_inputs(
     An input whose reading fails part-way is rolled back whole and rejected.
     """
     cleaner = Cleaner.default()
-    ingester = Ingester(store, settings, now)
+    ingester = Ingester(store, settings, now, open_memory(settings))
     names = expand_inputs(list(inputs))
     read = new = updated = unchanged = duplicates = 0
     rejected: list[Rejected] = []

@@ -22,15 +22,18 @@ The canonical member of a cluster is chosen by :data:`CANONICAL_RULE`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from normalizer.fingerprint import compare
-from normalizer.model import Decision, LinkRule, Similarity
+from normalizer.model import Decision, Fingerprint, LinkRule, Similarity
 
 __all__ = [
     "CANONICAL_RULE",
     "Candidate",
+    "DuplicateMemory",
     "Member",
     "Thresholds",
     "choose_canonical",
@@ -80,6 +83,30 @@ class Member:
     published: datetime | None
     word_count: int
     order: int
+
+
+class DuplicateMemory(Protocol):
+    """Where candidates come from and where stories are remembered.
+
+    The SQLite store is one (its band table); a shared index in Redis is another,
+    so that several ingest processes or machines share one duplicate memory.
+    """
+
+    def lock(self) -> AbstractContextManager[object]:
+        """Held while a text is looked up, decided and remembered (no two at once)."""
+        ...
+
+    def candidates(self, fingerprint: Fingerprint, band_keys: Sequence[int], exclude: str) -> list[Candidate]:
+        """The remembered texts the index proposes for a fingerprint."""
+        ...
+
+    def cluster_of(self, key: str) -> str | None:
+        """The cluster (its founder's key) a remembered text belongs to, if any."""
+        ...
+
+    def remember(self, text: Candidate, fingerprint: Fingerprint, cluster: str) -> None:
+        """Remember a decided text (the store remembers when it stores)."""
+        ...
 
 
 def verify(

@@ -15,10 +15,10 @@ from datetime import datetime
 
 from normalizer.boilerplate import ChromeRule, load_rules, strip_chrome
 from normalizer.dateline import DatelineRules, find_byline, load_dateline_rules, split_dateline
-from normalizer.dedup import Candidate, Thresholds, decide
+from normalizer.dedup import Candidate, DuplicateMemory, Thresholds, decide
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.html import html_to_paragraphs
-from normalizer.model import Article, Dateline, RawEntry, Rejected
+from normalizer.model import Article, Dateline, Decision, RawEntry, Rejected, Similarity
 from normalizer.settings import Settings
 from normalizer.store import Store
 from normalizer.text import normalise_paragraph, repair, split_paragraphs
@@ -137,8 +137,11 @@ class Ingester:
             can be reproduced).
     """
 
-    def __init__(self, store: Store, settings: Settings, now: datetime) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, now: datetime, memory: DuplicateMemory | None = None
+    ) -> None:
         self.store = store
+        self.memory: DuplicateMemory = memory or store
         self.sketcher = Sketcher(settings.fingerprint_params)
         self.thresholds = Thresholds(
             jaccard=settings.jaccard_threshold,
@@ -170,7 +173,6 @@ class Ingester:
             self.store.replace(article, fingerprint, keys)
             result.updated += 1
             return
-        candidates = self.store.candidates(keys, exclude=article.key)
         new = Candidate(
             key=article.key,
             digest=fingerprint.digest,
@@ -178,8 +180,19 @@ class Ingester:
             word_count=article.word_count,
             figures=frozenset(fingerprint.figures),
         )
-        decision = decide(new, candidates, self.thresholds)
-        self.store.add(article, fingerprint, keys, decision, self.now)
+        with self.memory.lock():
+            known = self.memory.cluster_of(article.key)
+            if known is not None:
+                # Another worker sharing the index stored this very article first.
+                decision = Decision(article.key, "exact", Similarity(1.0, 1.0, 1.0))
+                cluster = known
+            else:
+                candidates = self.memory.candidates(fingerprint, keys, exclude=article.key)
+                decision = decide(new, candidates, self.thresholds)
+                linked = decision.linked_to
+                cluster = (self.memory.cluster_of(linked) if linked else None) or linked or article.key
+                self.memory.remember(new, fingerprint, cluster)
+        self.store.add(article, fingerprint, keys, decision, self.now, cluster=cluster)
         result.new += 1
         if decision.linked_to is not None:
             result.duplicates += 1

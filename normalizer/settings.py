@@ -56,6 +56,10 @@ class Settings:
     """The resolved value of every setting; each field's metadata holds its help."""
 
     db: str = _setting("newsnorm.db", "SQLite store file (created if missing).")
+    index: str = _setting(
+        "",
+        "Shared duplicate index for many workers, as redis://host:port/db (empty: the store's own).",
+    )
     feed_title: str = _setting("newsnorm: de-duplicated news", "Title of the emitted Atom feed.")
     feed_id: str = _setting(
         "urn:uuid:6e3f0c35-7c1e-5c55-9a44-0d1f3f2a0b7e",

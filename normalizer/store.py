@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,8 +83,8 @@ CREATE TABLE IF NOT EXISTS bands (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS members (
     article INTEGER PRIMARY KEY REFERENCES articles(id),
-    cluster INTEGER NOT NULL,
-    linked_to INTEGER NOT NULL,
+    cluster TEXT NOT NULL,
+    linked_to TEXT NOT NULL,
     rule TEXT NOT NULL,
     jaccard REAL,
     containment_new REAL,
@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS members (
 );
 CREATE INDEX IF NOT EXISTS members_cluster ON members(cluster);
 CREATE TABLE IF NOT EXISTS clusters (
-    id INTEGER PRIMARY KEY,
+    key TEXT PRIMARY KEY,
     canonical INTEGER NOT NULL REFERENCES articles(id)
 );
 """
@@ -204,8 +204,18 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def candidates(self, band_keys: Sequence[int], exclude: str | None = None) -> list[Candidate]:
+    def lock(self) -> AbstractContextManager[object]:
+        """Nothing to hold: the store's write transaction already serialises writers."""
+        return nullcontext()
+
+    def remember(self, text: Candidate, fingerprint: Fingerprint, cluster: str) -> None:
+        """Nothing to do: the store remembers a text when it stores the article."""
+
+    def candidates(
+        self, fingerprint: Fingerprint | None, band_keys: Sequence[int], exclude: str | None = None
+    ) -> list[Candidate]:
         """Stored articles sharing at least one LSH band, with their shingle sets."""
+        del fingerprint  # the band keys say all the band table needs
         placeholders = ",".join("?" * len(band_keys))
         rows = self._db.execute(
             f"""
@@ -229,7 +239,7 @@ class Store:
 
     def cluster_members(self, cluster_key: str) -> list[StoredArticle]:
         """The members of the cluster founded by ``cluster_key``, in storing order."""
-        return list(self._select_stored("WHERE founder.key = ? ORDER BY a.id", (cluster_key,)))
+        return list(self._select_stored("WHERE m.cluster = ? ORDER BY a.id", (cluster_key,)))
 
     def newest_entry_time(self, canonical_only: bool = False) -> datetime | None:
         """The latest entry time of the feed (see :data:`_ENTRY_TIME`), if any."""
@@ -243,15 +253,13 @@ class Store:
             SELECT a.key, a.input_id, a.origin_kind, a.origin_name, a.feed_id, a.feed_title,
                    a.feed_link, a.title, a.body, a.dateline, a.agency, a.byline, a.published,
                    a.updated, a.first_seen, a.url, a.language, a.removed,
-                   founder.key, c.canonical = a.id, canonical.key, m.canonical_jaccard, m.rule,
-                   linked.key, m.jaccard, m.containment_new, m.containment_old,
+                   m.cluster, c.canonical = a.id, canonical.key, m.canonical_jaccard, m.rule,
+                   m.linked_to, m.jaccard, m.containment_new, m.containment_old,
                    (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster)
             FROM articles a
             JOIN members m ON m.article = a.id
-            JOIN clusters c ON c.id = m.cluster
-            JOIN articles founder ON founder.id = m.cluster
+            JOIN clusters c ON c.key = m.cluster
             JOIN articles canonical ON canonical.id = c.canonical
-            JOIN articles linked ON linked.id = m.linked_to
             """
             + tail,
             parameters,
@@ -311,8 +319,15 @@ class Store:
         band_keys: Sequence[int],
         decision: Decision,
         first_seen: datetime,
+        *,
+        cluster: str | None = None,
     ) -> None:
-        """Store a new article and join it to a cluster (inside a transaction)."""
+        """Store a new article and join it to a cluster (inside a transaction).
+
+        The cluster is named by its founder's key: the article's own for a founder,
+        else ``cluster`` when given (a shared index knows it), else the cluster of
+        the stored article it was linked to.
+        """
         columns = self._article_columns(article)
         cursor = self._db.execute(
             """INSERT INTO articles (key, input_id, origin_kind, origin_name, feed_id, feed_title,
@@ -323,14 +338,17 @@ class Store:
         )
         article_id = int(cursor.lastrowid or 0)
         self._write_signature(article_id, fingerprint, band_keys)
+        linked = decision.linked_to or article.key
         if decision.linked_to is None:
-            cluster, linked = article_id, article_id
-            self._db.execute("INSERT INTO clusters (id, canonical) VALUES (?, ?)", (cluster, article_id))
-        else:
-            linked = self._id_of(decision.linked_to)
-            cluster = int(
-                self._db.execute("SELECT cluster FROM members WHERE article = ?", (linked,)).fetchone()[0]
-            )
+            cluster = article.key
+        elif cluster is None:
+            cluster = self.cluster_of(decision.linked_to)
+            if cluster is None:
+                raise StoreError(f"{self.path}: article {decision.linked_to!r} is not stored")
+        self._db.execute(
+            "INSERT INTO clusters (key, canonical) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (cluster, article_id),
+        )
         similarity = decision.similarity
         self._db.execute(
             "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, 1.0)",
@@ -348,6 +366,13 @@ class Store:
             # A founder is its own canonical member at similarity 1, as inserted.
             self._refresh_cluster(cluster)
 
+    def cluster_of(self, key: str) -> str | None:
+        """The cluster (its founder's key) of a stored article, or ``None``."""
+        row = self._db.execute(
+            "SELECT m.cluster FROM members m JOIN articles a ON a.id = m.article WHERE a.key = ?", (key,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
     def replace(self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
         """Replace a stored article's text (a new version of it); it keeps its cluster."""
         article_id = self._id_of(article.key)
@@ -362,7 +387,7 @@ class Store:
         self._db.execute("DELETE FROM signatures WHERE article = ?", (article_id,))
         self._write_signature(article_id, fingerprint, band_keys)
         cluster = self._db.execute("SELECT cluster FROM members WHERE article = ?", (article_id,)).fetchone()
-        self._refresh_cluster(int(cluster[0]))
+        self._refresh_cluster(str(cluster[0]))
 
     @staticmethod
     def _article_columns(article: Article) -> tuple[object, ...]:
@@ -411,7 +436,7 @@ class Store:
             raise StoreError(f"{self.path}: article {key!r} is not stored")
         return int(row[0])
 
-    def _refresh_cluster(self, cluster: int) -> None:
+    def _refresh_cluster(self, cluster: str) -> None:
         """Re-pick the canonical member and every member's similarity to it."""
         rows = self._db.execute(
             """SELECT a.id, a.key, a.published, a.word_count, s.digest, s.shingle_set, s.figures
@@ -425,7 +450,7 @@ class Store:
         canonical = choose_canonical(members)
         texts = {row[0]: _candidate(row[1], row[4], row[5], row[3], row[6]) for row in rows}
         canonical_text = texts[canonical.order]
-        self._db.execute("UPDATE clusters SET canonical = ? WHERE id = ?", (canonical.order, cluster))
+        self._db.execute("UPDATE clusters SET canonical = ? WHERE key = ?", (canonical.order, cluster))
 
         def similarity(member: Member) -> float:
             text = texts[member.order]
