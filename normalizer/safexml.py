@@ -17,6 +17,7 @@ import codecs
 import io
 import re
 from collections.abc import Iterator
+from typing import TypedDict
 
 from lxml import etree, html
 
@@ -49,18 +50,31 @@ _WIDE_STARTS = (
 )
 
 
+class _Hardening(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    dtd_validation: bool
+    huge_tree: bool
+    strip_cdata: bool
+    recover: bool
+
+
+# The one definition of a hardened XML parse, for whole documents and streams alike.
+_HARDENED: _Hardening = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "strip_cdata": True,
+    "recover": False,
+}
+
+
 def xml_parser() -> etree.XMLParser:
     """A fresh hardened XML parser (parsers keep state, so never share one)."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_blank_text=False,
-        strip_cdata=True,
-        recover=False,
-    )
+    return etree.XMLParser(remove_blank_text=False, **_HARDENED)
 
 
 def html_parser() -> html.HTMLParser:
@@ -146,17 +160,7 @@ def iter_elements(data: bytes, source: str) -> Iterator[tuple[str, etree._Elemen
         raise InputError(source, "empty document")
     refuse_entity_declarations(data, source)
     events = etree.iterparse(
-        io.BytesIO(data),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        strip_cdata=True,
-        recover=False,
-        remove_comments=True,
-        remove_pis=True,
+        io.BytesIO(data), events=("start", "end"), remove_comments=True, remove_pis=True, **_HARDENED
     )
     try:
         yield from events
