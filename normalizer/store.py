@@ -35,7 +35,7 @@ from normalizer.model import (
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoredArticle"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _BUSY_TIMEOUT_MS = 60_000
 # An entry's atom:updated: its own updated time, else published, else first seen.
 _ENTRY_TIME = "COALESCE(a.updated, a.published, a.first_seen)"

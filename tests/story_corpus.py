@@ -56,7 +56,7 @@ def make_items(
         else:
             story, body = len(originals), _story_text(rng, length)
             originals.append((story, body))
-        items.append(Item(f"urn:test:item:{index}", f"Story {story} item {index}", body, story))
+        items.append(Item(f"urn:test:{seed}:item:{index}", f"Story {story} item {index}", body, story))
     return items
 
 
