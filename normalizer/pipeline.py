@@ -160,6 +160,7 @@ class Ingester:
         with self.store.transaction():
             for article in articles:
                 self._ingest_one(article, result)
+        self.store.fold_recent_bands()
         return result
 
     def _ingest_one(self, article: Article, result: IngestResult) -> None:

@@ -33,9 +33,11 @@ from normalizer.model import (
     Similarity,
 )
 
-__all__ = ["SCHEMA_VERSION", "Store", "StoredArticle"]
+__all__ = ["RECENT_BANDS_LIMIT", "SCHEMA_VERSION", "Store", "StoredArticle"]
 
 SCHEMA_VERSION = "2"
+# Band rows wait in a small table until there are this many (about 8,500 articles).
+RECENT_BANDS_LIMIT = 500_000
 _BUSY_TIMEOUT_MS = 60_000
 # An entry's atom:updated: its own updated time, else published, else first seen.
 _ENTRY_TIME = "COALESCE(a.updated, a.published, a.first_seen)"
@@ -76,6 +78,11 @@ CREATE TABLE IF NOT EXISTS signatures (
     figures TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS signatures_digest ON signatures(digest);
+CREATE TABLE IF NOT EXISTS recent_bands (
+    band_key INTEGER NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (band_key, article)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS bands (
     band_key INTEGER NOT NULL,
     article INTEGER NOT NULL REFERENCES articles(id),
@@ -221,10 +228,13 @@ class Store:
             f"""
             SELECT a.key, s.digest, s.shingle_set, a.word_count, s.figures
             FROM articles a JOIN signatures s ON s.article = a.id
-            WHERE a.id IN (SELECT DISTINCT article FROM bands WHERE band_key IN ({placeholders}))
+            WHERE a.id IN (
+                SELECT article FROM bands WHERE band_key IN ({placeholders})
+                UNION SELECT article FROM recent_bands WHERE band_key IN ({placeholders})
+            )
             ORDER BY a.id
             """,
-            list(band_keys),
+            [*band_keys, *band_keys],
         ).fetchall()
         return [_candidate(*row) for row in rows if row[0] != exclude]
 
@@ -366,6 +376,24 @@ class Store:
             # A founder is its own canonical member at similarity 1, as inserted.
             self._refresh_cluster(cluster)
 
+    def fold_recent_bands(self, limit: int = RECENT_BANDS_LIMIT) -> int:
+        """Move the recent band rows into the main band table once there are ``limit``.
+
+        New rows go to a small table first: inserted one by one into a table of
+        millions of rows, each would dirty a page of its own. Folded in key order,
+        in one transaction, each page of the large table is written once per fold.
+        Returns how many rows were moved (0 below the limit).
+        """
+        waiting = int(self._db.execute("SELECT COUNT(*) FROM recent_bands").fetchone()[0])
+        if waiting < limit:
+            return 0
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO bands SELECT band_key, article FROM recent_bands ORDER BY 1, 2"
+            )
+            self._db.execute("DELETE FROM recent_bands")
+        return waiting
+
     def cluster_of(self, key: str) -> str | None:
         """The cluster (its founder's key) of a stored article, or ``None``."""
         row = self._db.execute(
@@ -384,6 +412,7 @@ class Store:
             (*columns, article_id),
         )
         self._db.execute("DELETE FROM bands WHERE article = ?", (article_id,))
+        self._db.execute("DELETE FROM recent_bands WHERE article = ?", (article_id,))
         self._db.execute("DELETE FROM signatures WHERE article = ?", (article_id,))
         self._write_signature(article_id, fingerprint, band_keys)
         cluster = self._db.execute("SELECT cluster FROM members WHERE article = ?", (article_id,)).fetchone()
@@ -427,7 +456,7 @@ class Store:
             ),
         )
         self._db.executemany(
-            "INSERT OR IGNORE INTO bands VALUES (?, ?)", [(key, article_id) for key in band_keys]
+            "INSERT OR IGNORE INTO recent_bands VALUES (?, ?)", [(key, article_id) for key in band_keys]
         )
 
     def _id_of(self, key: str) -> int:

@@ -63,14 +63,19 @@ def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 def run_limited(
     args: Sequence[str],
     *,
-    memory_bytes: int = MEMORY_LIMIT,
+    memory_bytes: int | None = MEMORY_LIMIT,
     timeout: float = HANG_GUARD,
     env: dict[str, str] | None = None,
     stdin: bytes | None = None,
 ) -> Outcome:
-    """Run ``args`` from the project root under ``RLIMIT_AS`` and a timeout."""
+    """Run ``args`` from the project root under ``RLIMIT_AS`` and a timeout.
+
+    With ``memory_bytes=None`` no limit is set, and the child is started without a
+    fork of this process (so its peak memory is its own, not a copy of ours).
+    """
 
     def limit() -> None:
+        assert memory_bytes is not None
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
     started = time.perf_counter()
@@ -81,7 +86,7 @@ def run_limited(
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=limit,  # noqa: PLW1509 - the limit must be set in the child before exec
+        preexec_fn=limit if memory_bytes is not None else None,  # noqa: PLW1509 - set in the child before exec
     )
     outputs: dict[str, bytes] = {}
 

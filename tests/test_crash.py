@@ -16,7 +16,7 @@ from .limits import ROOT, child_environment, newsnorm_command
 from .story_corpus import make_items, write_feeds
 
 KILL_POINTS = 24
-TABLES = ("meta", "articles", "signatures", "bands", "members", "clusters")
+TABLES = ("meta", "articles", "signatures", "bands", "recent_bands", "members", "clusters")
 
 
 def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -54,6 +54,7 @@ def _check_whole(db: Path, per_feed: dict[str, int]) -> int:
             assert connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == articles
         orphans = connection.execute(
             "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM bands b WHERE b.article = a.id)"
+            " AND NOT EXISTS (SELECT 1 FROM recent_bands r WHERE r.article = a.id)"
         ).fetchone()[0]
         assert orphans == 0
         dangling = connection.execute(

@@ -35,7 +35,7 @@ def _clusters(store: Store) -> list[list[str]]:
 def _dump(path: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(path) as db:
         rows: list[tuple[object, ...]] = []
-        for table in ("articles", "signatures", "bands", "members", "clusters", "meta"):
+        for table in ("articles", "signatures", "bands", "recent_bands", "members", "clusters", "meta"):
             rows.extend((table, *row) for row in db.execute(f"SELECT * FROM {table} ORDER BY 1, 2"))
         return rows
 
@@ -108,7 +108,7 @@ def test_a_failure_inside_an_input_rolls_the_whole_input_back(tmp_path: Path) ->
         assert store.article_count() == 0
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        for table in ("articles", "signatures", "bands", "members", "clusters"):
+        for table in ("articles", "signatures", "bands", "recent_bands", "members", "clusters"):
             assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == (0,)
 
 
@@ -125,3 +125,13 @@ def test_a_changed_text_under_the_same_key_is_an_update(tmp_path: Path) -> None:
         assert (summary.new, summary.updated) == (0, 1)
         (stored,) = store.stored_articles()
         assert stored.article.word_count == 85
+
+
+def test_recent_bands_fold_into_the_main_table_and_still_find_copies(tmp_path: Path) -> None:
+    with _open(tmp_path / "s.db") as store:
+        ingest_inputs([ORIGINAL, UNRELATED], store, SETTINGS, NOW)
+        moved = store.fold_recent_bands(limit=1)
+        assert moved > 0
+        assert store.fold_recent_bands(limit=1) == 0  # nothing left waiting
+        ingest_inputs([NEAR_DUPLICATE], store, SETTINGS, NOW)
+        assert ["scraped-article-agencies-dateline", "scraped-article-near-duplicate"] in _clusters(store)
