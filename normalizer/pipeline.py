@@ -182,7 +182,8 @@ class Ingester:
             figures=frozenset(fingerprint.figures),
         )
         with self.memory.lock():
-            known = self.memory.cluster_of(article.key)
+            # (The store itself was asked above: digest_of found nothing.)
+            known = None if self.memory is self.store else self.memory.cluster_of(article.key)
             if known is not None:
                 # Another worker sharing the index stored this very article first.
                 decision = Decision(article.key, "exact", Similarity(1.0, 1.0, 1.0))

@@ -230,7 +230,7 @@ class Store:
             FROM articles a JOIN signatures s ON s.article = a.id
             WHERE a.id IN (
                 SELECT article FROM bands WHERE band_key IN ({placeholders})
-                UNION SELECT article FROM recent_bands WHERE band_key IN ({placeholders})
+                UNION ALL SELECT article FROM recent_bands WHERE band_key IN ({placeholders})
             )
             ORDER BY a.id
             """,
