@@ -59,7 +59,7 @@ def _check_whole(db: Path, per_feed: dict[str, int]) -> int:
         assert orphans == 0
         dangling = connection.execute(
             "SELECT COUNT(*) FROM members m"
-            " WHERE NOT EXISTS (SELECT 1 FROM clusters c WHERE c.id = m.cluster)"
+            " WHERE NOT EXISTS (SELECT 1 FROM clusters c WHERE c.key = m.cluster)"
         ).fetchone()[0]
         assert dangling == 0
         return int(articles)
