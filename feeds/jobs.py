@@ -109,7 +109,7 @@ def ingest_inputs(
     rejected: list[Rejected] = []
     skipped: list[Rejected] = []
     for name in names:
-        document = read_document(name, settings.max_input_mb * 1024 * 1024)
+        document = read_document(name, settings.max_input_bytes)
         tally = _Tally()
         if document.problem is not None:
             rejected.append(Rejected(name, document.problem.problem))
@@ -156,7 +156,7 @@ def clean_inputs(
     articles: list[Article] = []
     rejected: list[Rejected] = []
     for name in expand_inputs(list(inputs)):
-        document = read_document(name, settings.max_input_mb * 1024 * 1024)
+        document = read_document(name, settings.max_input_bytes)
         if document.problem is not None:
             rejected.append(Rejected(name, document.problem.problem))
             continue

@@ -76,10 +76,6 @@ def shingle_ids(tokens: Sequence[str], size: int, word_ids: dict[str, int] | Non
     return ((combined >> _HALF) ^ combined).astype(_DTYPE)
 
 
-def _identity(value: int) -> int:
-    return value
-
-
 def _fmix32(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer, as datasketch pre-mixes input hashes."""
     values = values ^ (values >> np.uint32(16))
@@ -122,7 +118,7 @@ class Sketcher:
         self._word_ids: dict[str, int] = {}
         # The permutations are datasketch's own for this seed and scheme; they are
         # applied below in one numpy expression (see affine32_signature).
-        template = MinHash(num_perm=params.num_perm, seed=params.seed, hashfunc=_identity, scheme="affine32")
+        template = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32")
         self._a, self._b = (np.asarray(p, dtype=np.uint32) for p in template.permutations)
         self._empty = np.asarray(template.hashvalues, dtype=_DTYPE).tobytes()
 

@@ -83,6 +83,11 @@ class Settings:
     max_input_mb: int = _setting(100, "Inputs larger than this many megabytes are refused.")
 
     @property
+    def max_input_bytes(self) -> int:
+        """The input size limit in bytes."""
+        return self.max_input_mb * 1024 * 1024
+
+    @property
     def fingerprint_params(self) -> FingerprintParams:
         """The parameters that give signatures their meaning."""
         return FingerprintParams(

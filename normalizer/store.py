@@ -330,13 +330,12 @@ class Store:
         decision: Decision,
         first_seen: datetime,
         *,
-        cluster: str | None = None,
+        cluster: str,
     ) -> None:
-        """Store a new article and join it to a cluster (inside a transaction).
+        """Store a new article and join it to ``cluster`` (inside a transaction).
 
-        The cluster is named by its founder's key: the article's own for a founder,
-        else ``cluster`` when given (a shared index knows it), else the cluster of
-        the stored article it was linked to.
+        A cluster is named by its founder's key: the ingester decides which, from
+        the store or from a shared index.
         """
         columns = self._article_columns(article)
         cursor = self._db.execute(
@@ -349,12 +348,6 @@ class Store:
         article_id = int(cursor.lastrowid or 0)
         self._write_signature(article_id, fingerprint, band_keys)
         linked = decision.linked_to or article.key
-        if decision.linked_to is None:
-            cluster = article.key
-        elif cluster is None:
-            cluster = self.cluster_of(decision.linked_to)
-            if cluster is None:
-                raise StoreError(f"{self.path}: article {decision.linked_to!r} is not stored")
         self._db.execute(
             "INSERT INTO clusters (key, canonical) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
             (cluster, article_id),

@@ -7,6 +7,22 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from feeds.read import read_entries
+from normalizer.errors import NewsnormError
+from normalizer.pipeline import Cleaner
+
+_CLEANER = Cleaner.default()
+
+
+def read_and_clean(data: bytes) -> None:
+    """Read and clean any bytes; only newsnorm's own error may come out."""
+    try:
+        for raw in read_entries(data, "fuzz"):
+            _CLEANER.clean(raw)
+    except NewsnormError:
+        pass
+
+
 _WORDS = (
     "the", "government", "said", "on", "tuesday", "that", "talks", "would", "resume", "next",
     "week", "after", "a", "meeting", "in", "the", "capital", "officials", "told", "reporters",
@@ -30,26 +46,24 @@ def huge_feed(path: Path, entries: int = 100_000) -> Path:
     return path
 
 
-def deep_xml(path: Path, depth: int = 5_000) -> Path:
-    """An RSS item whose description holds ``depth`` nested elements."""
-    nested = "<x>" * depth + "deep text" + "</x>" * depth
+def _one_item_feed(path: Path, guid: str, title: str, description: str) -> Path:
     path.write_text(
-        '<rss version="2.0"><channel><title>t</title><item><guid>d1</guid><title>Deep</title>'
-        f"<description>{nested}</description></item></channel></rss>",
+        f'<rss version="2.0"><channel><title>t</title><item><guid>{guid}</guid><title>{title}</title>'
+        f"<description>{description}</description></item></channel></rss>",
         "utf-8",
     )
     return path
+
+
+def deep_xml(path: Path, depth: int = 5_000) -> Path:
+    """An RSS item whose description holds ``depth`` nested elements."""
+    return _one_item_feed(path, "d1", "Deep", "<x>" * depth + "deep text" + "</x>" * depth)
 
 
 def deep_html(path: Path, depth: int = 5_000) -> Path:
     """An RSS item whose escaped HTML body nests ``depth`` divs around its text."""
     nested = "&lt;div&gt;" * depth + "Deep story text that must survive." + "&lt;/div&gt;" * depth
-    path.write_text(
-        '<rss version="2.0"><channel><title>t</title><item><guid>h1</guid><title>Deep HTML</title>'
-        f"<description>{nested}</description></item></channel></rss>",
-        "utf-8",
-    )
-    return path
+    return _one_item_feed(path, "h1", "Deep HTML", nested)
 
 
 def zero_bytes(path: Path) -> Path:
