@@ -15,13 +15,22 @@ from typing import Literal
 from normalizer.errors import SettingsError
 from normalizer.model import Removal
 
-__all__ = ["ChromeRule", "load_rules", "strip_chrome"]
+__all__ = ["REPEATED_PARAGRAPH", "ChromeRule", "load_rules", "strip_chrome"]
 
-RuleKind = Literal["paragraph", "suffix", "teaser"]
-_KINDS: tuple[RuleKind, ...] = ("paragraph", "suffix", "teaser")
+RuleKind = Literal["paragraph", "suffix", "teaser", "teasers"]
+_KINDS: tuple[RuleKind, ...] = ("paragraph", "suffix", "teaser", "teasers")
 _ELLIPSIS = ("…", "...")
 _HEADLINE_MAX_WORDS = 25
 _SUFFIX_WINDOW = 200
+REPEATED_PARAGRAPH = "repeated-paragraph"
+_REPEATED_MAX_WORDS = 15
+# Lines of a list of related stories that are neither headline nor teaser: the
+# story's date ("March 17, 2016", "2016-03-17") and its section ('In "News"').
+_TEASER_DATE = re.compile(
+    r"(?:\w+,? )?"
+    r"(?:\w{3,9}\.? \d{1,2},? \d{4}|\d{1,2}\.? \w{3,9}\.?,? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+)
+_TEASER_SECTION = re.compile(r"in [\"“„«][^\"”“»]{1,40}[\"”“»]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,13 @@ def strip_chrome(paragraphs: list[str], rules: tuple[ChromeRule, ...]) -> tuple[
     index = 0
     while index < len(paragraphs):
         paragraph = paragraphs[index]
+        if kept and paragraph == kept[-1] and len(paragraph.split()) <= _REPEATED_MAX_WORDS:
+            # A story does not say a short line twice in a row; pages do (a chart's
+            # title and its alt text, a label and its tooltip). Long paragraphs are
+            # left alone: repeating one may be the author's own doing.
+            removed.append(Removal(REPEATED_PARAGRAPH, paragraph))
+            index += 1
+            continue
         words = len(paragraph.split())
         rule = next((r for r in rules if r.kind != "suffix" and r.matches(paragraph, words)), None)
         index += 1
@@ -89,6 +105,13 @@ def strip_chrome(paragraphs: list[str], rules: tuple[ChromeRule, ...]) -> tuple[
         removed.append(Removal(rule.name, paragraph))
         if rule.kind == "teaser":
             index = _strip_teaser(paragraphs, index, rule, rules, removed)
+        elif rule.kind == "teasers" and all(_is_teaser_material(p, rules) for p in paragraphs[index:]):
+            # The marker opens a list of other stories that runs to the end.
+            # Chrome in the list keeps its own rule's name, so each removal stays explained.
+            for teaser in paragraphs[index:]:
+                own = next((r for r in rules if r.kind != "suffix" and r.matches(teaser)), rule)
+                removed.append(Removal(own.name, teaser))
+            index = len(paragraphs)
     if kept:
         kept, tail_removals = _strip_suffixes(kept, rules)
         removed.extend(tail_removals)
@@ -110,6 +133,18 @@ def _strip_teaser(
             removed.append(Removal(rule.name, paragraphs[index]))
             index += 1
     return index
+
+
+def _is_teaser_material(paragraph: str, rules: tuple[ChromeRule, ...]) -> bool:
+    """Whether a paragraph can belong to a list of related stories (never a story sentence
+    that runs on: those end in a full stop, not an ellipsis)."""
+    return (
+        _is_related_headline(paragraph)
+        or paragraph.endswith(_ELLIPSIS)
+        or bool(_TEASER_DATE.fullmatch(paragraph))
+        or bool(_TEASER_SECTION.fullmatch(paragraph))
+        or any(r.matches(paragraph) for r in rules)
+    )
 
 
 def _is_chrome_free_headline(paragraph: str, rules: tuple[ChromeRule, ...]) -> bool:

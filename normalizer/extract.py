@@ -1,22 +1,41 @@
-"""Main-content extraction from a whole HTML page (a first, simple extractor).
+"""The article of a whole HTML page: its body paragraphs and its metadata.
 
-The article body is the ``<article>`` element when the page has one, otherwise
-the element whose direct paragraphs hold the most text. Metadata comes from Open
-Graph, ``article:`` and standard meta tags, then from ``<title>`` and ``<h1>``.
+The body comes from readability-lxml, the Python port of the Readability
+algorithm behind reader views; when that finds little or nothing (section
+fronts, pages built of ``<div>`` soup), trafilatura's extractor is asked too
+and the longer text wins. What both leave behind that is news chrome
+("Related", share bars, "Check Also" teasers) is removed later by the cleaning
+rules, like any other input's.
 """
 
 from __future__ import annotations
 
+import copy
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from lxml import html
+import trafilatura
+from lxml import etree, html
+from readability import Document  # type: ignore[import-untyped]
+from readability.readability import Unparseable  # type: ignore[import-untyped]
 
-from normalizer.html import element_to_paragraphs
+from normalizer.errors import InputError
+from normalizer.html import html_to_paragraphs
+from normalizer.page_meta import page_meta
 
 __all__ = ["PageContent", "extract_page"]
 
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ")
+# Below this many words, readability's pick is checked against the second extractor.
+_SHORT_BODY_WORDS = 120
+# A story's lead in a box of its own: how far up to look, and what counts as prose.
+_LEAD_MAX_LEVELS = 3
+_LEAD_MIN_WORDS = 20
+_SUBHEAD_MAX_WORDS = 15
+# Never part of an article's text; removed before the extractors look, which also
+# spares them the work.
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: a no-break space is meant
+_NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed")
 
 
 @dataclass(frozen=True)
@@ -31,65 +50,149 @@ class PageContent:
     language: str | None
 
 
-def _meta(root: html.HtmlElement, *names: str) -> str | None:
-    for name in names:
-        for attribute in ("property", "name", "itemprop"):
-            values = root.xpath(f"//meta[@{attribute}=$name]/@content", name=name)
-            for value in values:
-                if str(value).strip():
-                    return str(value).strip()
+def _word_count(paragraphs: list[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def _collapse_whitespace(root: html.HtmlElement) -> None:
+    """Collapse runs of whitespace between elements to one space, or one newline.
+
+    This is what readability itself does to every text it measures, again and
+    again for nested elements; done once up front, its regexes find nothing to do.
+    """
+    for element in root.iter():
+        if element.tag == "pre" or not isinstance(element.tag, str):
+            continue
+        # (Texts are left as they are: readability judges some paragraphs by them.)
+        if element.tail:
+            element.tail = _WHITESPACE.sub(_one_space, element.tail)
+
+
+def _one_space(match: re.Match[str]) -> str:
+    return "\n" if "\n" in match.group(0) else " "
+
+
+def _readability_paragraphs(root: html.HtmlElement) -> list[str]:
+    try:
+        # No URL: links are not made absolute, which readability would do for every
+        # link of the page; only the text is kept.
+        summary = Document(root).summary(html_partial=True)
+    except Unparseable:
+        return []
+    if not summary.strip():
+        return []
+    try:
+        return html_to_paragraphs(summary, "readability summary")
+    except InputError:
+        return []
+
+
+def _trafilatura_paragraphs(root: html.HtmlElement, url: str | None) -> list[str]:
+    text = trafilatura.extract(
+        root, url=url, fast=True, include_tables=True, include_comments=False, include_images=False
+    )
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _recover_lead(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Put back story paragraphs that sit in a sibling box just before the chosen text.
+
+    Sites often wrap a story's first paragraphs ("story-intro") apart from the rest
+    ("read-more"); readability keeps the larger box only. Only full paragraphs of
+    prose are taken back: at least ``_LEAD_MIN_WORDS`` words, ending a sentence.
+    """
+    if not paragraphs:
+        return paragraphs
+    first = paragraphs[0]
+    anchor = next((p for p in page.iter("p") if " ".join(p.text_content().split()) == first), None)
+    if anchor is None:
+        return paragraphs
+    present = set(paragraphs)
+    child = anchor
+    for parent in list(anchor.iterancestors())[:_LEAD_MAX_LEVELS]:
+        lead: list[str] = []
+        for sibling in child.itersiblings(preceding=True):
+            texts = [" ".join(p.text_content().split()) for p in sibling.iter("p")]
+            texts = [t for t in texts if t]
+            if not texts:
+                continue  # an image, an advert slot: look past it
+            if not all(_is_prose(t) and t not in present for t in texts):
+                break
+            lead = texts + lead
+        if lead:
+            return lead + paragraphs
+        child = parent
+    return paragraphs
+
+
+def _recover_subheads(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Put back the subheads of the story that the extractor dropped.
+
+    readability drops headings that are mostly a link or carry a "bad" class
+    name, which costs list articles and reviews their section titles. A heading
+    is taken back when the paragraph right after it on the page is story text.
+    """
+    position = {text: i for i, text in reversed(list(enumerate(paragraphs)))}
+    before: dict[int, list[str]] = {}
+    for heading in page.iter("h2", "h3", "h4", "h5", "h6"):
+        title = " ".join(heading.text_content().split())
+        if not title or title in position or len(title.split()) > _SUBHEAD_MAX_WORDS:
+            continue
+        following = _next_text(heading)
+        if following in position and position[following] > 0:
+            before.setdefault(position[following], []).append(title)
+    if not before:
+        return paragraphs
+    out: list[str] = []
+    for i, text in enumerate(paragraphs):
+        out.extend(before.get(i, ()))
+        out.append(text)
+    return out
+
+
+def _next_text(heading: html.HtmlElement) -> str | None:
+    """The first paragraph of text after a heading, among its next siblings."""
+    for sibling in heading.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        first = sibling if sibling.tag == "p" else next(sibling.iter("p"), None)
+        text = " ".join((first if first is not None else sibling).text_content().split())
+        if text:
+            return text
     return None
 
 
-def _page_title(root: html.HtmlElement) -> str:
-    title = _meta(root, "og:title", "twitter:title")
-    if title:
-        return title
-    headings = [str(h.text_content()).strip() for h in root.iter("h1")]
-    if headings and headings[0]:
-        return headings[0]
-    raw = root.findtext(".//title") or ""
-    for separator in _TITLE_SEPARATORS:
-        if separator in raw:
-            return max(raw.split(separator), key=len).strip()
-    return raw.strip()
+def _is_prose(text: str) -> bool:
+    return len(text.split()) >= _LEAD_MIN_WORDS and text.endswith((".", "!", "?", ".”", '."', "”", "»"))
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
-
-
-def _main_element(root: html.HtmlElement) -> html.HtmlElement:
-    articles = list(root.iter("article"))
-    if articles:
-        return max(articles, key=lambda e: len(e.text_content()))
-    best, best_score = root, 0
-    for element in root.iter("div", "section", "main", "td", "body"):
-        score = sum(len(p.text_content()) for p in element.findall("p"))
-        if score > best_score:
-            best, best_score = element, score
-    return best
+def _drop_headline(paragraphs: list[str], headlines: set[str]) -> list[str]:
+    """The headline is often inside the main element; it is not body text."""
+    folded = {" ".join(h.split()).casefold() for h in headlines}
+    return [p for p in paragraphs[:3] if p.casefold() not in folded] + paragraphs[3:]
 
 
 def extract_page(root: html.HtmlElement) -> PageContent:
-    """The article of a parsed page: title, body paragraphs and metadata."""
-    language = root.get("lang") or _meta(root, "og:locale", "language")
-    canonical = root.xpath("//link[@rel='canonical']/@href")
-    url = str(canonical[0]) if canonical else _meta(root, "og:url")
-    title = _page_title(root)
-    # The headline is often inside the main element; it is not body text.
-    paragraphs = [p for p in element_to_paragraphs(_main_element(root)) if p != title]
+    """The article of a parsed page: title, body paragraphs and metadata.
+
+    The tree is not changed; the extractors work on copies.
+    """
+    meta = page_meta(root)
+    headlines = {meta.title, *(str(h.text_content()) for h in root.iter("h1"))}
+    work = copy.deepcopy(root)
+    etree.strip_elements(work, *_NEVER_TEXT, with_tail=False)
+    _collapse_whitespace(work)
+    paragraphs = _readability_paragraphs(copy.deepcopy(work))
+    if _word_count(paragraphs) < _SHORT_BODY_WORDS:
+        second = _trafilatura_paragraphs(work, meta.url)
+        if _word_count(second) > _word_count(paragraphs):
+            paragraphs = second
+    paragraphs = _recover_subheads(work, _recover_lead(work, paragraphs))
     return PageContent(
-        title=title,
-        paragraphs=tuple(paragraphs),
-        byline=_meta(root, "author", "article:author", "byl"),
-        published=_parse_time(_meta(root, "article:published_time", "datePublished", "date")),
-        url=url,
-        language=language,
+        title=meta.title,
+        paragraphs=tuple(_drop_headline(paragraphs, headlines)),
+        byline=meta.byline,
+        published=meta.published,
+        url=meta.url,
+        language=meta.language,
     )

@@ -24,6 +24,7 @@ from lxml import etree, html
 from normalizer.errors import InputError, UnsafeInputError
 
 __all__ = [
+    "decode_html",
     "html_parser",
     "iter_elements",
     "parse_html",
@@ -168,14 +169,49 @@ def iter_elements(data: bytes, source: str) -> Iterator[tuple[str, etree._Elemen
         raise InputError(source, _syntax_problem(error)) from None
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
+# Labels that name a subset of what pages so labelled really contain (WHATWG Encoding).
+_ENCODING_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "ascii": "cp1252"}
+
+
+def decode_html(data: bytes) -> str:
+    """The text of an HTML page, whatever its declared encoding claims.
+
+    Bytes that are valid UTF-8 are UTF-8: pages are often re-saved as UTF-8 with
+    their old ``<meta charset>`` left in place, and legacy text almost never forms
+    valid UTF-8 by chance. Otherwise the BOM, then the declared charset, then
+    Windows-1252 (the commonest legacy encoding of Western pages).
+    """
+    wide = wide_encoding(data)
+    if wide is not None:
+        encoding, bom = wide
+        return data[bom:].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        label = declared.group(1).decode("ascii").lower()
+        try:
+            return data.decode(_ENCODING_SUPERSETS.get(label, label), errors="replace")
+        except LookupError:
+            pass  # an unknown label: fall through to the legacy default
+    return data.decode("cp1252", errors="replace")
+
+
 def parse_html(text: str | bytes, source: str) -> html.HtmlElement:
     """Parse an HTML page or fragment leniently, or raise :class:`InputError`."""
     if isinstance(text, bytes):
         refuse_entity_declarations(text, source)
-    elif "<!ENTITY" in text.upper():
+        text = decode_html(text)
+    if "<!ENTITY" in text.upper():
         raise UnsafeInputError(source, "refused: the document declares XML entities")
     if not text.strip():
         raise InputError(source, "empty document")
+    # lxml refuses text that still declares an encoding of its own.
+    text = _XML_DECLARATION.sub("", text, count=1)
     parser = html_parser()
     try:
         root = html.fromstring(text, parser=parser)

@@ -1,0 +1,235 @@
+"""What a news page says about its article: title, byline, times, canonical URL, language.
+
+Sources in order of trust, the order reader views use: JSON-LD (schema.org
+``NewsArticle`` and its kin), then Dublin Core / Open Graph / Twitter / plain
+meta tags, then the document itself (``<title>`` with the site name cut off, a
+byline element).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lxml import html
+
+__all__ = ["PageMeta", "page_meta"]
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+    }
+)
+# Meta names and properties, as Dublin Core, Open Graph, Twitter and Weibo spell them.
+_META_KEY = re.compile(
+    r"^\s*((?:dc|dcterm|og|twitter|article|weibo:(?:article|webpage))\s*[.:]\s*)?"
+    r"(author|creator|title|site_name|published_time|description)\s*$",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r" [|\-\\/>»–—] ")
+_HIERARCHICAL = re.compile(r" [\\/>»] ")
+_SEPARATOR_CHARS = re.compile(r"[|\-\\/>»–—]+")
+_BYLINE_HINT = re.compile(r"byline|author|dateline|writtenby|p-author", re.IGNORECASE)
+_BYLINE_MAX_CHARS = 100
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Metadata of one article page; ``None`` where the page does not say."""
+
+    title: str
+    byline: str | None
+    published: datetime | None
+    url: str | None
+    language: str | None
+    site_name: str | None
+
+
+def _clean(value: object) -> str | None:
+    text = " ".join(str(value).split()) if value is not None else ""
+    return text or None
+
+
+def _json_ld_objects(root: html.HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue  # broken JSON-LD is common; the meta tags still speak
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                yield item
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+
+
+def _json_ld_article(root: html.HtmlElement) -> dict[str, Any]:
+    for item in _json_ld_objects(root):
+        types = item.get("@type")
+        names = types if isinstance(types, list) else [types]
+        if any(isinstance(name, str) and name in _ARTICLE_TYPES for name in names):
+            return item
+    return {}
+
+
+def _json_ld_author(article: dict[str, Any]) -> str | None:
+    author = article.get("author")
+    people = author if isinstance(author, list) else [author]
+    names = [
+        _clean(person.get("name")) if isinstance(person, dict) else _clean(person)
+        for person in people
+        if person
+    ]
+    return ", ".join(name for name in names if name) or None
+
+
+def _meta_values(root: html.HtmlElement) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        content = _clean(meta.get("content"))
+        if content is None:
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            for key in (meta.get(attribute) or "").split():
+                match = _META_KEY.match(key)
+                if match:
+                    prefix = re.sub(r"\s", "", (match.group(1) or "")).lower().replace(".", ":")
+                    values.setdefault(prefix + match.group(2).lower(), content)
+            if meta.get(attribute, "").lower() == "parsely-pub-date":
+                values.setdefault("parsely-pub-date", content)
+    return values
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _document_title(root: html.HtmlElement) -> str:
+    """``<title>`` without the site name, cut at the separators sites put between them."""
+    original = _clean(root.findtext(".//title")) or ""
+    title = original
+    hierarchical = False
+    separators = list(_SEPARATORS.finditer(original))
+    if separators:
+        hierarchical = bool(_HIERARCHICAL.search(original))
+        # The site's name is usually last ("Story - Site"), sometimes first.
+        title = original[: separators[-1].start()]
+        if _word_count(title) < 3:
+            title = original[separators[0].end() :]
+    elif ": " in original:
+        headings = {_clean(h.text_content()) for h in root.iter("h1", "h2")}
+        if original not in headings:
+            title = original[original.rfind(":") + 1 :]
+            if _word_count(title) < 3:
+                title = original[original.find(":") + 1 :]
+            elif _word_count(original[: original.find(":")]) > 5:
+                title = original
+    elif not 15 <= len(original) <= 150:
+        headings_1 = [_clean(h.text_content()) for h in root.iter("h1")]
+        if len(headings_1) == 1 and headings_1[0]:
+            title = headings_1[0]
+    title = _clean(title) or ""
+    words = _word_count(title)
+    # A very short remainder is more likely a fragment than the headline.
+    if words <= 4 and (not hierarchical or words != _word_count(_SEPARATOR_CHARS.sub("", original)) - 1):
+        return original
+    return title
+
+
+def _byline_element(root: html.HtmlElement) -> str | None:
+    """The text of the first short element marked as the byline or author."""
+    for element in root.iter("*"):
+        if not isinstance(element.tag, str) or element.tag in ("meta", "link", "script", "style"):
+            continue
+        marked = (
+            element.get("rel") == "author"
+            or "author" in (element.get("itemprop") or "")
+            or _BYLINE_HINT.search(f"{element.get('class') or ''} {element.get('id') or ''}")
+        )
+        if not marked:
+            continue
+        named = element.xpath(".//*[@itemprop='name']")
+        text = _clean((named[0] if named else element).text_content())
+        if text and len(text) < _BYLINE_MAX_CHARS:
+            return text
+    return None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def page_meta(root: html.HtmlElement) -> PageMeta:
+    """The metadata of a parsed page (read before any content extraction changes the tree)."""
+    article = _json_ld_article(root)
+    values = _meta_values(root)
+    headline = _clean(article.get("headline")) or _clean(article.get("name"))
+    title = (
+        headline
+        or values.get("dc:title")
+        or values.get("dcterm:title")
+        or values.get("og:title")
+        or values.get("weibo:article:title")
+        or values.get("weibo:webpage:title")
+        or values.get("title")
+        or values.get("twitter:title")
+        or _document_title(root)
+    )
+    meta_author = values.get("article:author")
+    byline = (
+        _json_ld_author(article)
+        or values.get("dc:creator")
+        or values.get("dcterm:creator")
+        or values.get("author")
+        or (meta_author if meta_author and not _URL.match(meta_author) else None)
+        or _byline_element(root)
+    )
+    published = _parse_time(
+        _clean(article.get("datePublished"))
+        or values.get("article:published_time")
+        or values.get("parsely-pub-date")
+    )
+    canonical = root.xpath("//link[@rel='canonical']/@href")
+    url = _clean(canonical[0]) if canonical else values.get("og:url") or _clean(article.get("url"))
+    language = _clean(root.get("lang")) or _clean(article.get("inLanguage"))
+    site = values.get("og:site_name")
+    publisher = article.get("publisher")
+    if not site and isinstance(publisher, dict):
+        site = _clean(publisher.get("name"))
+    return PageMeta(
+        title=title,
+        byline=byline,
+        published=published,
+        url=url,
+        language=language,
+        site_name=site,
+    )
