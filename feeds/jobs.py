@@ -19,7 +19,7 @@ from feeds.sources import expand_inputs, read_document
 from normalizer import __version__
 from normalizer.dedup import DuplicateMemory, Member, explain_canonical
 from normalizer.errors import InputError, SettingsError
-from normalizer.model import Article, Rejected
+from normalizer.model import Article, RawEntry, Rejected
 from normalizer.pipeline import Cleaner, Ingester
 from normalizer.settings import Settings
 from normalizer.store import Store, StoredArticle
@@ -63,13 +63,22 @@ class _Tally:
 
 
 def _articles(
-    data: bytes, name: str, cleaner: Cleaner, format_in: Format | None, tally: _Tally
+    data: bytes,
+    name: str,
+    cleaner: Cleaner,
+    format_in: Format | None,
+    tally: _Tally,
+    *,
+    learned: Callable[[RawEntry], frozenset[bytes]] | None = None,
 ) -> Iterator[Article]:
-    """The clean articles of one document, streamed; rejected entries go to the tally."""
+    """The clean articles of one document, streamed; rejected entries go to the tally.
+
+    ``learned`` gives the lines each entry's source is known to repeat.
+    """
     for raw in read_entries(data, name, format_in):
         tally.read += 1
         try:
-            cleaned = cleaner.clean(raw)
+            cleaned = cleaner.clean(raw, learned(raw) if learned else frozenset())
         except InputError as error:
             if raw.origin.kind != "feed":
                 raise
@@ -115,7 +124,10 @@ def ingest_inputs(
             rejected.append(Rejected(name, document.problem.problem))
         else:
             try:
-                result = ingester.ingest(_articles(document.data or b"", name, cleaner, format_in, tally))
+                articles = _articles(
+                    document.data or b"", name, cleaner, format_in, tally, learned=ingester.learned_lines
+                )
+                result = ingester.ingest(articles)
             except InputError as error:
                 rejected.append(Rejected(name, error.problem))
             else:

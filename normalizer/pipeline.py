@@ -18,6 +18,7 @@ from normalizer.dateline import DatelineRules, find_byline, load_dateline_rules,
 from normalizer.dedup import Candidate, DuplicateMemory, Thresholds, decide
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.html import html_to_paragraphs
+from normalizer.learned import chrome_keys, chrome_source, strip_learned
 from normalizer.model import Article, Dateline, Decision, RawEntry, Rejected, Similarity
 from normalizer.settings import Settings
 from normalizer.store import Store
@@ -51,14 +52,23 @@ class Cleaner:
         """A cleaner with the rules shipped in ``normalizer/rules``."""
         return cls(chrome_rules=load_rules(), dateline_rules=load_dateline_rules())
 
-    def clean(self, raw: RawEntry) -> Article | Rejected:
-        """Clean one entry; an entry with no text left is rejected with the reason."""
+    def clean(self, raw: RawEntry, learned: frozenset[bytes] = frozenset()) -> Article | Rejected:
+        """Clean one entry; an entry with no text left is rejected with the reason.
+
+        ``learned`` holds the keys of the lines its source is known to repeat
+        (see :mod:`normalizer.learned`).
+        """
         content = repair(raw.content)
         if raw.content_type == "html":
             paragraphs = html_to_paragraphs(content, raw.origin.name)
         else:
             paragraphs = split_paragraphs(content)
         paragraphs, removed = strip_chrome(paragraphs, self.chrome_rules)
+        if learned:
+            paragraphs, learned_removals = strip_learned(
+                paragraphs, learned, chrome_source(raw.link, raw.origin.name)
+            )
+            removed.extend(learned_removals)
         title = normalise_paragraph(repair(raw.title))
         # A plain-text article file opens with its headline; a feed entry without a
         # title does not, and its first paragraph is story text.
@@ -149,6 +159,14 @@ class Ingester:
             min_containment_words=settings.min_containment_words,
         )
         self.now = now
+        self.learn_chrome_stories = settings.learn_chrome_stories
+
+    def learned_lines(self, raw: RawEntry) -> frozenset[bytes]:
+        """The lines the entry's source is known to repeat, to be stripped from it."""
+        if self.learn_chrome_stories <= 0:
+            return frozenset()
+        source = chrome_source(raw.link, raw.origin.name)
+        return self.store.learned_lines(source, self.learn_chrome_stories)
 
     def ingest(self, articles: Iterable[Article]) -> IngestResult:
         """Store the articles of one input, all or nothing.
@@ -195,6 +213,11 @@ class Ingester:
                 cluster = (self.memory.cluster_of(linked) if linked else None) or linked or article.key
                 self.memory.remember(new, fingerprint, cluster)
         self.store.add(article, fingerprint, keys, decision, self.now, cluster=cluster)
+        if decision.linked_to is None and self.learn_chrome_stories > 0:
+            # Only a new story teaches: copies of one story would make its own
+            # lines look like the source's chrome.
+            source = chrome_source(article.url, article.origin.name)
+            self.store.count_source_lines(source, chrome_keys(article.paragraphs))
         result.new += 1
         if decision.linked_to is not None:
             result.duplicates += 1

@@ -80,6 +80,11 @@ class Settings:
     lead_shingles: int = _setting(40, "Shingles of a text's lead signature (fixed per store).")
     lead_bands: int = _setting(16, "LSH bands of the lead signature (fixed per store).")
     lead_rows: int = _setting(4, "Values per lead band (fixed per store).")
+    learn_chrome_stories: int = _setting(
+        5,
+        "A short line one source repeats in this many different stories is its chrome and is "
+        "stripped from its later stories (0: learn nothing).",
+    )
     max_input_mb: int = _setting(100, "Inputs larger than this many megabytes are refused.")
 
     @property

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,7 +35,10 @@ from normalizer.model import (
 
 __all__ = ["RECENT_BANDS_LIMIT", "SCHEMA_VERSION", "Store", "StoredArticle"]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+# Versions a store can be brought to this one from by the statements of _SCHEMA alone
+# (each added only tables): opening such a store migrates it.
+_ADDITIVE_UPGRADES = frozenset({"2"})
 # Band rows wait in a small table until there are this many (about 8,500 articles).
 RECENT_BANDS_LIMIT = 500_000
 _BUSY_TIMEOUT_MS = 60_000
@@ -103,6 +106,12 @@ CREATE TABLE IF NOT EXISTS clusters (
     key TEXT PRIMARY KEY,
     canonical INTEGER NOT NULL REFERENCES articles(id)
 );
+CREATE TABLE IF NOT EXISTS source_lines (
+    source TEXT NOT NULL,
+    line BLOB NOT NULL,
+    stories INTEGER NOT NULL,
+    PRIMARY KEY (source, line)
+) WITHOUT ROWID;
 """
 
 
@@ -189,6 +198,10 @@ class Store:
         if not stored:
             self._db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
             return
+        if stored.get("schema_version") in _ADDITIVE_UPGRADES:
+            # The new tables were created above; the store is now of this version.
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+            stored["schema_version"] = SCHEMA_VERSION
         mismatched = sorted(k for k in expected if stored.get(k) != expected[k])
         if mismatched:
             details = ", ".join(f"{k} {stored.get(k)} (store) vs {expected[k]} (run)" for k in mismatched)
@@ -368,6 +381,21 @@ class Store:
         if decision.linked_to is not None:
             # A founder is its own canonical member at similarity 1, as inserted.
             self._refresh_cluster(cluster)
+
+    def count_source_lines(self, source: str, lines: Iterable[bytes]) -> None:
+        """Count one more story of ``source`` carrying each of these line keys."""
+        self._db.executemany(
+            """INSERT INTO source_lines (source, line, stories) VALUES (?, ?, 1)
+               ON CONFLICT (source, line) DO UPDATE SET stories = stories + 1""",
+            ((source, line) for line in sorted(lines)),
+        )
+
+    def learned_lines(self, source: str, min_stories: int) -> frozenset[bytes]:
+        """The line keys ``source`` has repeated in at least ``min_stories`` stories."""
+        rows = self._db.execute(
+            "SELECT line FROM source_lines WHERE source = ? AND stories >= ?", (source, min_stories)
+        )
+        return frozenset(bytes(row[0]) for row in rows)
 
     def fold_recent_bands(self, limit: int = RECENT_BANDS_LIMIT) -> int:
         """Move the recent band rows into the main band table once there are ``limit``.

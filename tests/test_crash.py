@@ -16,7 +16,7 @@ from .limits import ROOT, child_environment, newsnorm_command
 from .story_corpus import make_items, write_feeds
 
 KILL_POINTS = 24
-TABLES = ("meta", "articles", "signatures", "bands", "recent_bands", "members", "clusters")
+TABLES = ("meta", "articles", "signatures", "bands", "recent_bands", "members", "clusters", "source_lines")
 
 
 def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:

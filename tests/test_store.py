@@ -35,7 +35,16 @@ def _clusters(store: Store) -> list[list[str]]:
 def _dump(path: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(path) as db:
         rows: list[tuple[object, ...]] = []
-        for table in ("articles", "signatures", "bands", "recent_bands", "members", "clusters", "meta"):
+        for table in (
+            "articles",
+            "signatures",
+            "bands",
+            "recent_bands",
+            "members",
+            "clusters",
+            "source_lines",
+            "meta",
+        ):
             rows.extend((table, *row) for row in db.execute(f"SELECT * FROM {table} ORDER BY 1, 2"))
         return rows
 
@@ -108,7 +117,15 @@ def test_a_failure_inside_an_input_rolls_the_whole_input_back(tmp_path: Path) ->
         assert store.article_count() == 0
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        for table in ("articles", "signatures", "bands", "recent_bands", "members", "clusters"):
+        for table in (
+            "articles",
+            "signatures",
+            "bands",
+            "recent_bands",
+            "members",
+            "clusters",
+            "source_lines",
+        ):
             assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == (0,)
 
 
