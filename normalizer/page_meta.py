@@ -37,10 +37,16 @@ _ARTICLE_TYPES = frozenset(
         "TechArticle",
     }
 )
-# Meta names and properties, as Dublin Core, Open Graph, Twitter and Weibo spell them.
-_META_KEY = re.compile(
-    r"^\s*((?:dc|dcterm|og|twitter|article|weibo:(?:article|webpage))\s*[.:]\s*)?"
-    r"(author|creator|title|site_name|published_time|description)\s*$",
+# Meta properties and names as Dublin Core, Open Graph, Twitter, Parse.ly and Weibo
+# spell them. A property must carry a prefix and may carry several
+# (``og:article:author``); a name may be bare (``author``).
+_META_PROPERTY = re.compile(
+    r"\s*(article|dc|dcterm|og|twitter)\s*:\s*(author|creator|description|published_time|title|site_name)\s*",
+    re.IGNORECASE,
+)
+_META_NAME = re.compile(
+    r"^\s*(?:(dc|dcterm|og|twitter|parsely|weibo:(?:article|webpage))\s*[-.:]\s*)?"
+    r"(author|creator|pub-date|description|title|site_name)\s*$",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r" [|\-\\/>»–—] ")
@@ -107,19 +113,18 @@ def _json_ld_author(article: dict[str, Any]) -> str | None:
 
 
 def _meta_values(root: html.HtmlElement) -> dict[str, str]:
+    """Meta tag values by normalised key (``og:title``, ``author``, ``parsely-pub-date``)."""
     values: dict[str, str] = {}
     for meta in root.iter("meta"):
         content = _clean(meta.get("content"))
         if content is None:
             continue
-        for attribute in ("property", "name", "itemprop"):
-            for key in (meta.get(attribute) or "").split():
-                match = _META_KEY.match(key)
-                if match:
-                    prefix = re.sub(r"\s", "", (match.group(1) or "")).lower().replace(".", ":")
-                    values.setdefault(prefix + match.group(2).lower(), content)
-            if meta.get(attribute, "").lower() == "parsely-pub-date":
-                values.setdefault("parsely-pub-date", content)
+        for match in _META_PROPERTY.finditer(meta.get("property") or ""):
+            values[f"{match.group(1)}:{match.group(2)}".lower()] = content
+        match = _META_NAME.match(meta.get("name") or "")
+        if match:
+            key = re.sub(r"\s", "", match.group(0)).lower().replace(".", ":")
+            values[key] = content
     return values
 
 
@@ -159,10 +164,25 @@ def _document_title(root: html.HtmlElement) -> str:
     return title
 
 
+def _hidden(element: html.HtmlElement) -> bool:
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return (
+        element.get("hidden") is not None
+        or element.get("aria-hidden") == "true"
+        or "display:none" in style
+        or "visibility:hidden" in style
+    )
+
+
 def _byline_element(root: html.HtmlElement) -> str | None:
-    """The text of the first short element marked as the byline or author."""
+    """The text of the first visible, short element marked as the byline or author."""
+    hidden: set[html.HtmlElement] = set()
     for element in root.iter("*"):
-        if not isinstance(element.tag, str) or element.tag in ("meta", "link", "script", "style"):
+        if not isinstance(element.tag, str) or element.tag in ("meta", "link", "script", "style", "head"):
+            continue
+        parent = element.getparent()
+        if _hidden(element) or (parent is not None and parent in hidden):
+            hidden.add(element)
             continue
         marked = (
             element.get("rel") == "author"
@@ -171,10 +191,13 @@ def _byline_element(root: html.HtmlElement) -> str | None:
         )
         if not marked:
             continue
-        named = element.xpath(".//*[@itemprop='name']")
-        text = _clean((named[0] if named else element).text_content())
-        if text and len(text) < _BYLINE_MAX_CHARS:
-            return text
+        # Measured as written, spaces and all: a box that holds a whole author card
+        # (name, date, links, their indentation) is too long to be a byline.
+        raw = element.text_content().strip()
+        if not 0 < len(raw) < _BYLINE_MAX_CHARS:
+            continue
+        named = element.xpath(".//*[contains(@itemprop, 'name')]")
+        return _clean((named[0] if named else element).text_content())
     return None
 
 
@@ -210,6 +233,7 @@ def page_meta(root: html.HtmlElement) -> PageMeta:
         or values.get("dc:creator")
         or values.get("dcterm:creator")
         or values.get("author")
+        or values.get("parsely-author")
         or (meta_author if meta_author and not _URL.match(meta_author) else None)
         or _byline_element(root)
     )

@@ -55,16 +55,17 @@ def strip_xml_illegal(text: str) -> str:
 
 def repair(text: str) -> str:
     """Fix mojibake and Unicode oddities, keeping the publisher's typography."""
-    # Invisible and illegal characters go first: left in, they hide mojibake from
-    # ftfy. ftfy's repair can uncover more mojibake (a C1 control becomes "€",
-    # which with its neighbour reads as another character's bytes), so it runs
-    # until the text stops changing; clean text takes a single pass.
-    text = strip_xml_illegal(_INVISIBLE.sub("", text))
+    # ftfy runs before invisible characters are dropped: a soft hyphen (U+00AD) is
+    # also the second byte of UTF-8 "í" read as Latin-1 ("Ã\xad"). It runs again
+    # after, because an invisible character inside mojibake hides it from ftfy;
+    # and its repair can uncover more mojibake (a C1 control becomes "€", which with
+    # its neighbour reads as another character's bytes). So: until nothing changes.
+    text = strip_xml_illegal(text)
     if text.isascii():
         # Mojibake, C1 controls and odd Unicode forms all need non-ASCII characters.
         return text
     for _ in range(_MAX_REPAIR_PASSES):
-        fixed = ftfy.fix_text(text, config=_FTFY_CONFIG)
+        fixed = _INVISIBLE.sub("", ftfy.fix_text(text, config=_FTFY_CONFIG))
         if fixed == text:
             break
         text = fixed

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
+import ftfy
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from normalizer.text import dehyphenate, normalise_paragraph, repair, split_paragraphs, strip_xml_illegal
 
-from .conftest import HOSTILE
+from .conftest import FIXTURES, HOSTILE
 
 
 def test_double_encoded_mojibake_is_repaired_exactly() -> None:
@@ -63,3 +66,26 @@ def test_repair_is_idempotent(text: str) -> None:
 def test_paragraph_splitting_is_idempotent(text: str) -> None:
     once = split_paragraphs(text)
     assert split_paragraphs("\n\n".join(once)) == once
+
+
+FTFY_CASES = FIXTURES / "ftfy"
+
+
+def _ftfy_cases(name: str) -> list[dict[str, str]]:
+    cases = json.loads((FTFY_CASES / name).read_text("utf-8"))
+    return [case for case in cases if case.get("expect") == "pass"]
+
+
+@pytest.mark.parametrize("name", ["in-the-wild.json", "negative.json", "synthetic.json"])
+def test_real_mojibake_is_repaired_and_lookalikes_left_alone(name: str) -> None:
+    wrong = []
+    for case in _ftfy_cases(name):
+        wanted = case.get("fixed-encoding", case["fixed"])
+        got = repair(case["original"])
+        if ftfy.fixes.uncurl_quotes(got) == ftfy.fixes.uncurl_quotes(wanted):
+            continue
+        # XML 1.0 cannot carry C0 controls such as U+001A; dropping them is on purpose.
+        if got == strip_xml_illegal(wanted):
+            continue
+        wrong.append((case["original"], got, wanted))
+    assert wrong == []
