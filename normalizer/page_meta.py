@@ -119,11 +119,11 @@ def _meta_values(root: html.HtmlElement) -> dict[str, str]:
         content = _clean(meta.get("content"))
         if content is None:
             continue
-        for match in _META_PROPERTY.finditer(meta.get("property") or ""):
-            values[f"{match.group(1)}:{match.group(2)}".lower()] = content
-        match = _META_NAME.match(meta.get("name") or "")
-        if match:
-            key = re.sub(r"\s", "", match.group(0)).lower().replace(".", ":")
+        for found in _META_PROPERTY.finditer(meta.get("property") or ""):
+            values[f"{found.group(1)}:{found.group(2)}".lower()] = content
+        named = _META_NAME.match(meta.get("name") or "")
+        if named:
+            key = re.sub(r"\s", "", named.group(0)).lower().replace(".", ":")
             values[key] = content
     return values
 
