@@ -32,10 +32,26 @@ _SHORT_BODY_WORDS = 120
 _LEAD_MAX_LEVELS = 3
 _LEAD_MIN_WORDS = 20
 _SUBHEAD_MAX_WORDS = 15
-# Never part of an article's text; removed before the extractors look, which also
-# spares them the work.
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: a no-break space is meant
-_NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed")
+# Never part of an article's text; removed before the extractors look, which also
+# spares them the work. (Not <form>: whole ASP.NET pages sit inside one.)
+_NEVER_TEXT = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "nav",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "aside",
+    "footer",
+)
 
 
 @dataclass(frozen=True)

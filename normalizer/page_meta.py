@@ -54,6 +54,15 @@ _HIERARCHICAL = re.compile(r" [\\/>»] ")
 _SEPARATOR_CHARS = re.compile(r"[|\-\\/>»–—]+")
 _BYLINE_HINT = re.compile(r"byline|author|dateline|writtenby|p-author", re.IGNORECASE)
 _BYLINE_MAX_CHARS = 100
+# Boxes that are page furniture, not the article (Readability's list): a byline is
+# not looked for inside them, unless their name also says they may be content.
+_UNLIKELY = re.compile(
+    r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|"
+    r"header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|"
+    r"supplemental|ad-break|agegate|pagination|pager|popup|yom-remote",
+    re.IGNORECASE,
+)
+_MAYBE_CONTENT = re.compile(r"and|article|body|column|content|main|mathjax|shadow", re.IGNORECASE)
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -174,21 +183,37 @@ def _hidden(element: html.HtmlElement) -> bool:
     )
 
 
+def _furniture(element: html.HtmlElement, names: str) -> bool:
+    return (
+        element.tag not in ("body", "a", "html")
+        and bool(_UNLIKELY.search(names))
+        and not _MAYBE_CONTENT.search(names)
+    )
+
+
 def _byline_element(root: html.HtmlElement) -> str | None:
-    """The text of the first visible, short element marked as the byline or author."""
-    hidden: set[html.HtmlElement] = set()
+    """The text of the first visible, short element marked as the byline or author,
+    outside the page's furniture (headers, menus, related links, comments)."""
+    skipped: set[html.HtmlElement] = set()
     for element in root.iter("*"):
         if not isinstance(element.tag, str) or element.tag in ("meta", "link", "script", "style", "head"):
             continue
         parent = element.getparent()
-        if _hidden(element) or (parent is not None and parent in hidden):
-            hidden.add(element)
+        if parent is not None and parent in skipped:
+            skipped.add(element)
+            continue
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if _hidden(element):
+            skipped.add(element)
             continue
         marked = (
             element.get("rel") == "author"
             or "author" in (element.get("itemprop") or "")
-            or _BYLINE_HINT.search(f"{element.get('class') or ''} {element.get('id') or ''}")
+            or _BYLINE_HINT.search(names)
         )
+        if not marked and _furniture(element, names):
+            skipped.add(element)
+            continue
         if not marked:
             continue
         # Measured as written, spaces and all: a box that holds a whole author card
