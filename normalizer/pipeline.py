@@ -18,6 +18,7 @@ from normalizer.dateline import DatelineRules, find_byline, load_dateline_rules,
 from normalizer.dedup import Candidate, DuplicateMemory, Thresholds, decide
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.html import html_to_paragraphs
+from normalizer.identity import identity_url
 from normalizer.learned import chrome_keys, chrome_source, strip_learned
 from normalizer.model import Article, Dateline, Decision, RawEntry, Rejected, Similarity
 from normalizer.settings import Settings
@@ -32,11 +33,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
 def article_key(raw: RawEntry) -> str:
-    """The store's identity for an entry: its guid, else its link, else where it came from."""
+    """The store's identity for an entry: its guid, else its link, else where it came from.
+
+    Web addresses are compared in one spelling (see :mod:`normalizer.identity`), so an
+    item re-listed with ``?utm_source=...``, ``#0`` or ``http://`` is the same article.
+    """
     if raw.guid:
-        return raw.guid
+        return identity_url(raw.guid)
     if raw.link:
-        return raw.link
+        return identity_url(raw.link)
     return f"{raw.origin.kind}:{raw.input_id}"
 
 

@@ -12,6 +12,7 @@ from lxml import etree
 from feeds.atom import ATOM_NS, EXT_NS, FeedInfo, atom_bytes, atom_id
 from feeds.jobs import ingest_inputs
 from feeds.validate import validate_atom
+from normalizer.identity import identity_url
 from normalizer.settings import Settings
 from normalizer.store import Store
 
@@ -89,7 +90,7 @@ def test_duplicate_flags_and_provenance(tmp_path: Path) -> None:
     assert seed.findtext("nn:agency", namespaces=NS) == "Agencies"
     dateline = seed.find("nn:dateline", NS)
     assert dateline is not None and dateline.get("place") == "PARIS" and dateline.get("month") == "10"
-    heise = root.find(f"a:entry[a:id='{atom_id('http://heise.de/-3088438')}']", NS)
+    heise = root.find(f"a:entry[a:id='{atom_id(identity_url('http://heise.de/-3088438'))}']", NS)
     assert heise is not None
     assert heise.findtext("a:source/a:id", namespaces=NS) == "http://www.heise.de/developer/"
 

@@ -1,0 +1,79 @@
+"""Which entries are one article: identity that survives feed quirks.
+
+Feeds name one item in many spellings: ``http://`` and ``https://``, with and
+without ``www.``, with a fragment (``#0``) or tracking parameters (``?utm_source=rss``,
+``?ref=rss``) appended per feed or per day. These are one article, not near-duplicates
+of each other. A guid that is not a web address is compared as written.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+__all__ = ["identity_url", "is_tracking_parameter"]
+
+_TRACKING_PREFIXES = ("utm_", "at_", "mc_", "pk_", "mtm_", "hsa_", "oly_", "_hs")
+# Only names that are tracking wherever they appear; "id", "cid" or "source" may
+# name the article itself on some sites, so they stay.
+_TRACKING_NAMES = frozenset(
+    {
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "cmp",
+        "cmpid",
+        "ocid",
+        "ito",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "smid",
+        "smtyp",
+        "wt_mc",
+        "_ga",
+        "guccounter",
+    }
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_tracking_parameter(name: str) -> bool:
+    """Whether a query parameter only says how a reader came, not what they asked for."""
+    folded = name.lower()
+    return folded in _TRACKING_NAMES or folded.startswith(_TRACKING_PREFIXES)
+
+
+def identity_url(value: str) -> str:
+    """The one spelling of a web address for identity; anything else unchanged.
+
+    ``https``, lower-case host without ``www.`` or a default port, no fragment, no
+    tracking parameters, the other parameters in order. The path is kept as
+    written: servers may treat case and trailing slashes as different pages.
+    """
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return text  # not a well-formed address: compared as written
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return text
+    host = parts.hostname.lower().removeprefix("www.")
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    query = sorted(
+        (name, item)
+        for name, item in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_parameter(name)
+    )
+    return urlunsplit(("https", host, parts.path or "/", urlencode(query), ""))
