@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 .PHONY: setup check lint format types imports test goldens demo bench
 
 setup:
-	python3 -m venv $(VENV) && $(BIN)/pip install -q -e '.[dev]'
+	python3 -m venv $(VENV) && $(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[dev]'
 
 check: lint types imports test
 
