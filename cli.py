@@ -307,7 +307,22 @@ def clean(input_: str, format_out: str, url: str | None, format_in: str | None, 
 def _cluster_json(clusters: list[Cluster], store: Store) -> dict[str, Any]:
     return {
         "clusters": [[m.article.input_id for m in cluster.members] for cluster in clusters],
+        "links": [_link_json(m) for cluster in clusters for m in cluster.members if m.rule != "founder"],
         "params": store.meta(),
+    }
+
+
+def _link_json(member: StoredArticle) -> dict[str, Any]:
+    """How one member joined its cluster: the type, the rule and the figures that decided it."""
+    figures = member.link_similarity
+    return {
+        "id": member.article.input_id,
+        "linked_to": member.linked_to,
+        "type": member.link_type,
+        "rule": member.rule,
+        "jaccard": figures.jaccard if figures else None,
+        "containment_new": figures.containment_new if figures else None,
+        "containment_old": figures.containment_old if figures else None,
     }
 
 
@@ -316,15 +331,16 @@ def _link_text(member: StoredArticle) -> str:
     figures = member.link_similarity
     if figures is None or member.rule == "founder":
         return "founded the cluster"
+    kind = member.link_type
     if member.rule == "exact":
-        return "exact: same text"
+        return f"{kind}: same text"
     if member.rule == "jaccard":
-        return f"jaccard {figures.jaccard:.2f}"
-    return f"contained {max(figures.containment_new, figures.containment_old):.2f}"
+        return f"{kind}: jaccard {figures.jaccard:.2f}"
+    return f"{kind}: contained {max(figures.containment_new, figures.containment_old):.2f}"
 
 
 def _cluster_table(clusters: list[Cluster]) -> str:
-    header = f"{'cluster':<8}{'sim':>6}  {'linked by':<20} {'canonical?':<26} {'source':<24} title [id]"
+    header = f"{'cluster':<8}{'sim':>6}  {'linked by':<28} {'canonical?':<26} {'source':<24} title [id]"
     lines = [header]
     for number, cluster in enumerate(clusters, start=1):
         for member in cluster.members:
@@ -333,7 +349,7 @@ def _cluster_table(clusters: list[Cluster]) -> str:
             standing = f"{'yes' if member.canonical else 'no'}: {why}"
             source = (article.origin.feed_title or article.origin.name)[-24:]
             lines.append(
-                f"{number:<8}{member.similarity:>6.2f}  {_link_text(member):<20} {standing:<26} {source:<24} "
+                f"{number:<8}{member.similarity:>6.2f}  {_link_text(member):<28} {standing:<26} {source:<24} "
                 f"{article.title[:60]}  [{article.input_id}]"
             )
     lines.append(f"sim: Jaccard similarity to the canonical member; canonical rule: {CANONICAL_RULE}")

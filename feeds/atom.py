@@ -110,6 +110,7 @@ def _story(entry: etree._Element, stored: StoredArticle, members: Sequence[Store
         story.set("canonical-ref", atom_id(stored.canonical_key))
     if stored.rule != "founder":
         story.set("linked-ref", atom_id(stored.linked_to))
+        story.set("type", stored.link_type or "")
     for member in members:
         if member.article.key != stored.article.key:
             _sub(
@@ -118,6 +119,7 @@ def _story(entry: etree._Element, stored: StoredArticle, members: Sequence[Store
                 ref=atom_id(member.article.key),
                 similarity=f"{member.similarity:.4f}",
                 rule=member.rule,
+                **({"type": member.link_type} if member.link_type else {}),
             )
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from normalizer.dedup import Candidate, Member, choose_canonical
 from normalizer.errors import StoreError
 from normalizer.fingerprint import compare
+from normalizer.link_type import LinkType, link_type
 from normalizer.model import (
     Article,
     Dateline,
@@ -129,6 +130,11 @@ class StoredArticle:
     linked_to: str
     link_similarity: Similarity | None
     cluster_size: int
+
+    @property
+    def link_type(self) -> LinkType | None:
+        """copy, rewrite, excerpt or update (see :mod:`normalizer.link_type`); None for a founder."""
+        return link_type(self.rule, self.link_similarity, self.article.title)
 
 
 def _candidate(key: str, digest: str, shingle_set: bytes, words: int, figures: str) -> Candidate:

@@ -287,7 +287,12 @@ def main() -> int:
         (docs_dir / f"{story}--original.txt").write_text(render(title, dateline, paragraphs, []), "utf-8")
         labels.append(f"{story}--original\t{story}\toriginal")
         for kind, copy, chrome in variants(paragraphs, rng):
-            headline = f"{title} (updated)" if kind in ("new-headline", "updated") else title
+            headline = title
+            if kind == "new-headline":
+                # Re-headlined the way sites do it: from the story's own first sentence.
+                headline = " ".join(_sentences(paragraphs[0])[0].split()[:14]).rstrip(".,;:")
+            elif kind == "updated":
+                headline = f"{title} (updated)"
             credit = f"{place}, {month} {day}, (Agencies):" if kind == "recredited" else dateline
             extra = rng.choice(CHROMES) if chrome else []
             name = f"{story}--{kind}"

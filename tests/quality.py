@@ -14,7 +14,10 @@ from itertools import combinations
 from math import comb
 from pathlib import Path
 
-from feeds.jobs import ingest_inputs, story_clusters
+from feeds.jobs import clean_inputs, ingest_inputs, story_clusters
+from normalizer.dedup import Candidate, Thresholds, verify
+from normalizer.fingerprint import Sketcher
+from normalizer.link_type import LinkType, link_type
 from normalizer.settings import Settings
 from normalizer.store import Store
 
@@ -82,3 +85,54 @@ def score(labels: dict[str, tuple[str, str]], clusters: list[list[str]]) -> Scor
         false_merges=tuple(sorted(found_pairs - truth_pairs)),
         misses=tuple(sorted(truth_pairs - found_pairs)),
     )
+
+
+# The type each kind of copy in the labelled set should be given (template negatives
+# and originals are not copies and have none).
+EXPECTED_TYPE: dict[str, LinkType] = {
+    "new-headline": "copy",
+    "other-chrome": "copy",
+    "recredited": "copy",
+    "paragraph-moved": "copy",
+    "trimmed": "excerpt",
+    "lead-only": "excerpt",
+    "paragraph-dropped": "excerpt",
+    "updated": "update",
+}
+
+
+def pair_types(folder: Path, settings: Settings | None = None) -> list[tuple[str, str, str]]:
+    """(doc, expected type, found type) for every copy against its original.
+
+    Each pair is verified directly, as the ingester verifies a candidate; a pair
+    that no test links gets the type "unlinked".
+    """
+    settings = settings or Settings()
+    labels = load_labels(folder)
+    articles, _ = clean_inputs([str(folder / "docs")], settings)
+    sketcher = Sketcher(settings.fingerprint_params)
+    thresholds = Thresholds(
+        settings.jaccard_threshold, settings.containment_threshold, settings.min_containment_words
+    )
+    by_doc = {article.input_id: article for article in articles}
+
+    def candidate(doc: str) -> Candidate:
+        article = by_doc[doc]
+        fingerprint = sketcher.fingerprint(article.paragraphs)
+        return Candidate(
+            doc,
+            fingerprint.digest,
+            fingerprint.shingle_set,
+            article.word_count,
+            frozenset(fingerprint.figures),
+        )
+
+    originals = {story: doc for doc, (story, kind) in labels.items() if kind == "original"}
+    rows = []
+    for doc, (story, kind) in sorted(labels.items()):
+        if kind not in EXPECTED_TYPE:
+            continue
+        verified = verify(candidate(doc), candidate(originals[story]), thresholds)
+        found = link_type(*verified, by_doc[doc].title) if verified else None
+        rows.append((doc, EXPECTED_TYPE[kind], found or "unlinked"))
+    return rows

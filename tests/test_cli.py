@@ -113,6 +113,11 @@ def test_dups_json_stateless(cli: Cli, tmp_path: Path, monkeypatch: pytest.Monke
     assert len(ids) == len(set(ids)) == 35
     assert sorted(clusters[0]) == ["scraped-article-agencies-dateline", "scraped-article-near-duplicate"]
     assert data["params"]["num_perm"] == "128" and data["params"]["scheme"] == "affine32"
+    # Each link says its type and the figures that decided it.
+    (link,) = data["links"]
+    assert link["id"] in clusters[0] and link["type"] == "excerpt" and link["rule"] == "jaccard"
+    assert link["jaccard"] == pytest.approx(0.81, abs=0.01)
+    assert link["containment_new"] >= 0.8 or link["containment_old"] >= 0.8
     assert list(tmp_path.iterdir()) == []  # no store was written
 
 
@@ -122,8 +127,8 @@ def test_dups_table_over_a_store(cli: Cli, tmp_path: Path) -> None:
     result = cli("dups", "--db", db)
     assert result.exit_code == 0
     first_rows = result.stdout.splitlines()[1:3]
-    assert first_rows[0].startswith("1         1.00  jaccard 0.81         yes: longest (73 words)")
-    assert first_rows[1].startswith("1         0.81  founded the cluster  no: shorter (72 words)")
+    assert first_rows[0].startswith("1         1.00  excerpt: jaccard 0.81        yes: longest (73 words)")
+    assert first_rows[1].startswith("1         0.81  founded the cluster          no: shorter (72 words)")
     assert "canonical rule: earliest published, then longest body" in result.stdout
 
 

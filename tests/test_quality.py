@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import pytest
 
+from normalizer.link_type import is_resend
+
 from .conftest import FIXTURES
-from .quality import Scores, cluster_documents, load_labels, score
+from .quality import Scores, cluster_documents, load_labels, pair_types, score
 
 DEDUP = FIXTURES / "dedup"
 PRECISION_FLOOR = 0.99
 RECALL_FLOOR = 0.98
 ARI_FLOOR = 0.98
+TYPE_ACCURACY_FLOOR = 0.93
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +50,30 @@ def test_adjusted_rand_index_of_known_partitions() -> None:
     truth = {"a": "1", "b": "1", "c": "2", "d": "2"}
     assert adjusted_rand_index(truth, truth) == 1.0
     assert adjusted_rand_index(truth, {"a": "x", "b": "y", "c": "x", "d": "y"}) < 0
+
+
+def test_link_type_accuracy_floor() -> None:
+    rows = pair_types(FIXTURES / "dedup")
+    assert len(rows) == 264  # every copy of the set against its original
+    correct = sum(expected == found for _, expected, found in rows)
+    assert correct / len(rows) >= TYPE_ACCURACY_FLOOR
+    # Whatever else, a copy is never called an update, nor an update anything else.
+    assert not [r for r in rows if (r[1] == "update") != (r[2] == "update")]
+
+
+@pytest.mark.parametrize(
+    ("title", "resend"),
+    [
+        ("UPDATE 2-Floods close the Rhine to barges", True),
+        ("CORRECTED-Floods close the Rhine to barges", True),
+        ("RPT-Floods close the Rhine to barges", True),
+        ("REFILE-Floods close the Rhine", True),
+        ("Floods close the Rhine to barges (updated)", True),
+        ("Floods close the Rhine to barges (Corrected: adds minister's name)", True),
+        ("Update on the floods: the Rhine closes to barges", False),
+        ("Corrected figures show the Rhine flood was the worst since 1993", False),
+        ("Floods close the Rhine to barges", False),
+    ],
+)
+def test_wire_resend_marks(title: str, resend: bool) -> None:
+    assert is_resend(title) is resend
