@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.quality import cluster_documents, load_labels, score
+from normalizer.link_type import LINK_TYPES
+from tests.quality import cluster_documents, load_labels, pair_types, score
 
 
 def main() -> int:
@@ -37,6 +38,14 @@ def main() -> int:
         print(f"  miss   {a}  ~  {b}")
     for a, b in scores.false_merges[: args.show]:
         print(f"  merged {a}  ~  {b}")
+    rows = pair_types(args.folder)
+    confusion = Counter((expected, found) for _, expected, found in rows)
+    columns = [*LINK_TYPES, "unlinked"]
+    correct = sum(confusion[t, t] for t in LINK_TYPES)
+    print(f"link types of {len(rows)} copies against their originals: accuracy {correct / len(rows):.4f}")
+    print(f"{'expected / found':<18}" + "".join(f"{c:>10}" for c in columns))
+    for expected in LINK_TYPES:
+        print(f"{expected:<18}" + "".join(f"{confusion[expected, c]:>10}" for c in columns))
     return 0
 
 
