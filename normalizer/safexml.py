@@ -169,6 +169,7 @@ def iter_elements(data: bytes, source: str) -> Iterator[tuple[str, etree._Elemen
         raise InputError(source, _syntax_problem(error)) from None
 
 
+_C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 # Labels that name a subset of what pages so labelled really contain (WHATWG Encoding).
@@ -210,8 +211,9 @@ def parse_html(text: str | bytes, source: str) -> html.HtmlElement:
         raise UnsafeInputError(source, "refused: the document declares XML entities")
     if not text.strip():
         raise InputError(source, "empty document")
-    # lxml refuses text that still declares an encoding of its own.
-    text = _XML_DECLARATION.sub("", text, count=1)
+    # lxml refuses text that still declares an encoding of its own, and any tree
+    # edit that carries a C0 control character on; pages have no use for them.
+    text = _C0_CONTROLS.sub("", _XML_DECLARATION.sub("", text, count=1))
     parser = html_parser()
     try:
         root = html.fromstring(text, parser=parser)
