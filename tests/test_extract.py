@@ -176,6 +176,9 @@ def test_clean_text_of_a_page_has_no_chrome(cli: Cli) -> None:
 
 def test_control_characters_in_a_page_do_not_break_extraction() -> None:
     # Found by the fuzz run: lxml refuses any tree edit carrying a C0 control.
-    data = b"<\x01DOCTYPE html>\n<html><head><title>Just a moment...</title></head><body><h1>Checking</h1></body></html>\x01"
+    data = (
+        b"<\x01DOCTYPE html>\n<html><head><title>Just a moment...</title></head>"
+        b"<body><h1>Checking</h1></body></html>\x01"
+    )
     page = extract_page(parse_html(data, "page"))
     assert "\x01" not in page.title
