@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,19 @@ DEMO = FIXTURES / "demo"
 HOSTILE = FIXTURES / "hostile"
 GOLDEN = FIXTURES / "golden"
 FIXED_EPOCH = "1700000000"
+
+
+def dump_store(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of a store file, table by table, in key order.
+
+    The tables are read from the store itself, so a table added to the schema is
+    compared and checked by every test that uses this, without being listed.
+    """
+    with sqlite3.connect(path) as db:
+        tables = [
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        ]
+        return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() for table in tables}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -12,16 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import dump_store
 from .limits import ROOT, child_environment, newsnorm_command
 from .story_corpus import make_items, write_feeds
 
 KILL_POINTS = 24
-TABLES = ("meta", "articles", "signatures", "bands", "recent_bands", "members", "clusters", "source_lines")
-
-
-def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    with sqlite3.connect(db) as connection:
-        return {t: connection.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
 
 
 def _ingest(feeds: Path, db: Path) -> subprocess.Popen[bytes]:
@@ -76,7 +71,7 @@ def corpus(
     reference = base / "reference.db"
     process = _ingest(feeds, reference)
     assert process.wait(timeout=300) == 0, process.stderr.read() if process.stderr else ""
-    return feeds, per_feed, _dump(reference)
+    return feeds, per_feed, dump_store(reference)
 
 
 @pytest.mark.slow
@@ -101,5 +96,7 @@ def test_kill_at_many_moments(
         partial_kills += 0 < stored < total
         rerun = _ingest(feeds, db)
         assert rerun.wait(timeout=300) == 0
-        assert _dump(db) == reference, f"kill point {point}: the re-run differs from an uninterrupted run"
+        assert dump_store(db) == reference, (
+            f"kill point {point}: the re-run differs from an uninterrupted run"
+        )
     assert partial_kills >= KILL_POINTS - 4, f"only {partial_kills} kills landed mid-run"
