@@ -66,6 +66,11 @@ class PageContent:
     language: str | None
 
 
+def _text(element: html.HtmlElement) -> str:
+    """An element's text as one line, spaces folded (as paragraphs are compared)."""
+    return " ".join(element.text_content().split())
+
+
 def _word_count(paragraphs: list[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
 
@@ -120,7 +125,7 @@ def _recover_lead(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
     if not paragraphs:
         return paragraphs
     first = paragraphs[0]
-    anchor = next((p for p in page.iter("p") if " ".join(p.text_content().split()) == first), None)
+    anchor = next((p for p in page.iter("p") if _text(p) == first), None)
     if anchor is None:
         return paragraphs
     present = set(paragraphs)
@@ -128,8 +133,7 @@ def _recover_lead(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
     for parent in list(anchor.iterancestors())[:_LEAD_MAX_LEVELS]:
         lead: list[str] = []
         for sibling in child.itersiblings(preceding=True):
-            texts = [" ".join(p.text_content().split()) for p in sibling.iter("p")]
-            texts = [t for t in texts if t]
+            texts = [text for text in map(_text, sibling.iter("p")) if text]
             if not texts:
                 continue  # an image, an advert slot: look past it
             if not all(_is_prose(t) and t not in present for t in texts):
@@ -151,7 +155,7 @@ def _recover_subheads(page: html.HtmlElement, paragraphs: list[str]) -> list[str
     position = {text: i for i, text in reversed(list(enumerate(paragraphs)))}
     before: dict[int, list[str]] = {}
     for heading in page.iter("h2", "h3", "h4", "h5", "h6"):
-        title = " ".join(heading.text_content().split())
+        title = _text(heading)
         if not title or title in position or len(title.split()) > _SUBHEAD_MAX_WORDS:
             continue
         following = _next_text(heading)
@@ -172,19 +176,19 @@ def _next_text(heading: html.HtmlElement) -> str | None:
         if not isinstance(sibling.tag, str):
             continue
         first = sibling if sibling.tag == "p" else next(sibling.iter("p"), None)
-        text = " ".join((first if first is not None else sibling).text_content().split())
+        text = _text(first if first is not None else sibling)
         if text:
             return text
     return None
 
 
 def _is_prose(text: str) -> bool:
-    return len(text.split()) >= _LEAD_MIN_WORDS and text.endswith((".", "!", "?", ".”", '."', "”", "»"))
+    return len(text.split()) >= _LEAD_MIN_WORDS and text.endswith((".", "!", "?", '."', "”", "»"))
 
 
 def _drop_headline(paragraphs: list[str], headlines: set[str]) -> list[str]:
     """The headline is often inside the main element; it is not body text."""
-    folded = {" ".join(h.split()).casefold() for h in headlines}
+    folded = {h.casefold() for h in headlines}
     return [p for p in paragraphs[:3] if p.casefold() not in folded] + paragraphs[3:]
 
 
@@ -194,7 +198,7 @@ def extract_page(root: html.HtmlElement) -> PageContent:
     The tree is not changed; the extractors work on copies.
     """
     meta = page_meta(root)
-    headlines = {meta.title, *(str(h.text_content()) for h in root.iter("h1"))}
+    headlines = {meta.title, *(_text(h) for h in root.iter("h1"))}
     work = copy.deepcopy(root)
     etree.strip_elements(work, *_NEVER_TEXT, with_tail=False)
     _collapse_whitespace(work)

@@ -41,7 +41,7 @@ _ARTICLE_TYPES = frozenset(
 # spell them. A property must carry a prefix and may carry several
 # (``og:article:author``); a name may be bare (``author``).
 _META_PROPERTY = re.compile(
-    r"\s*(article|dc|dcterm|og|twitter)\s*:\s*(author|creator|description|published_time|title|site_name)\s*",
+    r"\s*(article|dc|dcterm|og|twitter)\s*:\s*(author|creator|description|published_time|title|site_name|url)\s*",
     re.IGNORECASE,
 )
 _META_NAME = re.compile(
@@ -75,7 +75,6 @@ class PageMeta:
     published: datetime | None
     url: str | None
     language: str | None
-    site_name: str | None
 
 
 def _clean(value: object) -> str | None:
@@ -270,15 +269,10 @@ def page_meta(root: html.HtmlElement) -> PageMeta:
     canonical = root.xpath("//link[@rel='canonical']/@href")
     url = _clean(canonical[0]) if canonical else values.get("og:url") or _clean(article.get("url"))
     language = _clean(root.get("lang")) or _clean(article.get("inLanguage"))
-    site = values.get("og:site_name")
-    publisher = article.get("publisher")
-    if not site and isinstance(publisher, dict):
-        site = _clean(publisher.get("name"))
     return PageMeta(
         title=title,
         byline=byline,
         published=published,
         url=url,
         language=language,
-        site_name=site,
     )

@@ -182,3 +182,10 @@ def test_control_characters_in_a_page_do_not_break_extraction() -> None:
     )
     page = extract_page(parse_html(data, "page"))
     assert "\x01" not in page.title
+
+
+def test_the_open_graph_url_stands_in_for_a_missing_canonical_link() -> None:
+    markup = b"""<html><head><title>Floods close the Rhine to barges</title>
+      <meta property="og:url" content="https://news.example/a1"></head>
+      <body><p>Text.</p></body></html>"""
+    assert extract_page(parse_html(markup, "page")).url == "https://news.example/a1"
