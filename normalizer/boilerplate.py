@@ -97,7 +97,7 @@ def strip_chrome(paragraphs: list[str], rules: tuple[ChromeRule, ...]) -> tuple[
             index += 1
             continue
         words = len(paragraph.split())
-        rule = next((r for r in rules if r.kind != "suffix" and r.matches(paragraph, words)), None)
+        rule = _paragraph_rule(paragraph, rules, words)
         index += 1
         if rule is None:
             kept.append(paragraph)
@@ -109,8 +109,7 @@ def strip_chrome(paragraphs: list[str], rules: tuple[ChromeRule, ...]) -> tuple[
             # The marker opens a list of other stories that runs to the end.
             # Chrome in the list keeps its own rule's name, so each removal stays explained.
             for teaser in paragraphs[index:]:
-                own = next((r for r in rules if r.kind != "suffix" and r.matches(teaser)), rule)
-                removed.append(Removal(own.name, teaser))
+                removed.append(Removal((_paragraph_rule(teaser, rules) or rule).name, teaser))
             index = len(paragraphs)
     if kept:
         kept, tail_removals = _strip_suffixes(kept, rules)
@@ -133,6 +132,13 @@ def _strip_teaser(
             removed.append(Removal(rule.name, paragraphs[index]))
             index += 1
     return index
+
+
+def _paragraph_rule(
+    paragraph: str, rules: tuple[ChromeRule, ...], words: int | None = None
+) -> ChromeRule | None:
+    """The first rule that takes a whole paragraph as chrome (suffix rules cut tails only)."""
+    return next((r for r in rules if r.kind != "suffix" and r.matches(paragraph, words)), None)
 
 
 def _is_teaser_material(paragraph: str, rules: tuple[ChromeRule, ...]) -> bool:

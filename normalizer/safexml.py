@@ -22,6 +22,7 @@ from typing import TypedDict
 from lxml import etree, html
 
 from normalizer.errors import InputError, UnsafeInputError
+from normalizer.text import strip_xml_illegal
 
 __all__ = [
     "decode_html",
@@ -169,7 +170,6 @@ def iter_elements(data: bytes, source: str) -> Iterator[tuple[str, etree._Elemen
         raise InputError(source, _syntax_problem(error)) from None
 
 
-_C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 # Labels that name a subset of what pages so labelled really contain (WHATWG Encoding).
@@ -213,7 +213,7 @@ def parse_html(text: str | bytes, source: str) -> html.HtmlElement:
         raise InputError(source, "empty document")
     # lxml refuses text that still declares an encoding of its own, and any tree
     # edit that carries a C0 control character on; pages have no use for them.
-    text = _C0_CONTROLS.sub("", _XML_DECLARATION.sub("", text, count=1))
+    text = strip_xml_illegal(_XML_DECLARATION.sub("", text, count=1))
     parser = html_parser()
     try:
         root = html.fromstring(text, parser=parser)
