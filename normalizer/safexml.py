@@ -207,7 +207,7 @@ def parse_html(text: str | bytes, source: str) -> html.HtmlElement:
     if isinstance(text, bytes):
         refuse_entity_declarations(text, source)
         text = decode_html(text)
-    if "<!ENTITY" in text.upper():
+    elif "<!ENTITY" in text.upper():
         raise UnsafeInputError(source, "refused: the document declares XML entities")
     if not text.strip():
         raise InputError(source, "empty document")
