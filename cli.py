@@ -24,7 +24,7 @@ from feeds.sniff import FORMATS, Format
 from feeds.sources import expand_inputs
 from feeds.validate import validate_atom
 from normalizer import __version__
-from normalizer.dedup import CANONICAL_RULE
+from normalizer.canonical import CanonicalRule
 from normalizer.errors import NewsnormError
 from normalizer.html import paragraphs_to_html
 from normalizer.model import Article, Rejected
@@ -53,9 +53,9 @@ def _settings_options(*names: str) -> Callable[[F], F]:
             command = click.option(
                 setting.flag,
                 setting.name,
-                type=setting.kind,
+                type=str if setting.kind is tuple else setting.kind,
                 default=None,
-                help=f"{setting.help} [default: {setting.default}; env: {setting.env_var}]",
+                help=f"{setting.help} [default: {_shown(setting.default)}; env: {setting.env_var}]",
             )(command)
         return click.option(
             "--config",
@@ -65,6 +65,11 @@ def _settings_options(*names: str) -> Callable[[F], F]:
         )(command)
 
     return decorate
+
+
+def _shown(default: object) -> str:
+    """A default as the user would type it (a list comma-separated)."""
+    return ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
 
 
 def _settings(options: dict[str, Any]) -> Settings:
@@ -190,6 +195,8 @@ _DEDUP_SETTINGS = (
     "bands",
     "rows",
     "max_input_mb",
+    "canonical",
+    "source_priority",
 )
 
 
@@ -214,7 +221,7 @@ def run(inputs: tuple[str, ...], output: str, collapse: bool, format_in: str | N
         raise click.UsageError("give at least one INPUT (file, folder or -)")
     with _errors():
         settings = _settings(options)
-        with Store(settings.db, settings.fingerprint_params) as store:
+        with Store(settings.db, settings.fingerprint_params, settings.canonical_rule) as store:
             summary = _ingest(inputs, store, settings, format_in)
             with _output(output) as out:
                 emit_feed(store, settings, out, collapse=collapse)
@@ -233,7 +240,7 @@ def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> No
         raise click.UsageError("give at least one INPUT (file, folder or -)")
     with _errors():
         settings = _settings(options)
-        with Store(settings.db, settings.fingerprint_params) as store:
+        with Store(settings.db, settings.fingerprint_params, settings.canonical_rule) as store:
             summary = _ingest(inputs, store, settings, format_in)
     _report(summary, settings.db)
     _finish(summary.rejected)
@@ -247,7 +254,10 @@ def emit(output: str, collapse: bool, **options: Any) -> None:
     """Write the store's articles as one Atom feed (the second half of run)."""
     with _errors():
         settings = _settings(options)
-        with Store(settings.db, settings.fingerprint_params) as store, _output(output) as out:
+        with (
+            Store(settings.db, settings.fingerprint_params, settings.canonical_rule) as store,
+            _output(output) as out,
+        ):
             emit_feed(store, settings, out, collapse=collapse)
 
 
@@ -308,6 +318,18 @@ def _cluster_json(clusters: list[Cluster], store: Store) -> dict[str, Any]:
     return {
         "clusters": [[m.article.input_id for m in cluster.members] for cluster in clusters],
         "links": [_link_json(m) for cluster in clusters for m in cluster.members if m.rule != "founder"],
+        "canonical": [
+            {
+                "id": m.article.input_id,
+                "canonical": m.canonical,
+                "why": cluster.why.get(m.article.key, ""),
+                "superseded_by": m.superseded_by,
+            }
+            for cluster in clusters
+            if len(cluster.members) > 1
+            for m in cluster.members
+        ],
+        "canonical_rule": store.canonical.describe(),
         "params": store.meta(),
     }
 
@@ -339,8 +361,8 @@ def _link_text(member: StoredArticle) -> str:
     return f"{kind}: contained {max(figures.containment_new, figures.containment_old):.2f}"
 
 
-def _cluster_table(clusters: list[Cluster]) -> str:
-    header = f"{'cluster':<8}{'sim':>6}  {'linked by':<28} {'canonical?':<26} {'source':<24} title [id]"
+def _cluster_table(clusters: list[Cluster], rule: CanonicalRule) -> str:
+    header = f"{'cluster':<8}{'sim':>6}  {'linked by':<28} {'canonical?':<34} {'source':<24} title [id]"
     lines = [header]
     for number, cluster in enumerate(clusters, start=1):
         for member in cluster.members:
@@ -349,10 +371,10 @@ def _cluster_table(clusters: list[Cluster]) -> str:
             standing = f"{'yes' if member.canonical else 'no'}: {why}"
             source = (article.origin.feed_title or article.origin.name)[-24:]
             lines.append(
-                f"{number:<8}{member.similarity:>6.2f}  {_link_text(member):<28} {standing:<26} {source:<24} "
+                f"{number:<8}{member.similarity:>6.2f}  {_link_text(member):<28} {standing:<34} {source:<24} "
                 f"{article.title[:60]}  [{article.input_id}]"
             )
-    lines.append(f"sim: Jaccard similarity to the canonical member; canonical rule: {CANONICAL_RULE}")
+    lines.append(f"sim: Jaccard similarity to the canonical member; canonical rule: {rule.describe()}")
     return "\n".join(lines)
 
 
@@ -378,17 +400,17 @@ def dups(
         path = ":memory:" if stateless else settings.db
         if not stateless and not inputs and not Path(path).exists():
             raise click.ClickException(f"{path}: no such store (give INPUTs or --db)")
-        with Store(path, settings.fingerprint_params) as store:
+        with Store(path, settings.fingerprint_params, settings.canonical_rule) as store:
             rejected: tuple[Rejected, ...] = ()
             skipped: tuple[Rejected, ...] = ()
             if inputs:
                 summary = ingest_inputs(inputs, store, settings, _now(), format_in=_format(format_in))
                 rejected, skipped = summary.rejected, summary.skipped
-            clusters = story_clusters(store)
+            clusters = story_clusters(store, settings.canonical_rule)
             if format_out == "json":
                 click.echo(json.dumps(_cluster_json(clusters, store), ensure_ascii=False, indent=2))
             else:
-                click.echo(_cluster_table(clusters))
+                click.echo(_cluster_table(clusters, settings.canonical_rule))
     _report_rejected(rejected)
     _report_skipped(skipped)
     _finish(rejected)

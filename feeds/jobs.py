@@ -17,7 +17,8 @@ from feeds.redis_memory import RedisMemory
 from feeds.sniff import Format
 from feeds.sources import expand_inputs, read_document
 from normalizer import __version__
-from normalizer.dedup import DuplicateMemory, Member, explain_canonical
+from normalizer.canonical import CanonicalRule, Member, explain_canonical, member_sources, publisher
+from normalizer.dedup import DuplicateMemory
 from normalizer.errors import InputError, SettingsError
 from normalizer.model import Article, RawEntry, Rejected
 from normalizer.pipeline import Cleaner, Ingester
@@ -193,17 +194,34 @@ class Cluster:
     why: dict[str, str] = field(default_factory=dict)
 
 
-def story_clusters(store: Store) -> list[Cluster]:
-    """Every cluster of the store, singletons included, in a stable order."""
+def _member(stored: StoredArticle, order: int) -> Member:
+    article, origin = stored.article, stored.article.origin
+    return Member(
+        key=article.key,
+        published=article.published,
+        word_count=article.word_count,
+        order=order,
+        sources=member_sources(article.agency, article.url, origin.feed_link, origin.feed_id, origin.name),
+        link_type=stored.link_type,
+        linked_to=stored.linked_to if stored.rule != "founder" else None,
+        publisher=publisher(article.url, origin.feed_id, origin.name),
+    )
+
+
+def story_clusters(store: Store, rule: CanonicalRule | None = None) -> list[Cluster]:
+    """Every cluster of the store, singletons included, in a stable order.
+
+    ``rule`` is the canonical rule the store was opened with, for the reasons.
+    """
     grouped: dict[str, list[tuple[int, StoredArticle]]] = {}
     for order, stored in enumerate(store.stored_articles()):
         grouped.setdefault(stored.cluster_key, []).append((order, stored))
     clusters = []
     for key, entries in grouped.items():
-        ranked = [Member(s.article.key, s.article.published, s.article.word_count, o) for o, s in entries]
+        ranked = [_member(stored, order) for order, stored in entries]
         members = sorted(
             (s for _, s in entries), key=lambda s: (not s.canonical, -s.similarity, s.article.input_id)
         )
-        clusters.append(Cluster(key=key, members=tuple(members), why=explain_canonical(ranked)))
+        clusters.append(Cluster(key=key, members=tuple(members), why=explain_canonical(ranked, rule)))
     clusters.sort(key=lambda c: (-len(c.members), c.members[0].article.input_id))
     return clusters

@@ -16,7 +16,7 @@ Whatever the text similarity, two texts are not one story when the shorter quote
 at least four numbers and fewer than half of them appear in the longer: that is
 a template filled with other figures (two days' market reports or weather).
 
-The canonical member of a cluster is chosen by :data:`CANONICAL_RULE`.
+Which member of a cluster is shown is :mod:`normalizer.canonical`'s business.
 """
 
 from __future__ import annotations
@@ -24,25 +24,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 from normalizer.fingerprint import compare
 from normalizer.model import Decision, Fingerprint, LinkRule, Similarity
 
 __all__ = [
-    "CANONICAL_RULE",
     "Candidate",
     "DuplicateMemory",
-    "Member",
     "Thresholds",
-    "choose_canonical",
     "decide",
-    "explain_canonical",
     "verify",
 ]
 
-CANONICAL_RULE = "earliest published, then longest body, then first stored"
 _RULE_STRENGTH: dict[LinkRule, int] = {"exact": 3, "jaccard": 2, "containment": 1, "founder": 0}
 _SHORT_MIN_WORDS = 12
 _SHORT_CONTAINMENT = 0.95
@@ -73,16 +67,6 @@ class Candidate:
     def shingle_count(self) -> int:
         """How many distinct shingles the text has (4 bytes per id)."""
         return len(self.shingles) // 4
-
-
-@dataclass(frozen=True)
-class Member:
-    """What the canonical rule needs to know of a cluster member."""
-
-    key: str
-    published: datetime | None
-    word_count: int
-    order: int
 
 
 class DuplicateMemory(Protocol):
@@ -167,39 +151,3 @@ def _reverse(key: str) -> str:
     # Larger tuples win in ``decide``; inverting the code points makes the
     # smallest key the largest, so ties go to the smallest key.
     return "".join(chr(0x10FFFF - ord(char)) for char in key)
-
-
-def choose_canonical(members: Sequence[Member]) -> Member:
-    """The member to show for a cluster: earliest, then longest, then first stored."""
-    if not members:
-        raise ValueError("a cluster has at least one member")
-
-    def rank(member: Member) -> tuple[int, float, int, int]:
-        published = member.published.timestamp() if member.published else float("inf")
-        return (member.published is None, published, -member.word_count, member.order)
-
-    return min(members, key=rank)
-
-
-def explain_canonical(members: Sequence[Member]) -> dict[str, str]:
-    """Why each member is, or is not, the canonical one: the step of the rule that decided."""
-    canonical = choose_canonical(members)
-    others = [m for m in members if m.key != canonical.key]
-    reasons: dict[str, str] = {}
-    if not others:
-        reasons[canonical.key] = "only member"
-        return reasons
-    if canonical.published and all(m.published is None or m.published > canonical.published for m in others):
-        reasons[canonical.key] = f"earliest ({canonical.published:%Y-%m-%d %H:%M})"
-    elif all(m.word_count < canonical.word_count for m in others if m.published == canonical.published):
-        reasons[canonical.key] = f"longest ({canonical.word_count} words)"
-    else:
-        reasons[canonical.key] = "first stored"
-    for member in others:
-        if member.published != canonical.published:
-            reasons[member.key] = "undated" if member.published is None else "published later"
-        elif member.word_count < canonical.word_count:
-            reasons[member.key] = f"shorter ({member.word_count} words)"
-        else:
-            reasons[member.key] = "stored later"
-    return reasons

@@ -11,6 +11,9 @@
   ``EXCERPT_CONTAINMENT`` one way.
 - ``rewrite``: the same story, substantially edited.
 
+On the labelled set (``fixtures/dedup``) excerpts are at least 0.98 contained in
+their original and a site's rewrites at most 0.89, hence 0.92 between them.
+
 The type is a pure function of the figures and rule stored with each link and
 of the member's headline, so it is shown the same way everywhere and needs no
 storage of its own.
@@ -28,7 +31,7 @@ __all__ = ["COPY_CONTAINMENT", "EXCERPT_CONTAINMENT", "LINK_TYPES", "LinkType", 
 LinkType = Literal["copy", "rewrite", "excerpt", "update"]
 LINK_TYPES: tuple[LinkType, ...] = ("copy", "rewrite", "excerpt", "update")
 COPY_CONTAINMENT = 0.95
-EXCERPT_CONTAINMENT = 0.8
+EXCERPT_CONTAINMENT = 0.92
 
 # Re-send marks of wire services, at the head of a headline ("UPDATE 2-", "RPT-",
 # "CORRECTED-", "REFILE-", "WRAPUP 1-") or at its end ("(updated)", "- corrected").

@@ -114,12 +114,12 @@ class Cleaner:
         if len(paragraphs) < 2 or not 0 < len(paragraphs[0].split()) <= _HEADLINE_MAX_WORDS:
             return False
         first, second = paragraphs[0], paragraphs[1]
+        second_is_dateline = split_dateline(second, self.dateline_rules) is not None
         if split_dateline(first, self.dateline_rules) is not None:
-            return False
-        return (
-            not first.endswith((".", ":", ";", ","))
-            or split_dateline(second, self.dateline_rules) is not None
-        )
+            # "CAIRO — Gunmen opened fire" over "BERLIN (AFP) - ...": a story has one
+            # dateline, so a short unpunctuated line above another is its headline.
+            return second_is_dateline and not first.endswith((".", ":", ";", ","))
+        return not first.endswith((".", ":", ";", ",")) or second_is_dateline
 
 
 def _derived_title(paragraphs: Sequence[str]) -> str:
@@ -189,13 +189,15 @@ class Ingester:
     def _ingest_one(self, article: Article, result: IngestResult) -> None:
         fingerprint = self.sketcher.fingerprint(article.paragraphs)
         keys = band_keys(fingerprint, self.sketcher.params)
-        stored_digest = self.store.digest_of(article.key)
-        if stored_digest == fingerprint.digest:
-            result.unchanged += 1
-            return
-        if stored_digest is not None:
-            self.store.replace(article, fingerprint, keys)
-            result.updated += 1
+        stored = self.store.version_of(article.key)
+        if stored is not None:
+            stored_digest, stored_updated = stored
+            if stored_digest == fingerprint.digest or _older(article.updated, stored_updated):
+                # The same text, or an older version arriving after a newer one.
+                result.unchanged += 1
+            else:
+                self.store.replace(article, fingerprint, keys, self.now)
+                result.updated += 1
             return
         new = Candidate(
             key=article.key,
@@ -205,7 +207,7 @@ class Ingester:
             figures=frozenset(fingerprint.figures),
         )
         with self.memory.lock():
-            # (The store itself was asked above: digest_of found nothing.)
+            # (The store itself was asked above: version_of found nothing.)
             known = None if self.memory is self.store else self.memory.cluster_of(article.key)
             if known is not None:
                 # Another worker sharing the index stored this very article first.
@@ -226,6 +228,11 @@ class Ingester:
         result.new += 1
         if decision.linked_to is not None:
             result.duplicates += 1
+
+
+def _older(incoming: datetime | None, stored: datetime | None) -> bool:
+    """Whether a version dated ``incoming`` is older than the stored one."""
+    return incoming is not None and stored is not None and incoming < stored
 
 
 def content_id(data: bytes) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from normalizer.canonical import DEFAULT_STEPS, CanonicalRule
 from normalizer.errors import SettingsError
 from normalizer.model import FingerprintParams
 
@@ -85,12 +86,27 @@ class Settings:
         "A short line one source repeats in this many different stories is its chrome and is "
         "stripped from its later stories (0: learn nothing).",
     )
+    canonical: tuple[str, ...] = _setting(
+        DEFAULT_STEPS,
+        "Order of preference for the copy a story cluster shows, after its newest version: "
+        "source-priority, earliest, latest, longest (comma-separated; first stored breaks ties).",
+    )
+    source_priority: tuple[str, ...] = _setting(
+        (),
+        "Sources for the source-priority step, best first: feed URLs, hosts (subdomains included) "
+        "or agencies as credited (comma-separated).",
+    )
     max_input_mb: int = _setting(100, "Inputs larger than this many megabytes are refused.")
 
     @property
     def max_input_bytes(self) -> int:
         """The input size limit in bytes."""
         return self.max_input_mb * 1024 * 1024
+
+    @property
+    def canonical_rule(self) -> CanonicalRule:
+        """The rule that picks each story cluster's canonical member."""
+        return CanonicalRule(self.canonical, self.source_priority)
 
     @property
     def fingerprint_params(self) -> FingerprintParams:
@@ -114,6 +130,12 @@ SETTINGS: tuple[Setting, ...] = tuple(
 
 def _coerce(setting: Setting, value: object, origin: str) -> object:
     kind = setting.kind
+    if kind is tuple:
+        # A list: a TOML array, or one comma-separated string (flag, environment).
+        items = value.split(",") if isinstance(value, str) else value
+        if isinstance(items, list | tuple) and all(isinstance(item, str) for item in items):
+            return tuple(item.strip() for item in items if item.strip())
+        raise SettingsError(f"{origin}: {setting.name} must be a list of strings, got {value!r}")
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
     if isinstance(value, str):
@@ -169,4 +191,6 @@ def load_settings(
             values[setting.name] = _coerce(setting, environ[setting.env_var], setting.env_var)
         elif setting.name in config:
             values[setting.name] = _coerce(setting, config[setting.name], "configuration")
-    return replace(Settings(), **values)
+    settings = replace(Settings(), **values)
+    settings.canonical_rule  # noqa: B018 - an unknown step is an error now, not at first use
+    return settings

@@ -11,6 +11,7 @@ This is the only module that imports ``sqlite3``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,7 +20,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from normalizer.dedup import Candidate, Member, choose_canonical
+from normalizer.canonical import (
+    CanonicalRule,
+    Member,
+    choose_canonical,
+    member_sources,
+    publisher,
+    superseded,
+)
+from normalizer.dedup import Candidate
 from normalizer.errors import StoreError
 from normalizer.fingerprint import compare
 from normalizer.link_type import LinkType, link_type
@@ -36,10 +45,13 @@ from normalizer.model import (
 
 __all__ = ["RECENT_BANDS_LIMIT", "SCHEMA_VERSION", "Store", "StoredArticle"]
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Versions a store can be brought to this one from by the statements of _SCHEMA alone
-# (each added only tables): opening such a store migrates it.
-_ADDITIVE_UPGRADES = frozenset({"2"})
+# (each added only tables): opening such a store migrates it. (The superseded table
+# of version 4 is filled by the re-pick that a store without a stored rule gets.)
+_ADDITIVE_UPGRADES = frozenset({"2", "3"})
+# The meta row holding the canonical rule the clusters were picked under.
+_RULE_KEY = "canonical_rule"
 # Band rows wait in a small table until there are this many (about 8,500 articles).
 RECENT_BANDS_LIMIT = 500_000
 _BUSY_TIMEOUT_MS = 60_000
@@ -107,6 +119,10 @@ CREATE TABLE IF NOT EXISTS clusters (
     key TEXT PRIMARY KEY,
     canonical INTEGER NOT NULL REFERENCES articles(id)
 );
+CREATE TABLE IF NOT EXISTS superseded (
+    article INTEGER PRIMARY KEY REFERENCES articles(id),
+    by_key TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS source_lines (
     source TEXT NOT NULL,
     line BLOB NOT NULL,
@@ -130,11 +146,33 @@ class StoredArticle:
     linked_to: str
     link_similarity: Similarity | None
     cluster_size: int
+    superseded_by: str | None = None
 
     @property
     def link_type(self) -> LinkType | None:
         """copy, rewrite, excerpt or update (see :mod:`normalizer.link_type`); None for a founder."""
         return link_type(self.rule, self.link_similarity, self.article.title)
+
+
+def _member(row: tuple[object, ...]) -> Member:
+    """A cluster member as the canonical rule sees it, from a row of ``_refresh_cluster``."""
+    (rowid, key, published, words, _digest, _shingles, _figures, title, agency, url, feed_link,
+     feed_id, origin, rule, linked_to, jaccard, containment_new, containment_old) = row  # fmt: skip
+    figures = (
+        Similarity(float(jaccard), float(containment_new), float(containment_old))  # type: ignore[arg-type]
+        if jaccard is not None
+        else None
+    )
+    return Member(
+        key=str(key),
+        published=_parse_time(published),  # type: ignore[arg-type]
+        word_count=int(words),  # type: ignore[call-overload]
+        order=int(rowid),  # type: ignore[call-overload]
+        sources=member_sources(agency, url, feed_link, feed_id, str(origin)),  # type: ignore[arg-type]
+        link_type=link_type(str(rule), figures, str(title)),
+        linked_to=str(linked_to) if rule != "founder" else None,
+        publisher=publisher(url, feed_id, str(origin)),  # type: ignore[arg-type]
+    )
 
 
 def _candidate(key: str, digest: str, shingle_set: bytes, words: int, figures: str) -> Candidate:
@@ -156,11 +194,14 @@ class Store:
     Args:
         path: the SQLite file (``:memory:`` for a throw-away store).
         params: the fingerprint parameters of this run; they must match the store's.
+        canonical: the rule that picks each cluster's canonical member; a store
+            picked under another rule is re-picked on opening.
     """
 
-    def __init__(self, path: str, params: FingerprintParams) -> None:
+    def __init__(self, path: str, params: FingerprintParams, canonical: CanonicalRule | None = None) -> None:
         self.path = path
         self.params = params
+        self.canonical = canonical or CanonicalRule()
         try:
             if path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -174,6 +215,7 @@ class Store:
                     if statement.strip():
                         self._db.execute(statement)
                 self._check_meta()
+                self._apply_canonical_rule()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: cannot open the store: {error}") from None
 
@@ -216,6 +258,19 @@ class Store:
                 "use the store's parameters or a new store"
             )
 
+    def _apply_canonical_rule(self) -> None:
+        """Re-pick every cluster's canonical member if it was picked under another rule."""
+        rule = self.canonical.as_json()
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (_RULE_KEY,)).fetchone()
+        if row is not None and row[0] == rule:
+            return
+        shared = self._db.execute(
+            "SELECT cluster FROM members GROUP BY cluster HAVING COUNT(*) > 1 ORDER BY 1"
+        )
+        for (cluster,) in shared.fetchall():
+            self._refresh_cluster(str(cluster))
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_RULE_KEY, rule))
+
     def meta(self) -> dict[str, str]:
         """The store's meta table: schema version and fingerprint parameters."""
         return dict(self._db.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
@@ -224,11 +279,17 @@ class Store:
 
     def digest_of(self, key: str) -> str | None:
         """The stored text digest of an article, or ``None`` if it is not stored."""
+        version = self.version_of(key)
+        return version[0] if version else None
+
+    def version_of(self, key: str) -> tuple[str, datetime | None] | None:
+        """The stored text digest of an article and its updated time, if it is stored."""
         row = self._db.execute(
-            "SELECT s.digest FROM articles a JOIN signatures s ON s.article = a.id WHERE a.key = ?",
+            "SELECT s.digest, a.updated FROM articles a JOIN signatures s ON s.article = a.id "
+            "WHERE a.key = ?",
             (key,),
         ).fetchone()
-        return str(row[0]) if row else None
+        return (str(row[0]), _parse_time(row[1])) if row else None
 
     def lock(self) -> AbstractContextManager[object]:
         """Nothing to hold: the store's write transaction already serialises writers."""
@@ -262,8 +323,11 @@ class Store:
         return list(self._select_stored("ORDER BY a.id"))
 
     def iter_feed_order(self, canonical_only: bool = False) -> Iterator[StoredArticle]:
-        """Stored articles newest first (then by key), streamed: the order of the feed."""
-        where = "WHERE c.canonical = a.id " if canonical_only else ""
+        """Stored articles newest first (then by key), streamed: the order of the feed.
+
+        Versions an update superseded are left out: the update replaces them.
+        """
+        where = "WHERE c.canonical = a.id " if canonical_only else "WHERE sup.article IS NULL "
         return self._select_stored(f"{where}ORDER BY {_ENTRY_TIME} DESC, a.key")
 
     def cluster_members(self, cluster_key: str) -> list[StoredArticle]:
@@ -272,7 +336,10 @@ class Store:
 
     def newest_entry_time(self, canonical_only: bool = False) -> datetime | None:
         """The latest entry time of the feed (see :data:`_ENTRY_TIME`), if any."""
-        join = "JOIN clusters c ON c.canonical = a.id" if canonical_only else ""
+        if canonical_only:
+            join = "JOIN clusters c ON c.canonical = a.id"
+        else:
+            join = "LEFT JOIN superseded sup ON sup.article = a.id WHERE sup.article IS NULL"
         row = self._db.execute(f"SELECT MAX({_ENTRY_TIME}) FROM articles a {join}").fetchone()
         return _parse_time(row[0]) if row and row[0] else None
 
@@ -284,11 +351,12 @@ class Store:
                    a.updated, a.first_seen, a.url, a.language, a.removed,
                    m.cluster, c.canonical = a.id, canonical.key, m.canonical_jaccard, m.rule,
                    m.linked_to, m.jaccard, m.containment_new, m.containment_old,
-                   (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster)
+                   (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster), sup.by_key
             FROM articles a
             JOIN members m ON m.article = a.id
             JOIN clusters c ON c.key = m.cluster
             JOIN articles canonical ON canonical.id = c.canonical
+            LEFT JOIN superseded sup ON sup.article = a.id
             """
             + tail,
             parameters,
@@ -301,7 +369,7 @@ class Store:
         (key, input_id, kind, name, feed_id, feed_title, feed_link, title, body, dateline,
          agency, byline, published, updated, first_seen, url, language, removed,
          cluster_key, is_canonical, canonical_key, similarity, rule, linked_key,
-         jaccard, containment_new, containment_old, cluster_size) = row  # fmt: skip
+         jaccard, containment_new, containment_old, cluster_size, superseded_by) = row  # fmt: skip
         article = Article(
             key=str(key),
             input_id=str(input_id),
@@ -333,6 +401,7 @@ class Store:
             linked_to=str(linked_key),
             link_similarity=link,
             cluster_size=int(cluster_size),  # type: ignore[call-overload]
+            superseded_by=str(superseded_by) if superseded_by else None,
         )
 
     def article_count(self) -> int:
@@ -428,9 +497,20 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def replace(self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
-        """Replace a stored article's text (a new version of it); it keeps its cluster."""
+    def replace(
+        self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int], now: datetime
+    ) -> None:
+        """Replace a stored article's text with a new version of it; it keeps its cluster.
+
+        Its updated time moves: to the version's own updated time if that is later
+        than the stored one, else to ``now`` (a feed that re-sends an item with new
+        text and no new date still changed it).
+        """
         article_id = self._id_of(article.key)
+        stored = self.version_of(article.key)
+        before = stored[1] if stored else None
+        if article.updated is None or (before is not None and article.updated <= before):
+            article = dataclasses.replace(article, updated=now)
         columns = self._article_columns(article)
         self._db.execute(
             """UPDATE articles SET input_id=?, origin_kind=?, origin_name=?, feed_id=?,
@@ -493,20 +573,27 @@ class Store:
         return int(row[0])
 
     def _refresh_cluster(self, cluster: str) -> None:
-        """Re-pick the canonical member and every member's similarity to it."""
+        """Re-pick the canonical member, the superseded versions, and every member's
+        similarity to the canonical one."""
         rows = self._db.execute(
-            """SELECT a.id, a.key, a.published, a.word_count, s.digest, s.shingle_set, s.figures
+            """SELECT a.id, a.key, a.published, a.word_count, s.digest, s.shingle_set, s.figures,
+                      a.title, a.agency, a.url, a.feed_link, a.feed_id, a.origin_name,
+                      m.rule, m.linked_to, m.jaccard, m.containment_new, m.containment_old
                FROM members m JOIN articles a ON a.id = m.article JOIN signatures s ON s.article = a.id
                WHERE m.cluster = ? ORDER BY a.id""",
             (cluster,),
         ).fetchall()
-        members = [
-            Member(key, _parse_time(published), words, rowid) for rowid, key, published, words, *_ in rows
-        ]
-        canonical = choose_canonical(members)
+        members = [_member(row) for row in rows]
+        canonical = choose_canonical(members, self.canonical)
         texts = {row[0]: _candidate(row[1], row[4], row[5], row[3], row[6]) for row in rows}
         canonical_text = texts[canonical.order]
         self._db.execute("UPDATE clusters SET canonical = ? WHERE key = ?", (canonical.order, cluster))
+        ids = {member.key: member.order for member in members}
+        self._db.executemany("DELETE FROM superseded WHERE article = ?", [(m.order,) for m in members])
+        self._db.executemany(
+            "INSERT INTO superseded VALUES (?, ?)",
+            sorted((ids[old], new) for old, new in superseded(members).items()),
+        )
 
         def similarity(member: Member) -> float:
             text = texts[member.order]

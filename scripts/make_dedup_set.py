@@ -34,6 +34,7 @@ import feedparser
 from normalizer.html import html_to_paragraphs
 
 SEED = 20261124
+TOPIC_PAIRS = 6
 SKIPPED_PAGES = {"gmw", "qq", "yahoo-4", "social-buttons", "lwn-1", "yahoo-2"}
 MIN_WORDS = 150
 PLACES = ["PARIS", "LONDON", "WASHINGTON", "BERLIN", "MADRID", "TOKYO", "NAIROBI", "SYDNEY", "ROME"]
@@ -137,6 +138,70 @@ def variants(paragraphs: list[str], rng: random.Random) -> list[tuple[str, list[
         if count >= 40:
             break
     out.append(("lead-only", lead, None))
+    return out
+
+
+# How a site's rewrite of a wire story talks: present tense for the agency's past.
+REPORTING = [
+    (" said ", " says "),
+    (" told ", " said to "),
+    (" added ", " adds "),
+    (" announced ", " announces "),
+]
+
+
+def rewritten(paragraphs: list[str], agency: str, rng: random.Random) -> list[str]:
+    """A site's rewrite of a wire story: the same story, substantially edited.
+
+    Its own opening; a fifth of the paragraphs gone; sentences re-ordered within
+    half the paragraphs; a third shortened at their last comma, a third with the
+    credit worked in ("..., AFP reported, ..."); reporting verbs in the present;
+    a closing credit line.
+    """
+    kept = [paragraphs[0]] + [p for p in paragraphs[1:] if rng.random() >= 0.2]
+    out = []
+    for paragraph in kept:
+        sentences = []
+        for original in _sentences(paragraph):
+            sentence = original
+            for old, new in REPORTING:
+                sentence = sentence.replace(old, new)
+            head, comma, tail = sentence.partition(", ")
+            roll = rng.random()
+            if comma and roll < 0.35 and len(head.split()) >= 3:
+                sentence = f"{head}, {agency} reported, {tail}"
+            elif comma and roll < 0.7:
+                shorter = sentence.rpartition(", ")[0]
+                if len(shorter.split()) >= 6:
+                    sentence = shorter + "."
+            sentences.append(sentence)
+        if len(sentences) > 1 and rng.random() < 0.5:
+            sentences.reverse()
+        out.append(" ".join(sentences))
+    lead = _sentences(out[0])
+    out[0] = f"According to {agency}, {lead[0][:1].lower()}{lead[0][1:]}"
+    if len(lead) > 1:
+        out.insert(1, " ".join(lead[1:]))
+    out.append(f"This report was written with material from {agency}; its figures could not be verified.")
+    return out
+
+
+def same_day_negatives(
+    reserved: list[tuple[str, str, list[str]]],
+) -> list[tuple[str, str, list[str]]]:
+    """Two stories on one topic from one day: other news, the same background.
+
+    Each reserved story (kept out of the rest of the set) gives two: its first
+    paragraphs, and the paragraphs after them, each ending with the story's last
+    two paragraphs, the background that wire stories on a running topic repeat.
+    Same topic, same day, same place, partly the same words: two stories.
+    """
+    out = []
+    for story, title, paragraphs in reserved:
+        background, news = paragraphs[-2:], paragraphs[:-2]
+        half = len(news) // 2
+        out.append((f"topic-{story}-a", title, [*news[:half], *background]))
+        out.append((f"topic-{story}-b", f"{title}: what happened next", [*news[half:], *background]))
     return out
 
 
@@ -280,6 +345,10 @@ def main() -> int:
     docs_dir.mkdir(parents=True)
     labels = ["doc\tstory\tkind"]
     originals = readability_originals(args.corpus) + feed_originals(args.corpus)
+    # Some long stories are kept out, to be split into two stories on one topic.
+    long_stories = [o for o in originals if len(o[2]) >= 10]
+    reserved = random.Random(f"{SEED}-topics").sample(long_stories, min(TOPIC_PAIRS, len(long_stories)))
+    originals = [o for o in originals if o not in reserved]
     for story, title, paragraphs in originals:
         place, agency = rng.choice(PLACES), rng.choice(AGENCIES)
         month, day = rng.choice(MONTHS), rng.randint(1, 28)
@@ -298,6 +367,15 @@ def main() -> int:
             name = f"{story}--{kind}"
             (docs_dir / f"{name}.txt").write_text(render(headline, credit, copy, extra), "utf-8")
             labels.append(f"{name}\t{story}\t{'trimmed' if kind.startswith('trimmed') else kind}")
+        # Drawn from a generator of its own, so the kinds above stay as they were.
+        rewrite = rewritten(paragraphs, agency, random.Random(f"{SEED}-{story}"))
+        (docs_dir / f"{story}--rewrite.txt").write_text(render(title, dateline, rewrite, []), "utf-8")
+        labels.append(f"{story}--rewrite\t{story}\trewrite")
+    for story, title, paragraphs in same_day_negatives(reserved):
+        # One dateline for both stories of a pair: one place, one day, one agency.
+        dateline = f"LONDON, March 3 ({AGENCIES[len(story) % len(AGENCIES)]}) -"
+        (docs_dir / f"{story}.txt").write_text(render(title, dateline, paragraphs, []), "utf-8")
+        labels.append(f"{story}\t{story}\ttopic-negative")
     for story, title, paragraphs in negatives(rng, per_template=8):
         (docs_dir / f"{story}.txt").write_text(
             render(title, "", paragraphs, []).replace("\n\n ", "\n\n"), "utf-8"

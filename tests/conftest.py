@@ -22,6 +22,7 @@ DEMO = FIXTURES / "demo"
 HOSTILE = FIXTURES / "hostile"
 GOLDEN = FIXTURES / "golden"
 FIXED_EPOCH = "1700000000"
+Cli = Callable[..., Result]
 
 
 def dump_store(path: Path) -> dict[str, list[tuple[object, ...]]]:

@@ -98,6 +98,7 @@ EXPECTED_TYPE: dict[str, LinkType] = {
     "lead-only": "excerpt",
     "paragraph-dropped": "excerpt",
     "updated": "update",
+    "rewrite": "rewrite",
 }
 
 

@@ -115,9 +115,19 @@ def test_dups_json_stateless(cli: Cli, tmp_path: Path, monkeypatch: pytest.Monke
     assert data["params"]["num_perm"] == "128" and data["params"]["scheme"] == "affine32"
     # Each link says its type and the figures that decided it.
     (link,) = data["links"]
-    assert link["id"] in clusters[0] and link["type"] == "excerpt" and link["rule"] == "jaccard"
+    # An edited copy: neither text is 92% inside the other.
+    assert link["id"] in clusters[0] and link["type"] == "rewrite" and link["rule"] == "jaccard"
     assert link["jaccard"] == pytest.approx(0.81, abs=0.01)
-    assert link["containment_new"] >= 0.8 or link["containment_old"] >= 0.8
+    assert 0.8 <= min(link["containment_new"], link["containment_old"]) < 0.92
+    # And which copy the cluster shows, and why.
+    assert data["canonical"] == [
+        {"id": clusters[0][0], "canonical": True, "why": "longest (73 words)", "superseded_by": None},
+        {"id": clusters[0][1], "canonical": False, "why": "shorter (72 words)", "superseded_by": None},
+    ]
+    assert (
+        data["canonical_rule"]
+        == "newest version, then earliest published, then longest body, then first stored"
+    )
     assert list(tmp_path.iterdir()) == []  # no store was written
 
 
@@ -127,9 +137,9 @@ def test_dups_table_over_a_store(cli: Cli, tmp_path: Path) -> None:
     result = cli("dups", "--db", db)
     assert result.exit_code == 0
     first_rows = result.stdout.splitlines()[1:3]
-    assert first_rows[0].startswith("1         1.00  excerpt: jaccard 0.81        yes: longest (73 words)")
+    assert first_rows[0].startswith("1         1.00  rewrite: jaccard 0.81        yes: longest (73 words)")
     assert first_rows[1].startswith("1         0.81  founded the cluster          no: shorter (72 words)")
-    assert "canonical rule: earliest published, then longest body" in result.stdout
+    assert "canonical rule: newest version, then earliest published, then longest body" in result.stdout
 
 
 def test_dups_without_inputs_or_store_is_an_error(cli: Cli, tmp_path: Path) -> None:

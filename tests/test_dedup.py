@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from normalizer.dedup import Candidate, Member, Thresholds, choose_canonical, decide, verify
+from normalizer.canonical import Member, choose_canonical
+from normalizer.dedup import Candidate, Thresholds, decide, verify
 from normalizer.fingerprint import canonical_tokens, compare, shingle_ids
 
 WORDS = [f"word{i}" for i in range(300)]
@@ -81,7 +82,7 @@ def test_a_template_with_other_figures_is_another_story() -> None:
 
 
 def test_explain_canonical_names_the_deciding_step() -> None:
-    from normalizer.dedup import explain_canonical
+    from normalizer.canonical import explain_canonical
 
     early = datetime(2024, 1, 1, tzinfo=UTC)
     late = datetime(2024, 1, 2, tzinfo=UTC)

@@ -17,7 +17,7 @@ DEDUP = FIXTURES / "dedup"
 PRECISION_FLOOR = 0.99
 RECALL_FLOOR = 0.98
 ARI_FLOOR = 0.98
-TYPE_ACCURACY_FLOOR = 0.93
+TYPE_ACCURACY_FLOOR = 0.94
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,15 @@ def test_the_set_is_the_labelled_one() -> None:
     labels = load_labels(DEDUP)
     assert len(labels) == len(list((DEDUP / "docs").iterdir())) >= 300
     kinds = {kind for _, kind in labels.values()}
-    assert {"trimmed", "lead-only", "recredited", "updated", "template-negative"} <= kinds
+    assert {
+        "trimmed",
+        "lead-only",
+        "recredited",
+        "updated",
+        "rewrite",
+        "template-negative",
+        "topic-negative",
+    } <= kinds
 
 
 def test_pair_precision_floor(scores: Scores) -> None:
@@ -54,9 +62,13 @@ def test_adjusted_rand_index_of_known_partitions() -> None:
 
 def test_link_type_accuracy_floor() -> None:
     rows = pair_types(FIXTURES / "dedup")
-    assert len(rows) == 264  # every copy of the set against its original
+    assert len(rows) == 243  # every copy of the set against its original
     correct = sum(expected == found for _, expected, found in rows)
     assert correct / len(rows) >= TYPE_ACCURACY_FLOOR
+    # Each type is found for most of the copies that should have it.
+    for kind in ("copy", "rewrite", "excerpt", "update"):
+        expected = [r for r in rows if r[1] == kind]
+        assert sum(r[2] == kind for r in expected) / len(expected) >= 0.6, kind
     # Whatever else, a copy is never called an update, nor an update anything else.
     assert not [r for r in rows if (r[1] == "update") != (r[2] == "update")]
 
