@@ -78,6 +78,9 @@ def _articles(
     """
     for raw in read_entries(data, name, format_in):
         tally.read += 1
+        if isinstance(raw, Rejected):
+            tally.rejected.append(raw)
+            continue
         try:
             cleaned = cleaner.clean(raw, learned(raw) if learned else frozenset())
         except InputError as error:

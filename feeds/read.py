@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from lxml import etree
+
+from feeds.read_agency import read_newsml1, read_newsml_g2, read_nitf
 from feeds.read_feed import read_feed
+from feeds.read_json import read_json_feed, read_ninjs
 from feeds.read_page import read_html_page, read_text_article
+from feeds.read_wire_text import read_anpa, read_iptc7901
 from feeds.sniff import Format, sniff
 from normalizer.errors import InputError
-from normalizer.model import RawEntry
-from normalizer.safexml import refuse_entity_declarations
+from normalizer.model import RawEntry, Rejected
+from normalizer.safexml import parse_xml, refuse_entity_declarations
 
 __all__ = ["read_entries"]
 
 
-def read_entries(data: bytes, source: str, format_in: Format | None = None) -> Iterator[RawEntry]:
+_AGENCY_READERS: dict[str, Callable[[bytes, str], Iterator[RawEntry | Rejected]]] = {
+    "nitf": read_nitf,
+    "newsml-g2": read_newsml_g2,
+    "newsml": read_newsml1,
+    "ninjs": read_ninjs,
+    "jsonfeed": read_json_feed,
+    "anpa": read_anpa,
+    "iptc7901": read_iptc7901,
+}
+
+
+def read_entries(data: bytes, source: str, format_in: Format | None = None) -> Iterator[RawEntry | Rejected]:
     """Every raw entry of a document (one for an article file or page), streamed.
+
+    An item of an agency document that is not a text article (a picture, a
+    package, a planning item...) comes as a :class:`Rejected` with the reason.
 
     Raises:
         InputError: the document is empty, unsafe, or unreadable as its format
@@ -25,12 +44,18 @@ def read_entries(data: bytes, source: str, format_in: Format | None = None) -> I
     if not data.strip():
         raise InputError(source, "empty document")
     found = format_in or sniff(data)
-    if found != "text":
+    if found not in ("text", "ninjs", "jsonfeed", "anpa", "iptc7901"):
         refuse_entity_declarations(data, source)
+    if found in _AGENCY_READERS:
+        return _AGENCY_READERS[found](data, source)
     if found in ("rss", "atom", "rdf"):
         return read_feed(data, source)
     if found == "html":
         return iter(read_html_page(data, source))
     if found == "xml":
-        raise InputError(source, "XML of a kind this version does not read (not RSS, Atom or HTML)")
+        root = etree.QName(parse_xml(data, source)).localname
+        raise InputError(
+            source,
+            f"XML of a kind this version does not read: <{root}> (not RSS, Atom, NITF, NewsML or HTML)",
+        )
     return iter(read_text_article(data, source))

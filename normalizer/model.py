@@ -52,6 +52,8 @@ class RawEntry:
         updated: when it was last changed, if known (timezone-aware).
         author: the author or byline as the format gave it.
         language: a language tag, if the input declared one.
+        dateline: the dateline, where the format carries it apart from the body.
+        credit: the agency or credit line, where the format carries it apart.
     """
 
     input_id: str
@@ -65,6 +67,8 @@ class RawEntry:
     updated: datetime | None = None
     author: str | None = None
     language: str | None = None
+    dateline: str | None = None
+    credit: str | None = None
 
 
 @dataclass(frozen=True)

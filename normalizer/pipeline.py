@@ -30,6 +30,7 @@ __all__ = ["Cleaner", "IngestResult", "Ingester", "article_key", "content_id"]
 _HEADLINE_MAX_WORDS = 25
 _DERIVED_TITLE_WORDS = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+_GIVEN_DATELINE = re.compile(r"^(?P<place>[^,(]+?)\s*(?:,[^()]*)?\((?P<agency>[^()]+)\)\s*[-–—:]*\s*$")
 
 
 def article_key(raw: RawEntry) -> str:
@@ -89,6 +90,9 @@ class Cleaner:
             if match is not None:
                 dateline, agency = match.dateline, match.agency
                 paragraphs = [match.rest, *paragraphs[1:]] if match.rest else paragraphs[1:]
+        if dateline is None and raw.dateline:
+            dateline, agency = self._given_dateline(raw)
+        agency = agency or raw.credit
         if not paragraphs:
             entry = raw.input_id if raw.origin.kind == "feed" else None
             return Rejected(raw.origin.name, "no article text left after cleaning", entry)
@@ -107,6 +111,22 @@ class Cleaner:
             language=raw.language,
             removed=tuple(removed),
         )
+
+    def _given_dateline(self, raw: RawEntry) -> tuple[Dateline, str | None]:
+        """A dateline the format carried apart from the body ("BERLIN, Nov 13 (dpa) -")."""
+        given = str(raw.dateline).strip()
+        match = split_dateline(
+            f"{given.rstrip(' -–—:')} - x", self.dateline_rules, raw.published or raw.updated
+        )
+        if match is not None:
+            return match.dateline, match.agency
+        # "Waghäusel (dpa) -", "Milton Keynes": a place, perhaps a credit in brackets.
+        credited = _GIVEN_DATELINE.match(given)
+        if credited is not None:
+            place, agency = credited["place"].strip(), credited["agency"]
+        else:
+            place, agency = given.split(",")[0].strip(" -–—:"), None
+        return Dateline(place=place, month=None, day=None, date=None, raw=given), agency
 
     def _opens_with_headline(self, paragraphs: Sequence[str]) -> bool:
         """Whether the first paragraph is a headline: short, not a dateline, and either

@@ -60,7 +60,9 @@ def repair(text: str) -> str:
     # after, because an invisible character inside mojibake hides it from ftfy;
     # and its repair can uncover more mojibake (a C1 control becomes "€", which with
     # its neighbour reads as another character's bytes). So: until nothing changes.
-    text = strip_xml_illegal(text)
+    # A tab is folded to a space later on anyway; folded first, ftfy sees the text
+    # as it will end up ("á†\t0" is mojibake only once the tab is a space).
+    text = strip_xml_illegal(text).replace("\t", " ")
     if text.isascii():
         # Mojibake, C1 controls and odd Unicode forms all need non-ASCII characters.
         return text

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from feeds.atom import FeedInfo, atom_bytes, atom_id
@@ -42,6 +42,7 @@ def _text_clean(text: str) -> list[str]:
 
 
 @given(PARAGRAPHS)
+@example(["á\x86\t0"])  # mojibake that only a folded tab reveals
 def test_text_cleaning_is_idempotent(paragraphs: list[str]) -> None:
     once = _text_clean("\n\n".join(paragraphs))
     assert _text_clean("\n\n".join(once)) == once
