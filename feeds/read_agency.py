@@ -353,7 +353,8 @@ def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
         if not paragraphs and content.text:
             paragraphs = [p.strip() for p in content.text.split("\n\n") if p.strip()]
         management = _find(item, "NewsManagement")
-        credit = _text(_descendant(lines, "CreditLine")) or _text(_descendant(lines, "CopyrightLine"))
+        # The credit, never the copyright line ("© 2018 ANP. Alle auteursrechten...").
+        credit = _text(_descendant(lines, "CreditLine"))
         provider = _descendant(_descendant(component, "Provider"), "Party")
         entry = _entry(
             source,
