@@ -21,7 +21,7 @@ from feeds.read_page import decode_text, input_id_for
 from normalizer.errors import InputError
 from normalizer.model import Origin, RawEntry, Rejected
 
-__all__ = ["is_anpa", "read_anpa", "read_iptc7901"]
+__all__ = ["read_anpa", "read_iptc7901"]
 
 SOH, STX, ETX = b"\x01", b"\x02", b"\x03"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -29,12 +29,6 @@ _ANPA_NOTES = re.compile(
     r"^(?:AP Photos?|Eds?:|Editors?:|With AP Photos|Associated Press$|AP Video)", re.IGNORECASE
 )
 _ANPA_TRAILER = re.compile(r"^(?:AP-[A-Z]{2}-\S+|\(?[A-Za-z]{2,4}(?:/[A-Za-z]{1,4})+\)?)\s*\S*\s*$")
-
-
-def is_anpa(data: bytes) -> bool:
-    """Whether teletype bytes are ANPA-1312 (SYN-led, or a unit separator in the header)."""
-    head = data[: data.find(b"\n")] if b"\n" in data[:200] else data[:200]
-    return data.startswith(b"\x16") or b"\x1f" in head
 
 
 def _framed(data: bytes, source: str) -> tuple[str, str]:

@@ -277,11 +277,6 @@ class Store:
 
     # -- reading -------------------------------------------------------------
 
-    def digest_of(self, key: str) -> str | None:
-        """The stored text digest of an article, or ``None`` if it is not stored."""
-        version = self.version_of(key)
-        return version[0] if version else None
-
     def version_of(self, key: str) -> tuple[str, datetime | None] | None:
         """The stored text digest of an article and its updated time, if it is stored."""
         row = self._db.execute(
