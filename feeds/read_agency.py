@@ -24,7 +24,7 @@ from normalizer.errors import InputError
 from normalizer.model import Origin, RawEntry, Rejected
 from normalizer.safexml import parse_xml
 
-__all__ = ["person_of", "read_newsml1", "read_newsml_g2", "read_nitf"]
+__all__ = ["agency_time", "person_of", "read_newsml1", "read_newsml_g2", "read_nitf"]
 
 G2_NS = "http://iptc.org/std/nar/2006-10-01/"
 _NOT_ARTICLES = {
@@ -63,22 +63,16 @@ def _text(element: etree._Element | None) -> str:
     return " ".join("".join(str(t) for t in element.itertext()).split())
 
 
-def _time(value: str | None) -> datetime | None:
-    """An agency timestamp: ISO 8601 or the compact ``20140829T134951+0000`` forms."""
-    if not value or not value.strip():
+def agency_time(value: object) -> datetime | None:
+    """An agency timestamp, ISO 8601 in its extended or compact forms
+    (``2024-09-24T12:05:52+02:00``, ``20140829T134951+0000``), as Python reads it
+    since 3.11; without an offset it is taken as UTC. Anything else is unknown."""
+    if not isinstance(value, str) or not value.strip():
         return None
-    value = value.strip()
-    for form in ("%Y%m%dT%H%M%S%z", "%Y%m%dT%H%M%SZ", "%Y%m%dT%H%M%S", "%Y%m%d"):
-        try:
-            moment = datetime.strptime(value, form)
-            break
-        except ValueError:
-            continue
-    else:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -160,7 +154,7 @@ def _nitf_entry(nitf: etree._Element, source: str, input_id: str, **known: objec
     paragraphs = body_paragraphs(_find(body, "body.content"))
     values: dict[str, object] = {
         "guid": doc_id.get("id-string") if doc_id is not None else None,
-        "published": _time(issued.get("norm")) if issued is not None else None,
+        "published": agency_time(issued.get("norm")) if issued is not None else None,
         "author": author,
         "language": nitf.get("{http://www.w3.org/XML/1998/namespace}lang") or _lang(head),
         "dateline": dateline,
@@ -250,9 +244,9 @@ def _g2_item(item: etree._Element, source: str, input_id: str) -> RawEntry | Rej
         language = lang_element.get("tag") or language
     known = {
         "guid": guid,
-        "published": _time(_text(_find(item_meta, "firstCreated")))
-        or _time(_text(_find(content_meta, "contentCreated"))),
-        "updated": _time(_text(_find(item_meta, "versionCreated"))),
+        "published": agency_time(_text(_find(item_meta, "firstCreated")))
+        or agency_time(_text(_find(content_meta, "contentCreated"))),
+        "updated": agency_time(_text(_find(item_meta, "versionCreated"))),
         "author": _text(_find(content_meta, "by"))
         or _text(_descendant(_find(content_meta, "creator"), "name")),
         "language": language,
@@ -362,8 +356,8 @@ def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
             _text(_descendant(lines, "HeadLine")),
             paragraphs,
             guid=_text(public) or None,
-            published=_time(_text(_find(management, "FirstCreated"))),
-            updated=_time(_text(_find(management, "ThisRevisionCreated"))),
+            published=agency_time(_text(_find(management, "FirstCreated"))),
+            updated=agency_time(_text(_find(management, "ThisRevisionCreated"))),
             author=person_of(_text(_descendant(lines, "ByLine"))) or None,
             language=item.get("{http://www.w3.org/XML/1998/namespace}lang")
             or _formal_name(_descendant(component, "Language")),

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
-from feeds.read_agency import person_of
+from feeds.read_agency import agency_time, person_of
 from feeds.read_page import input_id_for
 from normalizer.errors import InputError
 from normalizer.model import Origin, RawEntry, Rejected
@@ -39,19 +38,6 @@ def is_json_feed(document: Any) -> bool:
     return isinstance(document, dict) and str(document.get("version", "")).startswith(
         "https://jsonfeed.org/version/"
     )
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
-        text = f"{text[:-2]}:{text[-2:]}"  # +0000 -> +00:00
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _str(value: Any) -> str:
@@ -93,8 +79,8 @@ def read_json_feed(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
             content_type="html" if html else "text",
             guid=_str(item.get("id")) or None,
             link=_str(item.get("url")) or None,
-            published=_time(item.get("date_published")),
-            updated=_time(item.get("date_modified")),
+            published=agency_time(item.get("date_published")),
+            updated=agency_time(item.get("date_modified")),
             author=", ".join(n for n in names if n) or None,
             language=_str(item.get("language")) or feed_language,
         )
@@ -196,8 +182,8 @@ def read_ninjs(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
             content=content,
             content_type=content_type,  # type: ignore[arg-type]
             guid=guid or None,
-            published=_time(item.get("firstcreated")) or _time(item.get("content_created")),
-            updated=_time(item.get("versioncreated")) or _time(item.get("version_created")),
+            published=agency_time(item.get("firstcreated")) or agency_time(item.get("content_created")),
+            updated=agency_time(item.get("versioncreated")) or agency_time(item.get("version_created")),
             author=_byline(item),
             language=_str(item.get("language")) or None,
             dateline=dateline or None,
