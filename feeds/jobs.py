@@ -17,7 +17,7 @@ from feeds.redis_memory import RedisMemory
 from feeds.sniff import Format
 from feeds.sources import expand_inputs, read_document
 from normalizer import __version__
-from normalizer.canonical import CanonicalRule, Member, explain_canonical, member_sources, publisher
+from normalizer.canonical import CanonicalRule, Member, cluster_member, explain_canonical
 from normalizer.dedup import DuplicateMemory
 from normalizer.errors import InputError, SettingsError
 from normalizer.model import Article, RawEntry, Rejected
@@ -199,15 +199,13 @@ class Cluster:
 
 def _member(stored: StoredArticle, order: int) -> Member:
     article, origin = stored.article, stored.article.origin
-    return Member(
-        key=article.key,
-        published=article.published,
-        word_count=article.word_count,
-        order=order,
-        sources=member_sources(article.agency, article.url, origin.feed_link, origin.feed_id, origin.name),
-        link_type=stored.link_type,
-        linked_to=stored.linked_to if stored.rule != "founder" else None,
-        publisher=publisher(article.url, origin.feed_id, origin.name),
+    return cluster_member(
+        article.key,
+        article.published,
+        article.word_count,
+        order,
+        source=(article.agency, article.url, origin.feed_link, origin.feed_id, origin.name),
+        link=(stored.link_type, stored.linked_to),
     )
 
 

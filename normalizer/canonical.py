@@ -34,9 +34,8 @@ __all__ = [
     "CanonicalRule",
     "Member",
     "choose_canonical",
+    "cluster_member",
     "explain_canonical",
-    "member_sources",
-    "publisher",
     "superseded",
 ]
 
@@ -98,21 +97,38 @@ class Member:
     publisher: str = ""
 
 
-def member_sources(
-    agency: str | None, url: str | None, feed_link: str | None, feed_id: str | None, origin: str
-) -> tuple[str, ...]:
-    """The names a member's source goes by, lower-cased, for ``source-priority``."""
-    names = [agency, feed_link, feed_id, origin]
-    host = urlsplit(url).hostname if url else None
-    if host:
-        names.append(host.removeprefix("www."))
-    return tuple(sorted({name.strip().lower() for name in names if name and name.strip()}))
+def cluster_member(
+    key: str,
+    published: datetime | None,
+    word_count: int,
+    order: int,
+    *,
+    source: tuple[str | None, str | None, str | None, str | None, str],
+    link: tuple[str | None, str],
+) -> Member:
+    """A member from what the store keeps of an article.
 
-
-def publisher(url: str | None, feed_id: str | None, origin: str) -> str:
-    """Where a member was published: its web address's host, else its feed or file."""
+    ``source`` is (agency, url, feed link, feed id, origin name); ``link`` is the
+    link type (``None`` for the founder) and the key it was linked to.
+    """
+    agency, url, feed_link, feed_id, origin = source
+    kind, linked_to = link
     host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else (feed_id or origin)
+    host = host.removeprefix("www.") if host else None
+    names = {
+        name.strip().lower() for name in (agency, feed_link, feed_id, origin, host) if name and name.strip()
+    }
+    return Member(
+        key=key,
+        published=published,
+        word_count=word_count,
+        order=order,
+        sources=tuple(sorted(names)),
+        link_type=kind,
+        linked_to=linked_to if kind else None,
+        # Where it was published: its web address's host, else its feed or file.
+        publisher=host or feed_id or origin,
+    )
 
 
 def _source_rank(member: Member, priority: Sequence[str]) -> tuple[int, str]:

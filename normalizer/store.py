@@ -20,14 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from normalizer.canonical import (
-    CanonicalRule,
-    Member,
-    choose_canonical,
-    member_sources,
-    publisher,
-    superseded,
-)
+from normalizer.canonical import CanonicalRule, Member, choose_canonical, cluster_member, superseded
 from normalizer.dedup import Candidate
 from normalizer.errors import StoreError
 from normalizer.fingerprint import compare
@@ -163,15 +156,13 @@ def _member(row: tuple[object, ...]) -> Member:
         if jaccard is not None
         else None
     )
-    return Member(
-        key=str(key),
-        published=_parse_time(published),  # type: ignore[arg-type]
-        word_count=int(words),  # type: ignore[call-overload]
-        order=int(rowid),  # type: ignore[call-overload]
-        sources=member_sources(agency, url, feed_link, feed_id, str(origin)),  # type: ignore[arg-type]
-        link_type=link_type(str(rule), figures, str(title)),
-        linked_to=str(linked_to) if rule != "founder" else None,
-        publisher=publisher(url, feed_id, str(origin)),  # type: ignore[arg-type]
+    return cluster_member(
+        str(key),
+        _parse_time(published),  # type: ignore[arg-type]
+        int(words),  # type: ignore[call-overload]
+        int(rowid),  # type: ignore[call-overload]
+        source=(agency, url, feed_link, feed_id, str(origin)),  # type: ignore[arg-type]
+        link=(link_type(str(rule), figures, str(title)), str(linked_to)),
     )
 
 
