@@ -7,6 +7,7 @@ candidates -> verified decision -> store, in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -216,7 +217,14 @@ class Ingester:
                 # The same text, or an older version arriving after a newer one.
                 result.unchanged += 1
             else:
-                self.store.replace(article, fingerprint, keys, self.now)
+                # A new version: its updated time moves, to its own if that is later
+                # than the stored one, else to now (a feed that re-sends an item with
+                # new text and no new date still changed it).
+                if article.updated is None or (
+                    stored_updated is not None and article.updated <= stored_updated
+                ):
+                    article = dataclasses.replace(article, updated=self.now)
+                self.store.replace(article, fingerprint, keys)
                 result.updated += 1
             return
         new = Candidate(

@@ -11,7 +11,6 @@ This is the only module that imports ``sqlite3``.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -483,20 +482,9 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def replace(
-        self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int], now: datetime
-    ) -> None:
-        """Replace a stored article's text with a new version of it; it keeps its cluster.
-
-        Its updated time moves: to the version's own updated time if that is later
-        than the stored one, else to ``now`` (a feed that re-sends an item with new
-        text and no new date still changed it).
-        """
+    def replace(self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
+        """Replace a stored article's text with a new version of it; it keeps its cluster."""
         article_id = self._id_of(article.key)
-        stored = self.version_of(article.key)
-        before = stored[1] if stored else None
-        if article.updated is None or (before is not None and article.updated <= before):
-            article = dataclasses.replace(article, updated=now)
         columns = self._article_columns(article)
         self._db.execute(
             """UPDATE articles SET input_id=?, origin_kind=?, origin_name=?, feed_id=?,
