@@ -1,9 +1,21 @@
 """Datelines and credits: ``PARIS, Oct 2, (Agencies):``, ``LONDON (Reuters) -``...
 
-A dateline opens the first paragraph of a wire story: the place in capitals, often
-the month and day, often the agency in brackets, then a separator. It is taken off
-the body (it is not part of the story's text, and agencies re-credit it when they
-republish) and kept as data.
+A dateline opens the first paragraph of a wire story: the place, often the month and
+day, often the agency, then a separator. It is taken off the body (it is not part of
+the story's text, and agencies re-credit it when they republish) and kept as data.
+
+The forms read (``fixtures/datelines.tsv`` holds real examples of each):
+
+- a place in capitals, with an optional state or country: ``BUFFALO, N.Y. (AP) —``,
+  ``NEW YORK, LONDON and BEIJING, Feb. 2, 2017 /PRNewswire-AsiaNet/ --``;
+- a place in title case, only with a credit: ``Frankfurt/Main (dpa) -``,
+  ``Nueva Delhi, 21 ene (EFE).-`` (without the credit it reads like a sentence);
+- the credit in brackets, between slashes (``/TASS/.``) or bare when it is a known
+  agency (``SAITAMA, Japan, Dec. 9 Kyodo -``);
+- the credit first: ``(ANSA) - ROME, JUL 11 -``;
+- no place at all: ``Jan 30 (Reuters) -``;
+- the AP teletype separator ``_`` and no separator after a credit that cannot be
+  mistaken (``/PRNewswire/ IndiGrid``, ``Paris (ats afp) Les``).
 """
 
 from __future__ import annotations
@@ -16,22 +28,37 @@ from importlib import resources
 
 from normalizer.model import Dateline
 
-__all__ = ["DatelineMatch", "DatelineRules", "find_byline", "load_dateline_rules", "split_dateline"]
+__all__ = [
+    "DatelineMatch",
+    "DatelineRules",
+    "find_byline",
+    "load_dateline_rules",
+    "read_given_dateline",
+    "split_dateline",
+]
 
-_PLACE_WORD = r"[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+"
-_PLACE = rf"(?P<place>{_PLACE_WORD}(?:[ /]{_PLACE_WORD})*)"
-_AGENCY = r"(?:,?\s?\((?P<agency>[^()\n]{2,40})\))"
-_SEPARATOR = r"\s*(?P<sep>:|-{1,2}|[–—]|\.-|/)\s+"
+_CAPS_WORD = r"[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+"
+_TITLE_WORD = r"[A-ZÀ-Þ][a-zß-ÿ'’.\-]+"
+# Lower-case words inside a place name: "Frankfurt am Main", "Rio de Janeiro".
+_PARTICLE = r"(?:de|da|do|del|di|la|le|am|an|der|im|on|upon|sur|en)"
+_CAPS_PLACE = rf"(?P<caps>{_CAPS_WORD}(?:[ /]{_CAPS_WORD}){{0,4}})"
+# A byline run into the dateline ("By Tester Harare, July 19 (...)") is not a place.
+_NOT_A_BYLINE = r"(?!(?:By|Von|Par|Por|Di)\s)"
+_TITLE_PLACE = rf"(?P<title>{_NOT_A_BYLINE}{_TITLE_WORD}(?:(?:[ /]|\s{_PARTICLE}\s){_TITLE_WORD}){{0,3}})"
+_QUALIFIER_WORD = r"[A-ZÀ-Þ][A-Za-zÀ-ÿ.]+"
+_SEPARATOR = r"(?:\s*(?P<sep>:|-{1,2}|[–—]|\.-|_))?\s+"
+_LEAD_CREDIT = re.compile(r"^\((?P<agency>[^()\n]{2,30})\)\s*[-–—]\s+")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di)\s+(?P<name>[^\W\d_][\w.'’\- ]{1,60})$", re.I)
 _BYLINE_MAX_WORDS = 8
 
 
 @dataclass(frozen=True)
 class DatelineRules:
-    """The compiled dateline pattern and its month table."""
+    """The compiled dateline pattern, its month table and the agencies known by name."""
 
     pattern: re.Pattern[str]
     months: dict[str, int]
+    agencies: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -43,19 +70,35 @@ class DatelineMatch:
     rest: str
 
 
+def _alternatives(names: list[str]) -> str:
+    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+
+
 def load_dateline_rules(text: str | None = None) -> DatelineRules:
-    """Compile the dateline pattern from the month table (``rules/datelines.toml``)."""
+    """Compile the dateline pattern from ``rules/datelines.toml``."""
     if text is None:
         text = resources.files("normalizer").joinpath("rules/datelines.toml").read_text("utf-8")
-    table = tomllib.loads(text)["months"]
-    months = {name: int(number) for number, names in table.items() for name in names}
-    alternatives = "|".join(re.escape(name) for name in sorted(months, key=len, reverse=True))
-    month = rf"(?i:{alternatives})\.?"
-    month_day = rf"(?P<month>{month})\s(?P<day>\d{{1,2}})(?:,?\s(?P<year>\d{{4}}))?"
-    day_month = rf"(?P<day2>\d{{1,2}})\.?\s(?P<month2>{month})(?:\.?\s(?P<year2>\d{{4}}))?"
-    qualifier = rf"(?:,\s(?!(?i:{alternatives})\b)[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)"
-    pattern = re.compile(rf"^{_PLACE}{qualifier}?(?:,?\s(?:{month_day}|{day_month}))?{_AGENCY}?{_SEPARATOR}")
-    return DatelineRules(pattern=pattern, months=months)
+    table = tomllib.loads(text)
+    months = {name: int(number) for number, names in table["months"].items() for name in names}
+    agencies: list[str] = table["agencies"]["names"]
+    month = rf"(?i:{_alternatives(list(months))})\.?"
+    weekday = rf"(?i:{_alternatives(table['weekdays']['names'])})"
+    year = r"\d{4}"
+    month_day = rf"(?P<month>{month})\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>{year}))?\.?"
+    day_month = rf"(?P<day2>\d{{1,2}})\.?\s+(?P<month2>{month})(?:\s+(?P<year2>{year}))?"
+    when = rf"(?:(?:,?\s+|\A)(?:{month_day}|{day_month}|{weekday}\b))"
+    not_a_date = rf"(?!(?:{month}|{weekday})\b)"
+    qualifier = rf"(?:,\s{not_a_date}{_QUALIFIER_WORD}(?:\s(?:and\s)?{_QUALIFIER_WORD}){{0,3}})"
+    credit = (
+        r"(?:,?\s?\((?P<agency>[^()\n]{2,40})\)(?P<stop>\.)?"
+        r"|\s?/\s?(?P<slashed>[^/\n]{2,40}?)\s?/(?P<slash_stop>\.)?"
+        rf"|\s(?P<bare>{_alternatives(agencies)})\b)"
+    )
+    place = rf"(?:{_CAPS_PLACE}|{_TITLE_PLACE})(?P<qualifier>{qualifier}{{0,2}})"
+    pattern = re.compile(rf"^(?:{not_a_date}{place})?{when}?{credit}?{_SEPARATOR}")
+    return DatelineRules(
+        pattern=pattern, months=months, agencies=frozenset(name.lower() for name in agencies)
+    )
 
 
 def _month_number(rules: DatelineRules, name: str | None) -> int | None:
@@ -83,42 +126,89 @@ def _resolve_date(
         return None
 
 
+def _plausible(groups: dict[str, str | None], rules: DatelineRules, month: int | None) -> bool:
+    """Whether what the pattern matched is a dateline rather than the story's first words."""
+    place = groups["caps"] or groups["title"]
+    agency = groups["agency"] or groups["slashed"] or groups["bare"]
+    if place is None:
+        # "Jan 30 (Reuters) -": a date and a credit, the place left out.
+        return month is not None and agency is not None and groups["sep"] is not None
+    if groups["title"] and agency is None:
+        # "The Senate voted -" reads like a sentence; a title-case place needs its credit.
+        return False
+    if groups["sep"] is None:
+        # No separator: only after a credit that cannot be the story's own words.
+        bracketed = groups["agency"]
+        known = bracketed is not None and bracketed.split()[0].lower() in rules.agencies
+        return bool(groups["slashed"] or groups["stop"] or known)
+    if month is None and agency is None:
+        # "WARNING: ..." is a label; "US - China talks" is a headline.
+        return groups["sep"] != ":" and len(place) >= 3
+    return True
+
+
 def split_dateline(
     paragraph: str, rules: DatelineRules, reference: datetime | None = None
 ) -> DatelineMatch | None:
     """Find a dateline at the start of a paragraph.
 
     Args:
-        paragraph: the first paragraph of the body.
+        paragraph: the first paragraph of the body, its spaces folded.
         rules: the compiled dateline rules.
         reference: the article's publication time, used to supply the year.
 
     Returns:
         The dateline, the credit and the rest of the paragraph, or ``None``.
     """
-    match = rules.pattern.match(paragraph)
+    lead = _LEAD_CREDIT.match(paragraph)
+    head = paragraph[lead.end() :] if lead else paragraph
+    match = rules.pattern.match(head)
     if match is None:
         return None
     groups = match.groupdict()
     month = _month_number(rules, groups["month"] or groups["month2"])
+    if lead is not None:
+        # "(ANSA) - ROME, JUL 11 -", never "(Sports Network) - With the Phillies...".
+        if groups["sep"] is None or not (groups["caps"] or (groups["title"] and month)):
+            return None
+    elif not _plausible(groups, rules, month):
+        return None
     day_text = groups["day"] or groups["day2"]
     year_text = groups["year"] or groups["year2"]
-    agency = (groups["agency"] or "").strip() or None
-    if month is None and agency is None and groups["sep"] == ":":
-        # "WARNING: ..." or "UPDATE: ..." is a label, not a place.
-        return None
-    if month is None and agency is None and len(groups["place"]) < 3:
-        return None
+    credit = lead["agency"] if lead else groups["agency"] or groups["slashed"] or groups["bare"]
+    place = (groups["caps"] or groups["title"] or "") + (groups["qualifier"] or "")
     day = int(day_text) if day_text else None
-    year = int(year_text) if year_text else None
+    raw = paragraph[: (lead.end() if lead else 0) + match.end()].strip()
     dateline = Dateline(
-        place=groups["place"].strip(),
+        place=place.strip(),
         month=month,
         day=day,
-        date=_resolve_date(month, day, year, reference),
-        raw=match.group(0).strip(),
+        date=_resolve_date(month, day, int(year_text) if year_text else None, reference),
+        raw=raw,
     )
-    return DatelineMatch(dateline=dateline, agency=agency, rest=paragraph[match.end() :].strip())
+    agency = (credit or "").strip() or None
+    return DatelineMatch(dateline=dateline, agency=agency, rest=head[match.end() :].strip())
+
+
+def read_given_dateline(
+    given: str, rules: DatelineRules, reference: datetime | None = None
+) -> tuple[Dateline, str | None]:
+    """A dateline the format carries apart from the body (NITF ``<dateline>``).
+
+    The format says it is a dateline, so a bare place ("Milton Keynes") is one too.
+    """
+    given = " ".join(given.split())
+    match = split_dateline(f"{given.rstrip(' -–—:')} - x", rules, reference)
+    if match is not None:
+        return Dateline(
+            place=match.dateline.place,
+            month=match.dateline.month,
+            day=match.dateline.day,
+            date=match.dateline.date,
+            raw=given,
+        ), match.agency
+    place = given.split(",")[0].strip(" -–—:")
+    return Dateline(place=place, month=None, day=None, date=None, raw=given), None
 
 
 def find_byline(paragraph: str) -> str | None:

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from normalizer.boilerplate import ChromeRule, load_rules, strip_chrome
-from normalizer.dateline import DatelineRules, find_byline, load_dateline_rules, split_dateline
+from normalizer.dateline import (
+    DatelineRules,
+    find_byline,
+    load_dateline_rules,
+    read_given_dateline,
+    split_dateline,
+)
 from normalizer.dedup import Candidate, DuplicateMemory, Thresholds, decide
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.html import html_to_paragraphs
@@ -24,14 +30,13 @@ from normalizer.learned import chrome_keys, chrome_source, strip_learned
 from normalizer.model import Article, Dateline, Decision, RawEntry, Rejected, Similarity
 from normalizer.settings import Settings
 from normalizer.store import Store
-from normalizer.text import normalise_paragraph, repair, split_paragraphs
+from normalizer.text import repair, settle_paragraph, split_paragraphs
 
 __all__ = ["Cleaner", "IngestResult", "Ingester", "article_key", "content_id"]
 
 _HEADLINE_MAX_WORDS = 25
 _DERIVED_TITLE_WORDS = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
-_GIVEN_DATELINE = re.compile(r"^(?P<place>[^,(]+?)\s*(?:,[^()]*)?\((?P<agency>[^()]+)\)\s*[-–—:]*\s*$")
 
 
 def article_key(raw: RawEntry) -> str:
@@ -76,12 +81,12 @@ class Cleaner:
                 paragraphs, learned, chrome_source(raw.link, raw.origin.name)
             )
             removed.extend(learned_removals)
-        title = normalise_paragraph(repair(raw.title))
+        title = settle_paragraph(repair(raw.title))
         # A plain-text article file opens with its headline; a feed entry without a
         # title does not, and its first paragraph is story text.
         if not title and raw.origin.kind != "feed" and self._opens_with_headline(paragraphs):
             title, paragraphs = paragraphs[0], paragraphs[1:]
-        byline = normalise_paragraph(repair(raw.author)) if raw.author else None
+        byline = settle_paragraph(repair(raw.author)) if raw.author else None
         if paragraphs and (found := find_byline(paragraphs[0])):
             byline, paragraphs = byline or found, paragraphs[1:]
         dateline: Dateline | None = None
@@ -92,7 +97,9 @@ class Cleaner:
                 dateline, agency = match.dateline, match.agency
                 paragraphs = [match.rest, *paragraphs[1:]] if match.rest else paragraphs[1:]
         if dateline is None and raw.dateline:
-            dateline, agency = self._given_dateline(raw)
+            dateline, agency = read_given_dateline(
+                str(raw.dateline), self.dateline_rules, raw.published or raw.updated
+            )
         agency = agency or raw.credit
         if not paragraphs:
             entry = raw.input_id if raw.origin.kind == "feed" else None
@@ -112,22 +119,6 @@ class Cleaner:
             language=raw.language,
             removed=tuple(removed),
         )
-
-    def _given_dateline(self, raw: RawEntry) -> tuple[Dateline, str | None]:
-        """A dateline the format carried apart from the body ("BERLIN, Nov 13 (dpa) -")."""
-        given = str(raw.dateline).strip()
-        match = split_dateline(
-            f"{given.rstrip(' -–—:')} - x", self.dateline_rules, raw.published or raw.updated
-        )
-        if match is not None:
-            return match.dateline, match.agency
-        # "Waghäusel (dpa) -", "Milton Keynes": a place, perhaps a credit in brackets.
-        credited = _GIVEN_DATELINE.match(given)
-        if credited is not None:
-            place, agency = credited["place"].strip(), credited["agency"]
-        else:
-            place, agency = given.split(",")[0].strip(" -–—:"), None
-        return Dateline(place=place, month=None, day=None, date=None, raw=given), agency
 
     def _opens_with_headline(self, paragraphs: Sequence[str]) -> bool:
         """Whether the first paragraph is a headline: short, not a dateline, and either

@@ -15,6 +15,7 @@ __all__ = [
     "dehyphenate",
     "normalise_paragraph",
     "repair",
+    "settle_paragraph",
     "split_paragraphs",
     "strip_xml_illegal",
 ]
@@ -60,9 +61,7 @@ def repair(text: str) -> str:
     # after, because an invisible character inside mojibake hides it from ftfy;
     # and its repair can uncover more mojibake (a C1 control becomes "€", which with
     # its neighbour reads as another character's bytes). So: until nothing changes.
-    # A tab is folded to a space later on anyway; folded first, ftfy sees the text
-    # as it will end up ("á†\t0" is mojibake only once the tab is a space).
-    text = strip_xml_illegal(text).replace("\t", " ")
+    text = strip_xml_illegal(text)
     if text.isascii():
         # Mojibake, C1 controls and odd Unicode forms all need non-ASCII characters.
         return text
@@ -93,6 +92,24 @@ def normalise_paragraph(text: str) -> str:
     return dehyphenate(folded) if "- " in folded else folded
 
 
+def settle_paragraph(text: str) -> str:
+    """One paragraph normalised, and repaired again if normalising uncovered mojibake.
+
+    Folding spaces can reveal mojibake that the spaces hid from ftfy: a no-break
+    space, a tab or a line break between the two characters of one mis-decoded
+    letter ("\\xa0À§" reads as text, "À§" as the bytes of "ˤ"). The space cannot be
+    folded before the repair, because U+00A0 is itself the second byte of "à" read
+    as Latin-1. So repair and fold alternate until neither changes the text: what
+    comes out is what cleaning it again would give.
+    """
+    previous, current = text, normalise_paragraph(text)
+    for _ in range(_MAX_REPAIR_PASSES):
+        if current == previous or current.isascii():
+            break
+        previous, current = current, normalise_paragraph(repair(current))
+    return current
+
+
 def _is_wrapped(line: str) -> bool:
     """Whether a line looks cut by a hard wrap rather than ended by its writer."""
     return len(line) >= _WRAP_WIDTH and not line.rstrip().endswith(_LINE_ENDINGS)
@@ -114,8 +131,8 @@ def split_paragraphs(text: str) -> list[str]:
                 continue
             current.append(line)
             if not _is_wrapped(line):
-                paragraphs.append(normalise_paragraph(" ".join(current)))
+                paragraphs.append(settle_paragraph(" ".join(current)))
                 current = []
         if current:
-            paragraphs.append(normalise_paragraph(" ".join(current)))
+            paragraphs.append(settle_paragraph(" ".join(current)))
     return [paragraph for paragraph in paragraphs if paragraph]
