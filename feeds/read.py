@@ -10,6 +10,7 @@ from feeds.read_agency import read_newsml1, read_newsml_g2, read_nitf
 from feeds.read_feed import read_feed
 from feeds.read_json import read_json_feed, read_ninjs
 from feeds.read_page import read_html_page, read_text_article
+from feeds.read_vendor import read_ntb_release, read_ritzau
 from feeds.read_wire_text import read_anpa, read_iptc7901
 from feeds.sniff import Format, sniff
 from normalizer.errors import InputError
@@ -27,6 +28,8 @@ _AGENCY_READERS: dict[str, Callable[[bytes, str], Iterator[RawEntry | Rejected]]
     "jsonfeed": read_json_feed,
     "anpa": read_anpa,
     "iptc7901": read_iptc7901,
+    "ritzau": read_ritzau,
+    "ntb-release": read_ntb_release,
 }
 
 

@@ -21,6 +21,7 @@ from lxml import etree
 
 from feeds.read_page import input_id_for
 from normalizer.errors import InputError
+from normalizer.html import html_to_paragraphs
 from normalizer.model import Origin, RawEntry, Rejected
 from normalizer.safexml import parse_xml
 
@@ -33,6 +34,7 @@ _NOT_ARTICLES = {
     "planningItem": "a planning item (coverage planned), not an article",
     "catalogItem": "a catalog item, not an article",
 }
+_NEWSML1_TEXT_MIME = frozenset({"text/html", "text/plain"})
 _BY = re.compile(r"^(?:by|par|von|por|di|door|av|af)\s+", re.IGNORECASE)
 _FURNITURE = frozenset({"header", "footer", "nav", "aside"})
 _BLOCKS = frozenset({"p", "hl2", "hl3", "h1", "h2", "h3", "h4", "li", "pre", "blockquote", "tr"})
@@ -313,10 +315,17 @@ def _newsml1_component(component: etree._Element) -> tuple[str, etree._Element |
             continue
         media = _find(item, "MediaType")
         media_type = (media.get("FormalName") or "") if media is not None else ""
+        mime = _find(item, "MimeType")
+        mime_type = (mime.get("FormalName") or "").lower() if mime is not None else ""
         data_content = _find(item, "DataContent")
         form = _find(item, "Format")
-        if media_type.lower() == "text" and data_content is not None:
-            return media_type, data_content, (form.get("FormalName") or "") if form is not None else ""
+        if data_content is None:
+            continue
+        if media_type.lower() == "text" or mime_type in _NEWSML1_TEXT_MIME:
+            # Some providers (Solita for NTB) give only a MIME type, text/html, and
+            # the HTML escaped inside DataContent.
+            form_name = (form.get("FormalName") or "") if form is not None else ""
+            return media_type or mime_type, data_content, mime_type if mime_type == "text/html" else form_name
     media_types = sorted({(m.get("FormalName") or "?") for m in component.iter() if _local(m) == "MediaType"})
     return ", ".join(media_types) or "none", None, ""
 
@@ -335,7 +344,7 @@ def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
         if component is None:
             yield Rejected(source, "a NewsItem without a NewsComponent", label)
             continue
-        media_type, content, _ = _newsml1_component(component)
+        media_type, content, form = _newsml1_component(component)
         if content is None:
             yield Rejected(source, f"no text content (media: {media_type}), not a text article", label)
             continue
@@ -343,7 +352,12 @@ def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
         body = _descendant(content, "body.content")
         if body is None:
             body = _descendant(content, "body")
-        paragraphs = body_paragraphs(body) if body is not None else []
+        if body is not None:
+            paragraphs = body_paragraphs(body)
+        elif form == "text/html":
+            paragraphs = html_to_paragraphs(content.text or "", source)
+        else:
+            paragraphs = []
         if not paragraphs and content.text:
             paragraphs = [p.strip() for p in content.text.split("\n\n") if p.strip()]
         management = _find(item, "NewsManagement")

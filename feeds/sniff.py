@@ -12,10 +12,12 @@ __all__ = ["FORMATS", "Format", "sniff"]
 Format = Literal[
     "rss", "atom", "rdf", "html", "text", "xml",
     "nitf", "newsml-g2", "newsml", "ninjs", "jsonfeed", "anpa", "iptc7901",
+    "ritzau", "ntb-release",
 ]  # fmt: skip
 FORMATS: tuple[Format, ...] = (
     "rss", "atom", "rdf", "html", "text", "xml",
     "nitf", "newsml-g2", "newsml", "ninjs", "jsonfeed", "anpa", "iptc7901",
+    "ritzau", "ntb-release",
 )  # fmt: skip
 
 _HEAD_BYTES = 8192
@@ -25,6 +27,9 @@ _FEED_ROOTS: dict[str, Format] = {
     "rdf": "rdf",
     "nitf": "nitf",
     "newsml": "newsml",
+    "rbnews": "ritzau",
+    "xmlnewsqueuedresponse": "ritzau",
+    "release": "ntb-release",
 }
 # The roots of NewsML-G2 documents (the namespace is checked too).
 _G2_ROOTS = frozenset(
@@ -38,7 +43,9 @@ _PROLOG = re.compile(
     r"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*", re.DOTALL | re.IGNORECASE
 )
 _ROOT = re.compile(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
-_HTML_HINT = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p)[\s>]", re.IGNORECASE)
+_HTML_HINT = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|article|section|div|p|h[1-6])[\s>]", re.IGNORECASE
+)
 
 
 def _head_text(data: bytes) -> str:

@@ -86,6 +86,9 @@ class Cleaner:
         # title does not, and its first paragraph is story text.
         if not title and raw.origin.kind != "feed" and self._opens_with_headline(paragraphs):
             title, paragraphs = paragraphs[0], paragraphs[1:]
+        elif title and len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
+            # The body repeats the headline as its first line (an <h1> in the HTML).
+            paragraphs = paragraphs[1:]
         byline = settle_paragraph(repair(raw.author)) if raw.author else None
         if paragraphs and (found := find_byline(paragraphs[0])):
             byline, paragraphs = byline or found, paragraphs[1:]

@@ -203,3 +203,88 @@ def _problem(data: bytes) -> str:
         return str(error)
     assert len(items) == 1 and isinstance(items[0], Rejected)
     return str(items[0])
+
+
+# Ritzau RBNews and NTB releases: no permissively licensed sample exists, so these
+# documents are written here in each format's shape (element names as the agencies
+# deliver them), with text of this project's own.
+_RBNEWS = """<RBNews xmlns="" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">
+  <NewsID>{id}</NewsID><PublishDate>2018-01-30T17:32:18.397</PublishDate>
+  <strapline>NU/FLASH-U</strapline><headline>{headline}</headline><town>Haag</town>
+  <origin>/ritzau/</origin><version>1</version>
+  <content>&lt;p&gt;Forskere i Haag har testet udst&#xF8;dningsgas, og Spire&amp;amp;apos;s tal
+  viser det.&lt;/p&gt;&lt;p&gt;Det siger de til AFP.&lt;/p&gt;</content>
+  <Annuleret>{withdrawn}</Annuleret><byLine>Peder Poulsen</byLine>
+</RBNews>"""
+
+
+def _rbnews(news_id: str, headline: str = "Forsøg i Haag", withdrawn: str = "false") -> str:
+    return _RBNEWS.format(id=news_id, headline=headline, withdrawn=withdrawn)
+
+
+def test_ritzau_item_reads_with_its_dateline_and_credit() -> None:
+    data = f'<?xml version="1.0"?>{_rbnews("9a6955fc")}'.encode()
+    assert sniff(data) == "ritzau"
+    [article] = _read(data, "ritzau.xml")
+    assert isinstance(article, Article)
+    assert article.title == "Forsøg i Haag"
+    assert article.paragraphs == (
+        "Forskere i Haag har testet udstødningsgas, og Spire's tal viser det.",
+        "Det siger de til AFP.",
+    )
+    assert (article.dateline.place if article.dateline else None, article.agency) == ("Haag", "ritzau")
+    assert (article.byline, article.language) == ("Peder Poulsen", "da")
+
+
+def test_ritzau_queue_lists_many_and_rejects_withdrawn_items() -> None:
+    items = _rbnews("a1") + _rbnews("b2", withdrawn="true")
+    data = (
+        '<XMLNewsQueuedResponse xmlns="http://tempuri.org/"><XMLNewsQueuedResult>'
+        f'<ListOfRBNews xmlns="">{items}</ListOfRBNews></XMLNewsQueuedResult></XMLNewsQueuedResponse>'
+    ).encode()
+    first, second = _read(data, "queue.xml")
+    assert isinstance(first, Article) and first.input_id == "a1"
+    assert isinstance(second, Rejected) and "withdrawn" in second.reason and second.entry == "b2"
+
+
+def test_ntb_release_reads_lead_and_html_body() -> None:
+    data = """<?xml version="1.0" encoding="UTF-8"?>
+<release id="17854111" lang="no">
+  <longurl>https://www.ntbinfo.no/pressemelding/x?releaseId=17854111</longurl>
+  <body>&lt;p&gt;&amp;ndash; Dette er en merkedag, sier direkt&amp;oslash;ren.&lt;/p&gt;</body>
+  <leadtext>Veiselskapet har signert en kontrakt på 4 milliarder kroner.</leadtext>
+  <publicationDate>28.09.2018 11:15</publicationDate>
+  <publisher id="1"><name>Nye Veier</name></publisher>
+  <title>Signerte veikontrakt i Trøndelag</title>
+</release>""".encode()
+    assert sniff(data) == "ntb-release"
+    [article] = _read(data, "release.xml")
+    assert isinstance(article, Article)
+    assert article.title == "Signerte veikontrakt i Trøndelag"
+    assert article.paragraphs == (
+        "Veiselskapet har signert en kontrakt på 4 milliarder kroner.",
+        "– Dette er en merkedag, sier direktøren.",
+    )
+    assert (article.agency, article.language, article.url) == (
+        "Nye Veier",
+        "no",
+        "https://www.ntbinfo.no/pressemelding/x?releaseId=17854111",
+    )
+    assert article.published is not None and article.published.isoformat() == "2018-09-28T11:15:00+00:00"
+
+
+def test_newsml1_html_content_given_by_mime_type() -> None:
+    # Solita's NewsML 1.2 for NTB: no MediaType, a text/html MimeType, the HTML
+    # escaped inside DataContent and opening with the headline again.
+    html = "&lt;h1&gt;Kvartalsrapport&lt;/h1&gt;&lt;p&gt;Selskapet la fram tallene i dag.&lt;/p&gt;"
+    data = f"""<NewsML Version="1.2" xmlns="http://iptc.org/std/NewsML/2003-10-10/">
+  <NewsItem><Identification><NewsIdentifier><PublicIdentifier>urn:newsml:x:1</PublicIdentifier>
+  </NewsIdentifier></Identification>
+  <NewsComponent><NewsLines><HeadLine>Kvartalsrapport</HeadLine></NewsLines>
+    <ContentItem Href="https://example.invalid/r.pdf"><MimeType FormalName="application/pdf"/>
+    </ContentItem>
+    <ContentItem><MimeType FormalName="text/html"/><DataContent>{html}</DataContent></ContentItem>
+  </NewsComponent></NewsItem></NewsML>""".encode()
+    [article] = _read(data, "solita.xml")
+    assert isinstance(article, Article)
+    assert (article.title, article.paragraphs) == ("Kvartalsrapport", ("Selskapet la fram tallene i dag.",))

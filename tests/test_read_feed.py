@@ -82,7 +82,7 @@ def test_non_feeds_are_one_line_errors(name: str, problem: str) -> None:
         (b'{"uri": "urn:x", "type": "text", "headline": "h"}', "ninjs"),
         (b"\x16\x16\x01W2870\x1fasian\n\x02^BC-x<\n\x03", "anpa"),
         (b"\x01eca062 4 i 211 ccccb dpa 061\r\n\x02Headline =\r\n\x03", "iptc7901"),
-        (b"<release><x/></release>", "xml"),
+        (b"<inventory><x/></inventory>", "xml"),
         ("<feed/>".encode("utf-16"), "atom"),
     ],
 )
