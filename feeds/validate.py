@@ -1,7 +1,6 @@
-"""Checks of an Atom document: the RELAX NG schema of RFC 4287 for now.
-
-The RFC's rules that a schema cannot state are a later addition; the schema is
-the one published with the RFC (``schemas/atom.rng``).
+"""Checks of an Atom document: the RELAX NG schema of RFC 4287 (``schemas/atom.rng``,
+the one published with the RFC), then the RFC's rules that a schema cannot state
+(:mod:`feeds.atom_rules`).
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from importlib import resources
 
 from lxml import etree
 
+from feeds.atom_rules import rule_problems
 from normalizer.safexml import parse_xml
 
 __all__ = ["Problem", "validate_atom"]
@@ -30,6 +30,8 @@ def validate_atom(data: bytes, source: str) -> list[Problem]:
     """
     root = parse_xml(data, source)
     schema = _schema()
-    if schema.validate(etree.ElementTree(root)):
-        return []
-    return [f"{source}:{error.line}: {error.message}" for error in schema.error_log]
+    problems = []
+    if not schema.validate(etree.ElementTree(root)):
+        problems = [f"{source}:{error.line}: {error.message}" for error in schema.error_log]
+    problems += [f"{source}:{line}: {name}: {what}" for line, name, what in rule_problems(root)]
+    return problems
