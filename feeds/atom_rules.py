@@ -46,7 +46,8 @@ _ADDR_SPEC = re.compile(
 )
 _BASE64 = re.compile(r"^[A-Za-z0-9+/\s]*={0,2}\s*$")
 _TEXT_TYPES = frozenset({"text", "html", "xhtml"})
-_TEXT_CONSTRUCTS = ("title", "subtitle", "summary", "rights", "content")
+# Text constructs besides content, which has rules of its own (_content).
+_TEXT_CONSTRUCTS = ("title", "subtitle", "summary", "rights")
 _DATES = ("updated", "published")
 
 RuleProblem = tuple[int, str, str]  # (line, W3C message name, what is wrong)
@@ -103,6 +104,11 @@ def _iri_problem(value: str, *, absolute: bool) -> str | None:
     return _scheme_problem(value)
 
 
+def _loose_text(element: etree._Element) -> str:
+    """Non-blank text directly inside an element, beside its children."""
+    return (element.text or "").strip() + "".join((child.tail or "").strip() for child in element)
+
+
 def _text_construct(element: etree._Element, name: str) -> Iterator[RuleProblem]:
     kind = element.get("type", "text")
     if name != "content" and kind not in _TEXT_TYPES:
@@ -111,8 +117,7 @@ def _text_construct(element: etree._Element, name: str) -> Iterator[RuleProblem]
     children = list(element)
     if kind == "xhtml":
         divs = [c for c in children if c.tag == f"{{{XHTML}}}div"]
-        text = (element.text or "").strip() + "".join((c.tail or "").strip() for c in children)
-        if len(children) != 1 or len(divs) != 1 or text:
+        if len(children) != 1 or len(divs) != 1 or _loose_text(element):
             yield _line(element), "MissingXhtmlDiv", f"<{name} type='xhtml'> must hold exactly one xhtml:div"
     elif kind in ("text", "html") and children:
         yield _line(element), "UndefinedElement", f"<{name} type='{kind}'> holds child elements"
@@ -132,8 +137,7 @@ def _inline_media(content: etree._Element, kind: str) -> Iterator[RuleProblem]:
     """Inline content of a MIME type: XML as elements, text/* as text, the rest Base64."""
     lowered = kind.lower()
     if lowered.endswith(("+xml", "/xml")):
-        text = (content.text or "").strip() + "".join((c.tail or "").strip() for c in content)
-        if len(content) and text:
+        if len(content) and _loose_text(content):
             yield _line(content), "UnexpectedText", f"XML content ({kind}) mixes text and elements"
     elif lowered.startswith("text/"):
         if len(content):
@@ -240,7 +244,7 @@ def _common(parent: etree._Element) -> Iterator[RuleProblem]:
     yield from _ids_and_dates(parent)
     yield from _iris(parent)
     yield from _people(parent)
-    for name in _TEXT_CONSTRUCTS[:-1]:
+    for name in _TEXT_CONSTRUCTS:
         for element in parent.findall(_atom(name)):
             yield from _text_construct(element, name)
     yield from _links(parent)

@@ -25,7 +25,7 @@ from normalizer.html import html_to_paragraphs
 from normalizer.model import Origin, RawEntry, Rejected
 from normalizer.safexml import parse_xml
 
-__all__ = ["agency_time", "person_of", "read_newsml1", "read_newsml_g2", "read_nitf"]
+__all__ = ["agency_time", "child_text", "person_of", "read_newsml1", "read_newsml_g2", "read_nitf"]
 
 G2_NS = "http://iptc.org/std/nar/2006-10-01/"
 _NOT_ARTICLES = {
@@ -63,6 +63,12 @@ def _text(element: etree._Element | None) -> str:
     if element is None:
         return ""
     return " ".join("".join(str(t) for t in element.itertext()).split())
+
+
+def child_text(element: etree._Element | None, *path: str) -> str:
+    """The text of the element reached by local names (see ``_find``), spaces folded;
+    "" when there is none (an absent or ``xsi:nil`` element alike)."""
+    return _text(_find(element, *path))
 
 
 def agency_time(value: object) -> datetime | None:

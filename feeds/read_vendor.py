@@ -16,12 +16,13 @@ Times without an offset are taken as UTC, as everywhere else (see ``agency_time`
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from lxml import etree
 
-from feeds.read_agency import agency_time
+from feeds.read_agency import agency_time, child_text
 from feeds.read_page import input_id_for
 from normalizer.errors import InputError
 from normalizer.model import Origin, RawEntry, Rejected
@@ -32,28 +33,18 @@ __all__ = ["read_ntb_release", "read_ritzau"]
 _RELEASE_TIME = "%d.%m.%Y %H:%M"
 
 
-def _field(element: etree._Element, name: str) -> str:
-    """The text of a child element by local name, spaces folded ("" if absent or nil)."""
-    found = element.find(f"{{*}}{name}")
-    if found is None:
-        found = element.find(name)
-    if found is None:
-        return ""
-    return " ".join("".join(str(t) for t in found.itertext()).split())
-
-
 def _ritzau_item(item: etree._Element, source: str) -> RawEntry | Rejected:
-    news_id = _field(item, "NewsID")
+    news_id = child_text(item, "NewsID")
     input_id = news_id or source
-    if _field(item, "Annuleret").lower() == "true":
+    if child_text(item, "Annuleret").lower() == "true":
         return Rejected(source, "a withdrawn item (Annuleret), not an article", input_id)
-    content = _field(item, "content")
+    content = child_text(item, "content")
     if not content:
         return Rejected(source, "no body text in the item", input_id)
-    origin = _field(item, "origin").strip("/ ")
-    town = _field(item, "town")
+    origin = child_text(item, "origin").strip("/ ")
+    town = child_text(item, "town")
     # A flash has no headline; its strapline ("NU/FLASH-U") is a desk code, not a title.
-    title = _field(item, "headline")
+    title = child_text(item, "headline")
     return RawEntry(
         input_id=input_id,
         origin=Origin(kind="file", name=source),
@@ -61,8 +52,8 @@ def _ritzau_item(item: etree._Element, source: str) -> RawEntry | Rejected:
         content=content,
         content_type="html",
         guid=f"urn:ritzau:{news_id}" if news_id else None,
-        published=agency_time(_field(item, "PublishDate")),
-        author=_field(item, "byLine") or None,
+        published=agency_time(child_text(item, "PublishDate")),
+        author=child_text(item, "byLine") or None,
         language="da",
         dateline=f"{town} /{origin}/" if town and origin else town or None,
         credit=origin or None,
@@ -99,30 +90,23 @@ def read_ntb_release(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
         raise InputError(source, f"not an NTB release: the root element is <{etree.QName(root).localname}>")
     release_id = root.get("id") or ""
     input_id = release_id or input_id_for(source, data)
-    body = _field(root, "body")
-    lead = _field(root, "leadtext")
+    body = child_text(root, "body")
+    lead = child_text(root, "leadtext")
     if not body and not lead:
         yield Rejected(source, "a press release without body text", input_id)
         return
     # The body is HTML written with HTML's own entities (&aring;, &ndash;), which the
     # HTML reader knows; the lead is plain text and goes first, as its own paragraph.
-    content = (f"<p>{_escape(lead)}</p>" if lead else "") + body
-    publisher = root.find("{*}publisher")
-    if publisher is None:
-        publisher = root.find("publisher")
+    content = (f"<p>{html.escape(lead, quote=False)}</p>" if lead else "") + body
     yield RawEntry(
         input_id=input_id,
         origin=Origin(kind="file", name=source),
-        title=_field(root, "title"),
+        title=child_text(root, "title"),
         content=content,
         content_type="html",
         guid=f"urn:ntb-release:{release_id}" if release_id else None,
-        link=_field(root, "longurl") or None,
-        published=_release_time(_field(root, "publicationDate")),
+        link=child_text(root, "longurl") or None,
+        published=_release_time(child_text(root, "publicationDate")),
         language=root.get("lang") or None,
-        credit=_field(publisher, "name") if publisher is not None else None,
+        credit=child_text(root, "publisher", "name") or None,
     )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

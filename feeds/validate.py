@@ -5,6 +5,7 @@ the one published with the RFC), then the RFC's rules that a schema cannot state
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 
 from lxml import etree
@@ -17,7 +18,9 @@ __all__ = ["Problem", "validate_atom"]
 Problem = str
 
 
+@cache
 def _schema() -> etree.RelaxNG:
+    # Compiled once per process: validating many documents need not re-read it.
     data = resources.files("feeds").joinpath("schemas/atom.rng").read_bytes()
     return etree.RelaxNG(parse_xml(data, "atom.rng"))
 

@@ -20,6 +20,7 @@ The forms read (``fixtures/datelines.tsv`` holds real examples of each):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -200,13 +201,7 @@ def read_given_dateline(
     given = " ".join(given.split())
     match = split_dateline(f"{given.rstrip(' -–—:')} - x", rules, reference)
     if match is not None:
-        return Dateline(
-            place=match.dateline.place,
-            month=match.dateline.month,
-            day=match.dateline.day,
-            date=match.dateline.date,
-            raw=given,
-        ), match.agency
+        return dataclasses.replace(match.dateline, raw=given), match.agency
     place = given.split(",")[0].strip(" -–—:")
     return Dateline(place=place, month=None, day=None, date=None, raw=given), None
 
