@@ -19,7 +19,15 @@ from typing import Any, BinaryIO, TypeVar
 import click
 
 from feeds.atom import atom_id
-from feeds.jobs import Cluster, IngestSummary, clean_inputs, emit_feed, ingest_inputs, story_clusters
+from feeds.jobs import (
+    Cluster,
+    IngestSummary,
+    clean_inputs,
+    emit_changes,
+    emit_feed,
+    ingest_inputs,
+    story_clusters,
+)
 from feeds.sniff import FORMATS, Format
 from feeds.sources import expand_inputs
 from feeds.validate import validate_atom
@@ -143,6 +151,8 @@ def _format(format_in: str | None) -> Format | None:
 
 
 def _report(summary: IngestSummary, store_path: str) -> None:
+    if summary.not_modified:
+        click.echo(f"{summary.not_modified} fetched feed(s) not modified since the last fetch", err=True)
     click.echo(
         f"read {summary.documents} inputs, {summary.read} entries: {summary.new} new "
         f"({summary.duplicates} near-duplicates of stored stories), {summary.updated} updated, "
@@ -183,6 +193,12 @@ _FORMAT_IN = click.option(
     help="Read every INPUT as this format instead of sniffing it from the bytes.",
 )
 _INPUTS = click.argument("inputs", nargs=-1, type=str)
+_CHANGED = click.option(
+    "--changed",
+    is_flag=True,
+    help="Only the entries new or changed (new version, story cluster changed) since the last "
+    "--changed emit to the same output; feed/updated moves only when something did.",
+)
 _DEDUP_SETTINGS = (
     "db",
     "index",
@@ -198,6 +214,7 @@ _DEDUP_SETTINGS = (
     "canonical",
     "source_priority",
 )
+_FETCH_SETTINGS = ("fetch_timeout", "user_agent")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -210,9 +227,12 @@ def main() -> None:
 @_INPUTS
 @click.option("-o", "--output", required=True, help="Atom file to write (- for stdout).")
 @click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
+@_CHANGED
 @_FORMAT_IN
-@_settings_options(*_DEDUP_SETTINGS, "feed_title", "feed_id")
-def run(inputs: tuple[str, ...], output: str, collapse: bool, format_in: str | None, **options: Any) -> None:
+@_settings_options(*_DEDUP_SETTINGS, *_FETCH_SETTINGS, "feed_title", "feed_id")
+def run(
+    inputs: tuple[str, ...], output: str, collapse: bool, changed: bool, format_in: str | None, **options: Any
+) -> None:
     """Read INPUTs, clean them, flag near-duplicates, store, and write one Atom feed.
 
     INPUTs are files, folders (walked recursively) or - for standard input.
@@ -223,8 +243,7 @@ def run(inputs: tuple[str, ...], output: str, collapse: bool, format_in: str | N
         settings = _settings(options)
         with Store(settings.db, settings.fingerprint_params, settings.canonical_rule) as store:
             summary = _ingest(inputs, store, settings, format_in)
-            with _output(output) as out:
-                emit_feed(store, settings, out, collapse=collapse)
+            _emit(store, settings, output, collapse, changed)
     _report(summary, settings.db)
     click.echo(f"wrote {output}", err=True)
     _finish(summary.rejected)
@@ -233,7 +252,7 @@ def run(inputs: tuple[str, ...], output: str, collapse: bool, format_in: str | N
 @main.command()
 @_INPUTS
 @_FORMAT_IN
-@_settings_options(*_DEDUP_SETTINGS)
+@_settings_options(*_DEDUP_SETTINGS, *_FETCH_SETTINGS)
 def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> None:
     """Read INPUTs into the store (the first half of run), without writing a feed."""
     if not inputs:
@@ -249,16 +268,26 @@ def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> No
 @main.command()
 @click.option("-o", "--output", default="-", show_default=True, help="Atom file to write (- for stdout).")
 @click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
+@_CHANGED
 @_settings_options(*_DEDUP_SETTINGS, "feed_title", "feed_id")
-def emit(output: str, collapse: bool, **options: Any) -> None:
+def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
     """Write the store's articles as one Atom feed (the second half of run)."""
     with _errors():
         settings = _settings(options)
-        with (
-            Store(settings.db, settings.fingerprint_params, settings.canonical_rule) as store,
-            _output(output) as out,
-        ):
+        with Store(settings.db, settings.fingerprint_params, settings.canonical_rule) as store:
+            _emit(store, settings, output, collapse, changed)
+
+
+def _emit(store: Store, settings: Settings, output: str, collapse: bool, changed: bool) -> None:
+    """Write the feed; with ``changed``, only what changed, then move the output's cursor."""
+    if not changed:
+        with _output(output) as out:
             emit_feed(store, settings, out, collapse=collapse)
+        return
+    name = "-" if output == "-" else str(Path(output).resolve())
+    with _output(output) as out:
+        upto = emit_changes(store, settings, out, name, collapse=collapse)
+    store.save_emit_cursor(name, upto)
 
 
 def _article_json(article: Article, url: str | None) -> dict[str, Any]:
@@ -294,7 +323,7 @@ def _article_json(article: Article, url: str | None) -> dict[str, Any]:
 )
 @click.option("--url", default=None, help="The article's web address, if INPUT does not say it.")
 @_FORMAT_IN
-@_settings_options("max_input_mb")
+@_settings_options("max_input_mb", *_FETCH_SETTINGS)
 def clean(input_: str, format_out: str, url: str | None, format_in: str | None, **options: Any) -> None:
     """Normalise one article and print it; nothing is stored. INPUT defaults to -."""
     with _errors():

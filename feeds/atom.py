@@ -19,12 +19,27 @@ from lxml import etree
 
 from normalizer.html import paragraphs_to_html
 from normalizer.store import StoredArticle
+from normalizer.store_log import LastChange
 from normalizer.text import strip_xml_illegal
 
-__all__ = ["ATOM_NS", "EXT_NS", "FeedInfo", "StoreView", "atom_bytes", "atom_id", "write_atom"]
+__all__ = [
+    "ATOM_NS",
+    "EXT_NS",
+    "FH_NS",
+    "FeedInfo",
+    "FeedPart",
+    "StoreView",
+    "atom_bytes",
+    "atom_id",
+    "entry_bytes",
+    "feed_updated",
+    "write_atom",
+]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 EXT_NS = "urn:newsnorm:atom-extension:1"
+# RFC 5005 feed history: fh:archive marks an archive document.
+FH_NS = "http://purl.org/syndication/history/1.0"
 _NSMAP = {None: ATOM_NS, "nn": EXT_NS}
 _ID_NAMESPACE = uuid.UUID("0b8a4c57-3b0e-5a8e-9c1f-2d7d1a6e4f10")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -73,9 +88,11 @@ def _is_web_address(value: str | None) -> bool:
 
 
 def entry_updated(stored: StoredArticle) -> datetime:
-    """The entry's atom:updated: the article's own dates, else when it was first stored."""
+    """The entry's atom:updated: the article's own dates, else when it was first stored;
+    moved on by a change in a later run (a new version, its story cluster changed)."""
     article = stored.article
-    return article.updated or article.published or stored.first_seen
+    own = article.updated or article.published or stored.first_seen
+    return max(own, stored.touched) if stored.touched else own
 
 
 def _source(entry: etree._Element, stored: StoredArticle) -> None:
@@ -160,11 +177,47 @@ def _entry(stored: StoredArticle, members: Sequence[StoredArticle]) -> etree._El
 class StoreView(Protocol):
     """What the writer needs of a store (``normalizer.store.Store`` is one)."""
 
-    def iter_feed_order(self, canonical_only: bool = False) -> Iterator[StoredArticle]: ...
+    def iter_feed_order(
+        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
+    ) -> Iterator[StoredArticle]: ...
 
     def cluster_members(self, cluster_key: str) -> list[StoredArticle]: ...
 
-    def newest_entry_time(self, canonical_only: bool = False) -> datetime | None: ...
+    def newest_entry_time(
+        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
+    ) -> datetime | None: ...
+
+    def last_change(self) -> LastChange | None: ...
+
+    def change_at(self, seq: int) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class FeedPart:
+    """Which entries a document holds, and the links that place it among the others.
+
+    ``changes=(after, upto)``: only the articles changed in those rows of the
+    store's change log (a feed of what changed, an archive page); ``None``: every
+    entry of the store. ``links`` are (rel, href) pairs; ``archive`` marks an
+    RFC 5005 archive document.
+    """
+
+    changes: tuple[int, int] | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    archive: bool = False
+
+
+def feed_updated(store: StoreView, collapse: bool = False, part: FeedPart | None = None) -> datetime:
+    """The document's atom:updated: its newest entry, or the last change it covers if
+    later (a story stored today with an older date still changed the feed today)."""
+    changes = part.changes if part else None
+    newest = store.newest_entry_time(canonical_only=collapse, changes=changes) or _EPOCH
+    if changes is not None:
+        at = store.change_at(changes[1])
+    else:
+        last = store.last_change()
+        at = last.at if last else None
+    return max(newest, datetime.fromisoformat(at)) if at else newest
 
 
 def _serialise(element: etree._Element) -> bytes:
@@ -180,7 +233,9 @@ def _serialise(element: etree._Element) -> bytes:
     return head + data[start_tag_end + 1 :]
 
 
-def write_atom(out: BinaryIO, store: StoreView, info: FeedInfo, collapse: bool = False) -> None:
+def write_atom(
+    out: BinaryIO, store: StoreView, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None
+) -> None:
     """Write the Atom document for a store, one entry at a time (memory stays flat).
 
     Args:
@@ -189,29 +244,45 @@ def write_atom(out: BinaryIO, store: StoreView, info: FeedInfo, collapse: bool =
         info: the feed's id, title and generator version.
         collapse: one entry per story cluster (its canonical member) instead of
             one per article.
+        part: which entries and links (default: every entry, no links).
     """
-    feed = etree.Element(_atom("feed"), nsmap=_NSMAP)  # type: ignore[arg-type]
-    _sub(feed, _atom("id"), info.id)
-    _sub(feed, _atom("title"), info.title, type="text")
-    newest = store.newest_entry_time(canonical_only=collapse) or _EPOCH
-    _sub(feed, _atom("updated"), rfc3339(newest))
-    _sub(_sub(feed, _atom("author")), _atom("name"), info.title)
-    _sub(feed, _atom("generator"), "newsnorm", version=info.generator_version)
-    out.write(b"<?xml version='1.0' encoding='utf-8'?>\n")
-    out.write(b'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:nn="' + EXT_NS.encode() + b'">\n')
-    for element in feed:
-        out.write(_serialise(element))
-    for stored in store.iter_feed_order(canonical_only=collapse):
-        members: list[StoredArticle] = []
-        if stored.canonical and stored.cluster_size > 1:
-            members = store.cluster_members(stored.cluster_key)
-            members.sort(key=lambda member: atom_id(member.article.key))
-        out.write(_serialise(_entry(stored, members)))
+    part = part or FeedPart()
+    out.write(_head(store, info, collapse, part))
+    for stored in store.iter_feed_order(canonical_only=collapse, changes=part.changes):
+        out.write(entry_bytes(store, stored))
     out.write(b"</feed>\n")
 
 
-def atom_bytes(store: StoreView, info: FeedInfo, collapse: bool = False) -> bytes:
-    """The Atom document as bytes (for tests and small stores)."""
+def _head(store: StoreView, info: FeedInfo, collapse: bool, part: FeedPart) -> bytes:
+    """The document up to its first entry: the feed's own elements and links."""
+    feed = etree.Element(_atom("feed"), nsmap=_NSMAP)  # type: ignore[arg-type]
+    _sub(feed, _atom("id"), info.id)
+    _sub(feed, _atom("title"), info.title, type="text")
+    _sub(feed, _atom("updated"), rfc3339(feed_updated(store, collapse, part)))
+    _sub(_sub(feed, _atom("author")), _atom("name"), info.title)
+    _sub(feed, _atom("generator"), "newsnorm", version=info.generator_version)
+    for rel, href in part.links:
+        _sub(feed, _atom("link"), rel=rel, href=href, type="application/atom+xml")
+    if part.archive:
+        etree.SubElement(feed, f"{{{FH_NS}}}archive")
+    declarations = _NS_DECLARATIONS + (b' xmlns:fh="' + FH_NS.encode() + b'"' if part.archive else b"")
+    head = b"<?xml version='1.0' encoding='utf-8'?>\n<feed" + declarations + b">\n"
+    return head + b"".join(_serialise(element) for element in feed)
+
+
+def entry_bytes(store: StoreView, stored: StoredArticle) -> bytes:
+    """One entry as it stands in a document (the canonical one lists its cluster)."""
+    members: list[StoredArticle] = []
+    if stored.canonical and stored.cluster_size > 1:
+        members = store.cluster_members(stored.cluster_key)
+        members.sort(key=lambda member: atom_id(member.article.key))
+    return _serialise(_entry(stored, members))
+
+
+def atom_bytes(
+    store: StoreView, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None
+) -> bytes:
+    """The Atom document as bytes (for tests, small stores and served pages)."""
     buffer = io.BytesIO()
-    write_atom(buffer, store, info, collapse)
+    write_atom(buffer, store, info, collapse, part)
     return buffer.getvalue()

@@ -6,16 +6,20 @@ values; printing and exit codes are the command line's business.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
-from feeds.atom import FeedInfo, write_atom
+from feeds.atom import FeedInfo, FeedPart, write_atom
+from feeds.fetch import Fetcher, FetchPolicy, Validators, is_url
+from feeds.opml import opml_feeds
 from feeds.read import read_entries
 from feeds.redis_memory import RedisMemory
-from feeds.sniff import Format
-from feeds.sources import expand_inputs, read_document
+from feeds.sniff import Format, sniff
+from feeds.sources import Document, expand_inputs, load_document
 from normalizer import __version__
 from normalizer.canonical import CanonicalRule, Member, cluster_member, explain_canonical
 from normalizer.dedup import DuplicateMemory
@@ -29,7 +33,9 @@ __all__ = [
     "Cluster",
     "IngestSummary",
     "clean_inputs",
+    "emit_changes",
     "emit_feed",
+    "feed_info",
     "ingest_inputs",
     "open_memory",
     "story_clusters",
@@ -49,6 +55,7 @@ class IngestSummary:
     rejected: tuple[Rejected, ...]
     skipped: tuple[Rejected, ...]
     stored: int
+    not_modified: int = 0
 
 
 @dataclass
@@ -102,6 +109,48 @@ def open_memory(settings: Settings) -> DuplicateMemory | None:
     raise SettingsError(f"index {settings.index!r}: give a redis://host:port/db URL, or nothing")
 
 
+@dataclass
+class _Counts:
+    """What an ingest has done so far."""
+
+    documents: int = 0
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    not_modified: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    skipped: list[Rejected] = field(default_factory=list)
+
+
+def _fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(
+        user_agent=settings.user_agent_header,
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.max_input_bytes,
+    )
+
+
+def _validators(store: Store | None, name: str) -> Validators | None:
+    stored = store.fetch_validators(name) if store is not None and is_url(name) else None
+    return Validators(*stored) if stored else None
+
+
+def _listed_feeds(document: Document, format_in: Format | None, counts: _Counts) -> list[str] | None:
+    """The feeds an OPML document lists (``None`` if it is not one); a bad list is rejected."""
+    data = document.data or b""
+    if format_in not in (None, "opml") or (format_in is None and sniff(data) != "opml"):
+        return None
+    try:
+        feeds, others = opml_feeds(data, document.name)
+    except InputError as error:
+        counts.rejected.append(Rejected(document.name, error.problem))
+        return []
+    counts.skipped.extend(Rejected(document.name, "not a web address: not fetched", o) for o in others)
+    return feeds
+
+
 def ingest_inputs(
     inputs: Sequence[str],
     store: Store,
@@ -113,75 +162,127 @@ def ingest_inputs(
 ) -> IngestSummary:
     """Read, clean, fingerprint, link and store every input (one transaction each).
 
-    An input whose reading fails part-way is rolled back whole and rejected.
+    An input whose reading fails part-way is rolled back whole and rejected. A
+    URL is fetched conditionally; its validators are stored only once its
+    document is, so a failed run never turns the next fetch into a 304 that
+    hides what it failed to store. An OPML list adds the feeds it lists.
     """
     cleaner = Cleaner.default()
     ingester = Ingester(store, settings, now, open_memory(settings))
-    names = expand_inputs(list(inputs))
-    read = new = updated = unchanged = duplicates = 0
-    rejected: list[Rejected] = []
-    skipped: list[Rejected] = []
-    for name in names:
-        document = read_document(name, settings.max_input_bytes)
-        tally = _Tally()
-        if document.problem is not None:
-            rejected.append(Rejected(name, document.problem.problem))
-        else:
-            try:
-                articles = _articles(
-                    document.data or b"", name, cleaner, format_in, tally, learned=ingester.learned_lines
-                )
-                result = ingester.ingest(articles)
-            except InputError as error:
-                rejected.append(Rejected(name, error.problem))
-            else:
-                new += result.new
-                updated += result.updated
-                unchanged += result.unchanged
-                duplicates += result.duplicates
-                whole, entries = tally.split()
-                rejected.extend(whole)
-                skipped.extend(entries)
-        read += tally.read
-        if on_document is not None:
-            on_document(name)
+    queue = deque(expand_inputs(list(inputs)))
+    seen = set(queue)
+    counts = _Counts()
+    with ExitStack() as stack:
+        fetcher: Fetcher | None = None
+        while queue:
+            name = queue.popleft()
+            counts.documents += 1
+            if fetcher is None and is_url(name):
+                fetcher = stack.enter_context(Fetcher(_fetch_policy(settings)))
+            document = load_document(name, settings.max_input_bytes, fetcher, _validators(store, name))
+            listed = None if document.problem else _listed_feeds(document, format_in, counts)
+            if document.problem is not None:
+                counts.rejected.append(Rejected(name, document.problem.problem))
+            elif document.fetched is not None and document.fetched.not_modified:
+                counts.not_modified += 1
+            elif listed is not None:
+                queue.extend(feed for feed in listed if feed not in seen)
+                seen.update(listed)
+            elif _ingest_document(document, ingester, cleaner, format_in, counts):
+                _remember_fetch(store, document, now)
+            if on_document is not None:
+                on_document(name)
     return IngestSummary(
-        documents=len(names),
-        read=read,
-        new=new,
-        updated=updated,
-        unchanged=unchanged,
-        duplicates=duplicates,
-        rejected=tuple(rejected),
-        skipped=tuple(skipped),
+        documents=counts.documents,
+        read=counts.read,
+        new=counts.new,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        duplicates=counts.duplicates,
+        rejected=tuple(counts.rejected),
+        skipped=tuple(counts.skipped),
         stored=store.article_count(),
+        not_modified=counts.not_modified,
     )
+
+
+def _ingest_document(
+    document: Document, ingester: Ingester, cleaner: Cleaner, format_in: Format | None, counts: _Counts
+) -> bool:
+    """Store one document's articles, all or nothing; whether it was stored."""
+    tally = _Tally()
+    try:
+        articles = _articles(
+            document.data or b"", document.name, cleaner, format_in, tally, learned=ingester.learned_lines
+        )
+        result = ingester.ingest(articles)
+    except InputError as error:
+        counts.rejected.append(Rejected(document.name, error.problem))
+        counts.read += tally.read
+        return False
+    counts.read += tally.read
+    counts.new += result.new
+    counts.updated += result.updated
+    counts.unchanged += result.unchanged
+    counts.duplicates += result.duplicates
+    whole, entries = tally.split()
+    counts.rejected.extend(whole)
+    counts.skipped.extend(entries)
+    return True
+
+
+def _remember_fetch(store: Store, document: Document, now: datetime) -> None:
+    fetched = document.fetched
+    if fetched is not None and (fetched.validators.etag or fetched.validators.last_modified):
+        validators = fetched.validators
+        store.save_fetch(fetched.url, validators.etag, validators.last_modified, now.isoformat())
+
+
+def feed_info(settings: Settings) -> FeedInfo:
+    """What the emitted feed says about itself."""
+    return FeedInfo(id=settings.feed_id, title=settings.feed_title, generator_version=__version__)
 
 
 def emit_feed(store: Store, settings: Settings, out: BinaryIO, collapse: bool = False) -> None:
     """Write the Atom document for everything the store holds."""
-    info = FeedInfo(id=settings.feed_id, title=settings.feed_title, generator_version=__version__)
-    write_atom(out, store, info, collapse=collapse)
+    write_atom(out, store, feed_info(settings), collapse=collapse)
+
+
+def emit_changes(
+    store: Store, settings: Settings, out: BinaryIO, output_name: str, collapse: bool = False
+) -> int:
+    """Write the entries that changed since the last such emit to ``output_name``.
+
+    Returns the change-log position to save as that output's cursor once the
+    document is safely written (a failed write leaves the cursor, and the next
+    run emits the same changes again).
+    """
+    last = store.last_change()
+    upto = last.seq if last else 0
+    after = min(store.emit_cursor(output_name), upto)
+    write_atom(out, store, feed_info(settings), collapse=collapse, part=FeedPart(changes=(after, upto)))
+    return upto
 
 
 def clean_inputs(
     inputs: Sequence[str], settings: Settings, format_in: Format | None = None
 ) -> tuple[list[Article], list[Rejected]]:
-    """Clean inputs without storing anything."""
+    """Clean inputs (files, standard input or URLs) without storing anything."""
     cleaner = Cleaner.default()
     articles: list[Article] = []
     rejected: list[Rejected] = []
-    for name in expand_inputs(list(inputs)):
-        document = read_document(name, settings.max_input_bytes)
-        if document.problem is not None:
-            rejected.append(Rejected(name, document.problem.problem))
-            continue
-        tally = _Tally()
-        try:
-            articles.extend(_articles(document.data or b"", name, cleaner, format_in, tally))
-        except InputError as error:
-            rejected.append(Rejected(name, error.problem))
-        rejected.extend(tally.rejected)
+    with Fetcher(_fetch_policy(settings)) as fetcher:
+        for name in expand_inputs(list(inputs)):
+            document = load_document(name, settings.max_input_bytes, fetcher)
+            if document.problem is not None:
+                rejected.append(Rejected(name, document.problem.problem))
+                continue
+            tally = _Tally()
+            try:
+                articles.extend(_articles(document.data or b"", name, cleaner, format_in, tally))
+            except InputError as error:
+                rejected.append(Rejected(name, error.problem))
+            rejected.extend(tally.rejected)
     return articles, rejected
 
 

@@ -53,6 +53,8 @@ def read_entries(data: bytes, source: str, format_in: Format | None = None) -> I
         return _AGENCY_READERS[found](data, source)
     if found == "text":
         return iter(read_text_article(data, source))
+    if found == "opml":
+        raise InputError(source, "an OPML feed list, not a feed: give it to ingest or run to fetch its feeds")
     if found == "xml":
         root = etree.QName(parse_xml(data, source)).localname
         raise InputError(

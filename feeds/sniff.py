@@ -12,12 +12,12 @@ __all__ = ["FORMATS", "Format", "sniff"]
 Format = Literal[
     "rss", "atom", "rdf", "html", "text", "xml",
     "nitf", "newsml-g2", "newsml", "ninjs", "jsonfeed", "anpa", "iptc7901",
-    "ritzau", "ntb-release",
+    "ritzau", "ntb-release", "opml",
 ]  # fmt: skip
 FORMATS: tuple[Format, ...] = (
     "rss", "atom", "rdf", "html", "text", "xml",
     "nitf", "newsml-g2", "newsml", "ninjs", "jsonfeed", "anpa", "iptc7901",
-    "ritzau", "ntb-release",
+    "ritzau", "ntb-release", "opml",
 )  # fmt: skip
 
 _HEAD_BYTES = 8192
@@ -30,6 +30,7 @@ _FEED_ROOTS: dict[str, Format] = {
     "rbnews": "ritzau",
     "xmlnewsqueuedresponse": "ritzau",
     "release": "ntb-release",
+    "opml": "opml",
 }
 # The roots of NewsML-G2 documents (the namespace is checked too).
 _G2_ROOTS = frozenset(

@@ -218,7 +218,7 @@ class Ingester:
                     stored_updated is not None and article.updated <= stored_updated
                 ):
                     article = dataclasses.replace(article, updated=self.now)
-                self.store.replace(article, fingerprint, keys)
+                self.store.replace(article, fingerprint, keys, self.now)
                 result.updated += 1
             return
         new = Candidate(

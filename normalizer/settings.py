@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from normalizer import __version__
 from normalizer.canonical import DEFAULT_STEPS, CanonicalRule
 from normalizer.errors import SettingsError
 from normalizer.model import FingerprintParams
@@ -96,12 +97,27 @@ class Settings:
         "Sources for the source-priority step, best first: feed URLs, hosts (subdomains included) "
         "or agencies as credited (comma-separated).",
     )
-    max_input_mb: int = _setting(100, "Inputs larger than this many megabytes are refused.")
+    max_input_mb: int = _setting(
+        100, "Inputs larger than this many megabytes are refused (fetched ones counted once decoded)."
+    )
+    fetch_timeout: float = _setting(
+        30.0, "Seconds a fetch may take, from connecting to the last byte, before it is given up."
+    )
+    user_agent: str = _setting(
+        "",
+        "User-Agent header of fetches (empty: newsnorm/VERSION); add a contact address "
+        "so the sites you read can reach you.",
+    )
 
     @property
     def max_input_bytes(self) -> int:
         """The input size limit in bytes."""
         return self.max_input_mb * 1024 * 1024
+
+    @property
+    def user_agent_header(self) -> str:
+        """The User-Agent fetches send."""
+        return self.user_agent or f"newsnorm/{__version__} (news feed normaliser)"
 
     @property
     def canonical_rule(self) -> CanonicalRule:

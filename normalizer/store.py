@@ -34,23 +34,27 @@ from normalizer.model import (
     Removal,
     Similarity,
 )
+from normalizer.store_log import LOG_SCHEMA, StoreLog
 
 __all__ = ["RECENT_BANDS_LIMIT", "SCHEMA_VERSION", "Store", "StoredArticle"]
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Versions a store can be brought to this one from by the statements of _SCHEMA alone
 # (each added only tables): opening such a store migrates it. (The superseded table
-# of version 4 is filled by the re-pick that a store without a stored rule gets.)
-_ADDITIVE_UPGRADES = frozenset({"2", "3"})
+# of version 4 is filled by the re-pick that a store without a stored rule gets; the
+# change log of version 5 is seeded with one row per stored article.)
+_ADDITIVE_UPGRADES = frozenset({"2", "3", "4"})
 # The meta row holding the canonical rule the clusters were picked under.
 _RULE_KEY = "canonical_rule"
 # Band rows wait in a small table until there are this many (about 8,500 articles).
 RECENT_BANDS_LIMIT = 500_000
 _BUSY_TIMEOUT_MS = 60_000
 # An entry's atom:updated: its own updated time, else published, else first seen.
-_ENTRY_TIME = "COALESCE(a.updated, a.published, a.first_seen)"
+# A change in a later run than the one that stored it moves it on (see store_log).
+_ENTRY_TIME = "MAX(COALESCE(a.updated, a.published, a.first_seen), COALESCE(t.at, ''))"
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -122,6 +126,8 @@ CREATE TABLE IF NOT EXISTS source_lines (
     PRIMARY KEY (source, line)
 ) WITHOUT ROWID;
 """
+    + LOG_SCHEMA
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,7 @@ class StoredArticle:
     link_similarity: Similarity | None
     cluster_size: int
     superseded_by: str | None = None
+    touched: datetime | None = None
 
     @property
     def link_type(self) -> LinkType | None:
@@ -178,7 +185,7 @@ def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class Store:
+class Store(StoreLog):
     """An open newsnorm store.
 
     Args:
@@ -240,6 +247,7 @@ class Store:
             # The new tables were created above; the store is now of this version.
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
             stored["schema_version"] = SCHEMA_VERSION
+            self._seed_change_log()
         mismatched = sorted(k for k in expected if stored.get(k) != expected[k])
         if mismatched:
             details = ", ".join(f"{k} {stored.get(k)} (store) vs {expected[k]} (run)" for k in mismatched)
@@ -257,9 +265,18 @@ class Store:
         shared = self._db.execute(
             "SELECT cluster FROM members GROUP BY cluster HAVING COUNT(*) > 1 ORDER BY 1"
         )
+        last = self.last_change()
         for (cluster,) in shared.fetchall():
-            self._refresh_cluster(str(cluster))
+            before = self._canonical_of(str(cluster))
+            members = self._refresh_cluster(str(cluster))
+            if last is not None and self._canonical_of(str(cluster)) != before:
+                # A rule is not news: the re-picked entries are logged as changed, at
+                # the time of the last change, so feed/updated does not move for it.
+                self._log_changes(members, last.at, "cluster")
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_RULE_KEY, rule))
+
+    def _canonical_of(self, cluster: str) -> int:
+        return int(self._db.execute("SELECT canonical FROM clusters WHERE key = ?", (cluster,)).fetchone()[0])
 
     def meta(self) -> dict[str, str]:
         """The store's meta table: schema version and fingerprint parameters."""
@@ -307,25 +324,43 @@ class Store:
         """Every stored article with its cluster standing, in storing order."""
         return list(self._select_stored("ORDER BY a.id"))
 
-    def iter_feed_order(self, canonical_only: bool = False) -> Iterator[StoredArticle]:
+    def iter_feed_order(
+        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
+    ) -> Iterator[StoredArticle]:
         """Stored articles newest first (then by key), streamed: the order of the feed.
 
         Versions an update superseded are left out: the update replaces them.
+        ``changes=(after, upto)`` keeps only the articles changed in those rows of
+        the change log.
         """
         where = "WHERE c.canonical = a.id " if canonical_only else "WHERE sup.article IS NULL "
-        return self._select_stored(f"{where}ORDER BY {_ENTRY_TIME} DESC, a.key")
+        parameters: tuple[object, ...] = ()
+        if changes is not None:
+            where += "AND a.id IN (SELECT article FROM changes WHERE seq > ? AND seq <= ?) "
+            parameters = changes
+        return self._select_stored(f"{where}ORDER BY {_ENTRY_TIME} DESC, a.key", parameters)
 
     def cluster_members(self, cluster_key: str) -> list[StoredArticle]:
         """The members of the cluster founded by ``cluster_key``, in storing order."""
         return list(self._select_stored("WHERE m.cluster = ? ORDER BY a.id", (cluster_key,)))
 
-    def newest_entry_time(self, canonical_only: bool = False) -> datetime | None:
-        """The latest entry time of the feed (see :data:`_ENTRY_TIME`), if any."""
+    def newest_entry_time(
+        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
+    ) -> datetime | None:
+        """The latest entry time of the feed (see :data:`_ENTRY_TIME`), if any, or of the
+        articles changed in the ``changes=(after, upto)`` rows of the change log."""
         if canonical_only:
-            join = "JOIN clusters c ON c.canonical = a.id"
+            join = "JOIN clusters c ON c.canonical = a.id LEFT JOIN touched t ON t.article = a.id WHERE 1"
         else:
-            join = "LEFT JOIN superseded sup ON sup.article = a.id WHERE sup.article IS NULL"
-        row = self._db.execute(f"SELECT MAX({_ENTRY_TIME}) FROM articles a {join}").fetchone()
+            join = (
+                "LEFT JOIN superseded sup ON sup.article = a.id LEFT JOIN touched t ON t.article = a.id "
+                "WHERE sup.article IS NULL"
+            )
+        parameters: tuple[object, ...] = ()
+        if changes is not None:
+            join += " AND a.id IN (SELECT article FROM changes WHERE seq > ? AND seq <= ?)"
+            parameters = changes
+        row = self._db.execute(f"SELECT MAX({_ENTRY_TIME}) FROM articles a {join}", parameters).fetchone()
         return _parse_time(row[0]) if row and row[0] else None
 
     def _select_stored(self, tail: str, parameters: tuple[object, ...] = ()) -> Iterator[StoredArticle]:
@@ -336,12 +371,13 @@ class Store:
                    a.updated, a.first_seen, a.url, a.language, a.removed,
                    m.cluster, c.canonical = a.id, canonical.key, m.canonical_jaccard, m.rule,
                    m.linked_to, m.jaccard, m.containment_new, m.containment_old,
-                   (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster), sup.by_key
+                   (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster), sup.by_key, t.at
             FROM articles a
             JOIN members m ON m.article = a.id
             JOIN clusters c ON c.key = m.cluster
             JOIN articles canonical ON canonical.id = c.canonical
             LEFT JOIN superseded sup ON sup.article = a.id
+            LEFT JOIN touched t ON t.article = a.id
             """
             + tail,
             parameters,
@@ -354,7 +390,7 @@ class Store:
         (key, input_id, kind, name, feed_id, feed_title, feed_link, title, body, dateline,
          agency, byline, published, updated, first_seen, url, language, removed,
          cluster_key, is_canonical, canonical_key, similarity, rule, linked_key,
-         jaccard, containment_new, containment_old, cluster_size, superseded_by) = row  # fmt: skip
+         jaccard, containment_new, containment_old, cluster_size, superseded_by, touched) = row  # fmt: skip
         article = Article(
             key=str(key),
             input_id=str(input_id),
@@ -387,6 +423,7 @@ class Store:
             link_similarity=link,
             cluster_size=int(cluster_size),  # type: ignore[call-overload]
             superseded_by=str(superseded_by) if superseded_by else None,
+            touched=_parse_time(touched),  # type: ignore[arg-type]
         )
 
     def article_count(self) -> int:
@@ -438,9 +475,12 @@ class Store:
                 similarity.containment_old if similarity else None,
             ),
         )
+        at = _time(first_seen) or ""
+        self._log_changes([article_id], at, "new")
         if decision.linked_to is not None:
             # A founder is its own canonical member at similarity 1, as inserted.
-            self._refresh_cluster(cluster)
+            peers = [i for i in self._refresh_cluster(cluster) if i != article_id]
+            self._log_changes(peers, at, "cluster")
 
     def count_source_lines(self, source: str, lines: Iterable[bytes]) -> None:
         """Count one more story of ``source`` carrying each of these line keys."""
@@ -482,8 +522,11 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def replace(self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
-        """Replace a stored article's text with a new version of it; it keeps its cluster."""
+    def replace(
+        self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int], at: datetime
+    ) -> None:
+        """Replace a stored article's text with a new version of it (found at ``at``);
+        it keeps its cluster."""
         article_id = self._id_of(article.key)
         columns = self._article_columns(article)
         self._db.execute(
@@ -497,7 +540,9 @@ class Store:
         self._db.execute("DELETE FROM signatures WHERE article = ?", (article_id,))
         self._write_signature(article_id, fingerprint, band_keys)
         cluster = self._db.execute("SELECT cluster FROM members WHERE article = ?", (article_id,)).fetchone()
-        self._refresh_cluster(str(cluster[0]))
+        peers = [i for i in self._refresh_cluster(str(cluster[0])) if i != article_id]
+        self._log_changes([article_id], _time(at) or "", "updated")
+        self._log_changes(peers, _time(at) or "", "cluster")
 
     @staticmethod
     def _article_columns(article: Article) -> tuple[object, ...]:
@@ -546,9 +591,9 @@ class Store:
             raise StoreError(f"{self.path}: article {key!r} is not stored")
         return int(row[0])
 
-    def _refresh_cluster(self, cluster: str) -> None:
+    def _refresh_cluster(self, cluster: str) -> list[int]:
         """Re-pick the canonical member, the superseded versions, and every member's
-        similarity to the canonical one."""
+        similarity to the canonical one; returns the members' ids."""
         rows = self._db.execute(
             """SELECT a.id, a.key, a.published, a.word_count, s.digest, s.shingle_set, s.figures,
                       a.title, a.agency, a.url, a.feed_link, a.feed_id, a.origin_name,
@@ -579,3 +624,4 @@ class Store:
             "UPDATE members SET canonical_jaccard = ? WHERE article = ?",
             [(similarity(m), m.order) for m in members],
         )
+        return [member.order for member in members]

@@ -1,0 +1,209 @@
+"""HTTP fetching, politely: conditional GET, timeouts, size caps, few redirects.
+
+The only network code of newsnorm. httpx does the protocol (redirects, gzip and
+friends, connection reuse); this module adds the rules a feed reader owes the
+sites it reads and turns every failure into one line naming the URL.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from normalizer.errors import InputError
+
+__all__ = ["MAX_REDIRECTS", "FetchPolicy", "Fetched", "Fetcher", "Validators", "is_url"]
+
+MAX_REDIRECTS = 5
+# Types that can never hold a feed or an article; anything textual, XML or JSON
+# is read, and so is a missing or generic type (the bytes are sniffed anyway).
+_REFUSED_PREFIXES = ("image/", "audio/", "video/", "font/", "model/", "multipart/")
+_REFUSED_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/zip",
+        "application/gzip",
+        "application/x-gzip",
+        "application/x-tar",
+        "application/vnd.ms-excel",
+        "application/msword",
+        "application/x-shockwave-flash",
+        "application/wasm",
+        "application/javascript",
+    }
+)
+
+
+def is_url(name: str) -> bool:
+    """Whether an INPUT names a web address rather than a file."""
+    return str(name).startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server said to recognise its document by next time (RFC 9110 §8.8)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        """The conditional request headers these validators allow."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How to fetch: the time and size limits and the name newsnorm goes by."""
+
+    user_agent: str
+    timeout: float = 30.0
+    max_bytes: int = 100 * 1024 * 1024
+    max_redirects: int = MAX_REDIRECTS
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched document, or ``data=None`` when the server said it has not changed."""
+
+    url: str
+    final_url: str
+    data: bytes | None
+    validators: Validators
+    content_type: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """The server answered 304: nothing new since the validators were stored."""
+        return self.data is None
+
+
+def _status_problem(response: httpx.Response) -> str:
+    problem = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+    retry_after = response.headers.get("Retry-After")
+    if response.status_code in (429, 503) and retry_after:
+        problem += f" (the server asks to retry after {retry_after})"
+    elif response.status_code == 410:
+        problem += " (the feed is gone for good: remove it from the list)"
+    return problem
+
+
+def _refused_type(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type.startswith(_REFUSED_PREFIXES) or media_type in _REFUSED_TYPES
+
+
+def _last_modified(response: httpx.Response) -> str | None:
+    """The Last-Modified header if it is a date (a garbled one is not echoed back)."""
+    value: str | None = response.headers.get("Last-Modified")
+    if not value:
+        return None
+    try:
+        parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+class Fetcher:
+    """One HTTP client for a run: connections are reused across a site's feeds.
+
+    Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self.policy = policy
+        self._client = httpx.Client(
+            headers={"User-Agent": policy.user_agent, "Accept": _ACCEPT},
+            timeout=httpx.Timeout(policy.timeout),
+            follow_redirects=True,
+            max_redirects=policy.max_redirects,
+        )
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def fetch(self, url: str, validators: Validators | None = None) -> Fetched:
+        """GET a URL, conditionally when validators from an earlier fetch are given.
+
+        Raises:
+            InputError: the URL could not be fetched; the message says why (the
+                status, a timeout, too many redirects, too large, a wrong type).
+        """
+        headers = validators.headers() if validators else {}
+        try:
+            with self._client.stream("GET", url, headers=headers) as response:
+                return self._read(url, response, validators)
+        except httpx.TooManyRedirects:
+            raise InputError(url, f"more than {self.policy.max_redirects} redirects") from None
+        except httpx.TimeoutException:
+            raise InputError(url, f"timed out after {self.policy.timeout:g} s") from None
+        except httpx.UnsupportedProtocol as error:
+            raise InputError(url, f"cannot fetch: {error}") from None
+        except httpx.HTTPError as error:
+            raise InputError(url, f"cannot fetch: {type(error).__name__}: {error}") from None
+
+    def _read(self, url: str, response: httpx.Response, validators: Validators | None) -> Fetched:
+        final_url = str(response.url)
+        if response.status_code == 304 and validators is not None:
+            return Fetched(url, final_url, None, validators)
+        if response.status_code != 200:
+            raise InputError(url, _status_problem(response))
+        content_type = response.headers.get("Content-Type")
+        if _refused_type(content_type):
+            raise InputError(url, f"not a feed or an article: content type {content_type}")
+        limit = self.policy.max_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise InputError(url, f"too large: {int(declared):,} bytes (limit {limit:,}; see --max-input-mb)")
+        return Fetched(
+            url,
+            final_url,
+            self._body(url, response),
+            Validators(response.headers.get("ETag"), _last_modified(response)),
+            content_type,
+        )
+
+    def _body(self, url: str, response: httpx.Response) -> bytes:
+        """The decoded body, held to the size cap and to one deadline for the whole read.
+
+        The cap counts decoded bytes (a small gzip can inflate to gigabytes), and
+        the deadline stops a server that trickles a byte just inside each read
+        timeout.
+        """
+        limit = self.policy.max_bytes
+        deadline = time.monotonic() + self.policy.timeout
+        chunks: list[bytes] = []
+        size = 0
+        # No chunk size: each piece is handed on as it arrives, so the deadline is
+        # checked even when the server sends a byte at a time.
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise InputError(url, f"too large: over {limit:,} bytes once decoded (see --max-input-mb)")
+            if time.monotonic() > deadline:
+                raise InputError(url, f"timed out after {self.policy.timeout:g} s (body still arriving)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+_ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/feed+json;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, application/json;q=0.7, text/html;q=0.6, */*;q=0.1"
+)

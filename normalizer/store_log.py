@@ -1,0 +1,146 @@
+"""The store's memory of what changed, what was fetched and what was published.
+
+- ``changes``: an append-only log, one row each time an article is stored, gets
+  a new version, or sees its story cluster change. Feeds of "what changed" and
+  the RFC 5005 archive pages are cut from it, so a page of it never changes.
+- ``touched``: per article, its last change after the run that first stored
+  it; that change moves the entry's atom:updated (a change in the same run
+  does not: no one has seen the entry yet).
+- ``fetch_state``: per feed URL, the validators (ETag, Last-Modified) of the
+  last fetch whose document was stored, for conditional GET.
+- ``archive_pages``: archive documents as first published, kept so that they
+  stay byte-identical whatever happens to their entries later.
+- ``cursors``: how far each ``emit --changed`` output has emitted.
+
+A mixin of :class:`normalizer.store.Store`: it shares the store's connection
+and transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
+    from contextlib import AbstractContextManager
+
+__all__ = ["LOG_SCHEMA", "LastChange", "StoreLog"]
+
+LOG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS touched (
+    article INTEGER PRIMARY KEY REFERENCES articles(id),
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fetch_state (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    stored_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS archive_pages (
+    page INTEGER PRIMARY KEY,
+    body BLOB NOT NULL,
+    published_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cursors (
+    name TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """The newest row of the change log: its number and its time (ISO 8601, UTC)."""
+
+    seq: int
+    at: str
+
+
+class StoreLog:
+    """Change log, fetch validators, archive pages and emit cursors of a store."""
+
+    if TYPE_CHECKING:
+        _db: sqlite3.Connection
+
+        def transaction(self) -> AbstractContextManager[None]: ...
+
+    def _log_changes(self, article_ids: Sequence[int], at: str, reason: str) -> None:
+        """Append one change per article (in id order) and move later-run changes' times."""
+        ids = sorted(set(article_ids))
+        self._db.executemany(
+            "INSERT INTO changes (article, at, reason) VALUES (?, ?, ?)", [(i, at, reason) for i in ids]
+        )
+        self._db.executemany(
+            """INSERT INTO touched (article, at)
+               SELECT id, ? FROM articles WHERE id = ? AND first_seen < ?
+               ON CONFLICT (article) DO UPDATE SET at = MAX(at, excluded.at)""",
+            [(at, i, at) for i in ids],
+        )
+
+    def _seed_change_log(self) -> None:
+        """Give a store made before the log one 'new' row per article, in storing order."""
+        if self._db.execute("SELECT 1 FROM changes LIMIT 1").fetchone() is None:
+            self._db.execute(
+                "INSERT INTO changes (article, at, reason) "
+                "SELECT id, first_seen, 'new' FROM articles ORDER BY id"
+            )
+
+    def last_change(self) -> LastChange | None:
+        """The newest change, or ``None`` for a store with nothing in it."""
+        row = self._db.execute("SELECT seq, at FROM changes ORDER BY seq DESC LIMIT 1").fetchone()
+        return LastChange(int(row[0]), str(row[1])) if row else None
+
+    def change_at(self, seq: int) -> str | None:
+        """When change ``seq`` was logged."""
+        row = self._db.execute("SELECT at FROM changes WHERE seq = ?", (seq,)).fetchone()
+        return str(row[0]) if row else None
+
+    # -- fetching -------------------------------------------------------------
+
+    def fetch_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """The ETag and Last-Modified of the last stored fetch of ``url``."""
+        row = self._db.execute("SELECT etag, last_modified FROM fetch_state WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save_fetch(self, url: str, etag: str | None, last_modified: str | None, at: str) -> None:
+        """Remember the validators of a fetch whose document is now stored."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO fetch_state VALUES (?, ?, ?, ?)", (url, etag, last_modified, at)
+            )
+
+    # -- publishing -----------------------------------------------------------
+
+    def archive_page(self, page: int) -> tuple[bytes, str] | None:
+        """A published archive page and when it was published, if it was."""
+        row = self._db.execute(
+            "SELECT body, published_at FROM archive_pages WHERE page = ?", (page,)
+        ).fetchone()
+        return (bytes(row[0]), str(row[1])) if row else None
+
+    def save_archive_page(self, page: int, body: bytes, at: str) -> tuple[bytes, str]:
+        """Keep a page as first published; if another process got there first, theirs wins."""
+        with self.transaction():
+            self._db.execute("INSERT OR IGNORE INTO archive_pages VALUES (?, ?, ?)", (page, body, at))
+        saved = self.archive_page(page)
+        assert saved is not None  # inserted above or by the process that won
+        return saved
+
+    def emit_cursor(self, name: str) -> int:
+        """The last change an ``emit --changed`` to ``name`` covered (0: none yet)."""
+        row = self._db.execute("SELECT seq FROM cursors WHERE name = ?", (name,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def save_emit_cursor(self, name: str, seq: int) -> None:
+        """Move an output's cursor, once its feed is written."""
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO cursors VALUES (?, ?)", (name, seq))

@@ -1,0 +1,185 @@
+"""A real HTTP server on 127.0.0.1 for the fetch tests, with the kinds of answer
+feed sites give: a feed with validators, errors, a slow server, a huge or
+inflating body, redirect chains and loops, a wrong content type, an OPML list.
+
+It runs in a thread of the test process and records every request it gets.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .conftest import DEMO
+
+FEED = (DEMO / "bbc.rss.xml").read_bytes()
+OTHER_FEED = (DEMO / "heise.atom").read_bytes()
+ETAG = '"bbc-v1"'
+LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
+SLOW_SECONDS = 3.0
+MEGABYTE = 1024 * 1024
+
+
+@dataclass
+class Seen:
+    """One request as the server saw it."""
+
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass
+class FeedServer:
+    """The running server: its base URL and the requests it has answered."""
+
+    base: str
+    seen: list[Seen] = field(default_factory=list)
+    feed: bytes = FEED
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def requests_to(self, path: str) -> list[Seen]:
+        return [s for s in self.seen if s.path == path]
+
+
+_TEXT = {"Content_Type": "text/plain"}
+# Answers that never change: status, body, headers.
+_FIXED: dict[str, tuple[int, bytes, dict[str, str]]] = {
+    "/atom": (200, OTHER_FEED, {"Content_Type": "application/atom+xml"}),
+    "/missing": (404, b"not here", _TEXT),
+    "/broken": (500, b"oops", _TEXT),
+    "/busy": (503, b"later", {**_TEXT, "Retry_After": "120"}),
+    "/huge": (200, b"<rss>" + b" " * (2 * MEGABYTE) + b"</rss>", {}),
+    "/inflating": (
+        200,
+        gzip.compress(b"<rss>" + b" " * (50 * MEGABYTE) + b"</rss>", compresslevel=9),
+        {"Content_Encoding": "gzip"},
+    ),
+    "/gzipped": (200, gzip.compress(FEED), {"Content_Encoding": "gzip"}),
+    "/loop": (302, b"", {"Location": "/loop"}),
+    "/picture": (200, b"\x89PNG\r\n\x1a\n" + b"\0" * 64, {"Content_Type": "image/png"}),
+}
+
+
+def _opml(server: FeedServer) -> bytes:
+    outlines = "".join(
+        f'<outline text="{name}" type="rss" xmlUrl="{server.url(name)}"/>' for name in ("/feed", "/atom")
+    )
+    return (
+        '<?xml version="1.0"?><opml version="2.0"><head><title>desk</title></head><body>'
+        f'<outline text="wires">{outlines}<outline text="mail" xmlUrl="mailto:desk@example.org"/>'
+        f'<outline text="again" xmlUrl="{server.url("/feed")}"/></outline>'
+        "</body></opml>"
+    ).encode()
+
+
+def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the tests read ``server.seen`` instead."""
+
+        def _send(self, status: int, body: bytes = b"", **headers: str) -> None:
+            self.send_response(status)
+            named = {name.replace("_", "-"): value for name, value in headers.items()}
+            named.setdefault("Content-Type", "application/rss+xml; charset=utf-8")
+            for name, value in named.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            path = self.path
+            server.seen.append(Seen(path, {k.lower(): v for k, v in self.headers.items()}))
+            if path in _FIXED:
+                status, body, headers = _FIXED[path]
+                self._send(status, body, **headers)
+            elif path.startswith("/hop/"):
+                left = int(path.rsplit("/", 1)[1])
+                self._send(302, Location=f"/hop/{left - 1}" if left > 1 else "/atom")
+            elif path == "/feed":
+                self._feed()
+            elif path == "/dated":
+                # Last-Modified only: the conditional request is If-Modified-Since.
+                if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+                    self._send(304)
+                else:
+                    self._send(200, FEED, Last_Modified=LAST_MODIFIED)
+            elif path == "/slow":
+                time.sleep(SLOW_SECONDS)
+                self._send(200, FEED)
+            elif path == "/trickle":
+                self._trickle()
+            elif path == "/huge-unannounced":
+                self._chunked(b"<rss>" + b" " * (2 * MEGABYTE) + b"</rss>")
+            elif path == "/list.opml":
+                self._send(200, _opml(server), Content_Type="text/x-opml")
+            else:
+                self._send(404, b"no such path", Content_Type="text/plain")
+
+        def _feed(self) -> None:
+            if self.headers.get("If-None-Match") == ETAG:
+                self._send(304, ETag=ETAG)
+            else:
+                self._send(200, server.feed, ETag=ETAG, Last_Modified=LAST_MODIFIED)
+
+        def _trickle(self) -> None:
+            """Headers at once, then a byte at a time: each read is quick, the whole is not."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(FEED)))
+            self.end_headers()
+            try:
+                for index in range(len(FEED)):
+                    self.wfile.write(FEED[index : index + 1])
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                pass  # the client gave up, as it should
+
+        def _chunked(self, body: bytes) -> None:
+            """A body without Content-Length: only counting the bytes can stop it."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                for start in range(0, len(body), 65536):
+                    chunk = body[start : start + 65536]
+                    self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:
+                pass
+
+    return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that gives up mid-answer is what several tests do on purpose."""
+
+
+@contextmanager
+def feed_server() -> Iterator[FeedServer]:
+    """Start the server on a free loopback port; stop it on leaving."""
+    state = FeedServer(base="")
+    httpd = _QuietServer(("127.0.0.1", 0), _handler(state))
+    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
