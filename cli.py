@@ -28,6 +28,7 @@ from feeds.jobs import (
     ingest_inputs,
     story_clusters,
 )
+from feeds.serve import serve_store
 from feeds.sniff import FORMATS, Format
 from feeds.sources import expand_inputs
 from feeds.validate import validate_atom
@@ -443,6 +444,35 @@ def dups(
     _report_rejected(rejected)
     _report_skipped(skipped)
     _finish(rejected)
+
+
+@main.command()
+@click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
+@_settings_options(*_DEDUP_SETTINGS, "feed_title", "feed_id", "host", "port", "page_size")
+def serve(collapse: bool, **options: Any) -> None:
+    """Republish the store over HTTP: /feed.atom, /archive/N.atom, /clusters.json.
+
+    Every document has an ETag and a Last-Modified and answers conditional
+    requests with 304. Stop with Ctrl-C.
+    """
+    with _errors():
+        settings = _settings(options)
+        if settings.page_size < 1:
+            raise click.UsageError("--page-size must be at least 1")
+        if not Path(settings.db).exists():
+            raise click.ClickException(f"{settings.db}: no such store (run ingest first, or give --db)")
+        server = serve_store(settings, collapse)
+        click.echo(
+            f"serving {settings.db} at http://{settings.host}:{server.getsockname()[1]}/feed.atom "
+            "(archives /archive/N.atom, clusters /clusters.json)",
+            err=True,
+        )
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+        finally:
+            server.close()
 
 
 @main.command()

@@ -32,6 +32,7 @@ __all__ = [
     "atom_bytes",
     "atom_id",
     "entry_bytes",
+    "feed_head",
     "feed_updated",
     "write_atom",
 ]
@@ -247,27 +248,28 @@ def write_atom(
         part: which entries and links (default: every entry, no links).
     """
     part = part or FeedPart()
-    out.write(_head(store, info, collapse, part))
+    out.write(feed_head(info, feed_updated(store, collapse, part), part))
     for stored in store.iter_feed_order(canonical_only=collapse, changes=part.changes):
         out.write(entry_bytes(store, stored))
     out.write(b"</feed>\n")
 
 
-def _head(store: StoreView, info: FeedInfo, collapse: bool, part: FeedPart) -> bytes:
-    """The document up to its first entry: the feed's own elements and links."""
+def feed_head(info: FeedInfo, updated: datetime, part: FeedPart) -> bytes:
+    """The document up to its first entry: the feed's own elements and links
+    (close it with ``</feed>``)."""
     feed = etree.Element(_atom("feed"), nsmap=_NSMAP)  # type: ignore[arg-type]
     _sub(feed, _atom("id"), info.id)
     _sub(feed, _atom("title"), info.title, type="text")
-    _sub(feed, _atom("updated"), rfc3339(feed_updated(store, collapse, part)))
+    _sub(feed, _atom("updated"), rfc3339(updated))
     _sub(_sub(feed, _atom("author")), _atom("name"), info.title)
     _sub(feed, _atom("generator"), "newsnorm", version=info.generator_version)
     for rel, href in part.links:
         _sub(feed, _atom("link"), rel=rel, href=href, type="application/atom+xml")
-    if part.archive:
-        etree.SubElement(feed, f"{{{FH_NS}}}archive")
     declarations = _NS_DECLARATIONS + (b' xmlns:fh="' + FH_NS.encode() + b'"' if part.archive else b"")
     head = b"<?xml version='1.0' encoding='utf-8'?>\n<feed" + declarations + b">\n"
-    return head + b"".join(_serialise(element) for element in feed)
+    # fh is declared on the root tag above; the marker is written as it stands.
+    archive = b"<fh:archive/>\n" if part.archive else b""
+    return head + b"".join(_serialise(element) for element in feed) + archive
 
 
 def entry_bytes(store: StoreView, stored: StoredArticle) -> bytes:

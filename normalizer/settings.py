@@ -100,6 +100,13 @@ class Settings:
     max_input_mb: int = _setting(
         100, "Inputs larger than this many megabytes are refused (fetched ones counted once decoded)."
     )
+    host: str = _setting("127.0.0.1", "Address `serve` listens on (loopback unless you mean otherwise).")
+    port: int = _setting(8080, "Port `serve` listens on (0: any free port, printed on start).")
+    page_size: int = _setting(
+        50,
+        "Changes per page of the served feed and of each archive page (keep it once subscribers exist: "
+        "archive pages are kept per page size).",
+    )
     fetch_timeout: float = _setting(
         30.0, "Seconds a fetch may take, from connecting to the last byte, before it is given up."
     )

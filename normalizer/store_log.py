@@ -46,9 +46,11 @@ CREATE TABLE IF NOT EXISTS fetch_state (
     stored_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS archive_pages (
-    page INTEGER PRIMARY KEY,
+    series TEXT NOT NULL,
+    page INTEGER NOT NULL,
     body BLOB NOT NULL,
-    published_at TEXT NOT NULL
+    published_at TEXT NOT NULL,
+    PRIMARY KEY (series, page)
 );
 CREATE TABLE IF NOT EXISTS cursors (
     name TEXT PRIMARY KEY,
@@ -120,18 +122,21 @@ class StoreLog:
 
     # -- publishing -----------------------------------------------------------
 
-    def archive_page(self, page: int) -> tuple[bytes, str] | None:
-        """A published archive page and when it was published, if it was."""
+    def archive_page(self, series: str, page: int) -> tuple[bytes, str] | None:
+        """A published archive page of a series (its page size and view) and its
+        atom:updated, if it was published."""
         row = self._db.execute(
-            "SELECT body, published_at FROM archive_pages WHERE page = ?", (page,)
+            "SELECT body, published_at FROM archive_pages WHERE series = ? AND page = ?", (series, page)
         ).fetchone()
         return (bytes(row[0]), str(row[1])) if row else None
 
-    def save_archive_page(self, page: int, body: bytes, at: str) -> tuple[bytes, str]:
+    def save_archive_page(self, series: str, page: int, body: bytes, at: str) -> tuple[bytes, str]:
         """Keep a page as first published; if another process got there first, theirs wins."""
         with self.transaction():
-            self._db.execute("INSERT OR IGNORE INTO archive_pages VALUES (?, ?, ?)", (page, body, at))
-        saved = self.archive_page(page)
+            self._db.execute(
+                "INSERT OR IGNORE INTO archive_pages VALUES (?, ?, ?, ?)", (series, page, body, at)
+            )
+        saved = self.archive_page(series, page)
         assert saved is not None  # inserted above or by the process that won
         return saved
 

@@ -1,0 +1,280 @@
+"""Republishing over HTTP: the current feed, RFC 5005 archive pages, a JSON view
+of the story clusters; ETag, Last-Modified and 304s on all of them.
+
+A WSGI application (any WSGI server can run it); ``newsnorm serve`` runs it
+with waitress. The documents are cut from the store's change log:
+
+- ``/feed.atom``: the subscription document, the entries of the last
+  ``page_size`` changes, with a ``prev-archive`` link to the newest archive page;
+- ``/archive/N.atom``: page N holds the entries changed in log rows
+  ``(N-1)*page_size+1 .. N*page_size``, once all of them exist. Its entries
+  are kept as first published, so the page never changes; its links to
+  neighbours are added as they appear (RFC 5005 §4.1: not a meaningful change);
+- ``/clusters.json``: the story clusters of more than one member.
+
+Each thread keeps its own store connection. A rendered document is kept in
+memory until the log moves on, so a poll of an unchanged feed costs one query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from waitress.server import TcpWSGIServer, create_server
+
+from feeds.atom import FeedInfo, FeedPart, atom_id, entry_bytes, feed_head, feed_updated, rfc3339
+from feeds.jobs import feed_info, story_clusters
+from normalizer.errors import SettingsError
+from normalizer.settings import Settings
+from normalizer.store import Store
+
+__all__ = ["ServeConfig", "make_app", "serve_store"]
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+_ARCHIVE = re.compile(r"^/archive/([1-9][0-9]{0,9})\.atom$")
+_ATOM = "application/atom+xml; charset=utf-8"
+_JSON = "application/json; charset=utf-8"
+_REASONS = {200: "200 OK", 304: "304 Not Modified", 404: "404 Not Found", 405: "405 Method Not Allowed"}
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """What the server publishes and how it is paged."""
+
+    info: FeedInfo
+    page_size: int = 50
+    collapse: bool = False
+
+    @property
+    def series(self) -> str:
+        """The name archive pages are kept under: another page size is another series."""
+        return f"{self.page_size}:{'collapsed' if self.collapse else 'all'}"
+
+
+@dataclass(frozen=True)
+class _Response:
+    status: int
+    body: bytes
+    content_type: str
+    last_modified: datetime | None = None
+    cache: str = "no-cache"
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
+
+
+def _not_modified(environ: dict[str, Any], response: _Response) -> bool:
+    """RFC 9110 §13.1: If-None-Match decides when present, else If-Modified-Since."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or response.etag in tags
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if since and response.last_modified is not None:
+        try:
+            return response.last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+class _App:
+    """The WSGI callable; see :func:`make_app`."""
+
+    def __init__(self, open_store: Callable[[], Store], config: ServeConfig) -> None:
+        self._open_store = open_store
+        self.config = config
+        self._local = threading.local()
+        self._cache: dict[str, tuple[int, _Response]] = {}
+        self._cache_lock = threading.Lock()
+
+    def _store(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = self._open_store()
+            self._local.store = store
+        return store
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO") or "/"
+        if method not in ("GET", "HEAD"):
+            response = _Response(405, b"GET or HEAD only\n", "text/plain; charset=utf-8")
+        else:
+            response = self._route(path, _base(environ))
+        status = response.status
+        headers = [("Content-Type", response.content_type)]
+        if status == 200:
+            headers += [("ETag", response.etag), ("Cache-Control", response.cache)]
+            if response.last_modified is not None:
+                headers.append(("Last-Modified", format_datetime(response.last_modified, usegmt=True)))
+            if _not_modified(environ, response):
+                status = 304
+                headers = [h for h in headers if h[0] != "Content-Type"]
+        body = b"" if status == 304 or method == "HEAD" else response.body
+        if method == "HEAD" or status != 304:
+            headers.append(("Content-Length", str(len(response.body if method == "HEAD" else body))))
+        start_response(_REASONS.get(status, f"{status} Error"), headers)
+        return [body]
+
+    def _route(self, path: str, base: str) -> _Response:
+        if path == "/":
+            return self._index(base)
+        if path == "/feed.atom":
+            return self._cached(f"feed {base}", lambda last: self._current(last, base))
+        if path == "/clusters.json":
+            return self._cached("clusters", self._clusters)
+        archive = _ARCHIVE.match(path)
+        if archive:
+            return self._archive(int(archive.group(1)), base)
+        return _Response(404, f"no such document: {path}\n".encode(), "text/plain; charset=utf-8")
+
+    def _last_seq(self) -> int:
+        last = self._store().last_change()
+        return last.seq if last else 0
+
+    def _cached(self, name: str, render: Callable[[int], _Response]) -> _Response:
+        """A rendered document, re-rendered only when the change log has moved."""
+        seq = self._last_seq()
+        with self._cache_lock:
+            kept = self._cache.get(name)
+        if kept is not None and kept[0] == seq:
+            return kept[1]
+        response = render(seq)
+        with self._cache_lock:
+            self._cache[name] = (seq, response)
+        return response
+
+    def _pages(self, last: int) -> int:
+        """How many archive pages are complete."""
+        return last // self.config.page_size
+
+    def _index(self, base: str) -> _Response:
+        pages = self._pages(self._last_seq())
+        index = {
+            "feed": f"{base}/feed.atom",
+            "clusters": f"{base}/clusters.json",
+            "archive_pages": pages,
+            "newest_archive": f"{base}/archive/{pages}.atom" if pages else None,
+            "page_size": self.config.page_size,
+        }
+        return _Response(200, json.dumps(index, indent=2).encode() + b"\n", _JSON)
+
+    def _current(self, last: int, base: str) -> _Response:
+        store, config = self._store(), self.config
+        pages = self._pages(last)
+        links = [("self", f"{base}/feed.atom")]
+        if pages:
+            links.append(("prev-archive", f"{base}/archive/{pages}.atom"))
+        part = FeedPart(changes=(max(0, last - config.page_size), last), links=tuple(links))
+        updated = feed_updated(store, config.collapse, part)
+        body = self._document(feed_head(config.info, updated, part), self._entries(part))
+        return _Response(200, body, _ATOM, updated, "no-cache")
+
+    def _entries(self, part: FeedPart) -> bytes:
+        store = self._store()
+        entries = store.iter_feed_order(canonical_only=self.config.collapse, changes=part.changes)
+        return b"".join(entry_bytes(store, stored) for stored in entries)
+
+    @staticmethod
+    def _document(head: bytes, entries: bytes) -> bytes:
+        return head + entries + b"</feed>\n"
+
+    def _archive(self, page: int, base: str) -> _Response:
+        store, config = self._store(), self.config
+        pages = self._pages(self._last_seq())
+        if page > pages:
+            return _Response(404, f"archive page {page} is not complete yet\n".encode(), "text/plain")
+        kept = store.archive_page(config.series, page)
+        if kept is None:
+            changes = ((page - 1) * config.page_size, page * config.page_size)
+            part = FeedPart(changes=changes)
+            entries = self._entries(part)
+            kept = store.save_archive_page(
+                config.series, page, entries, rfc3339(feed_updated(store, config.collapse, part))
+            )
+        entries, published = kept
+        links = [("self", f"{base}/archive/{page}.atom"), ("current", f"{base}/feed.atom")]
+        if page > 1:
+            links.append(("prev-archive", f"{base}/archive/{page - 1}.atom"))
+        if page < pages:
+            links.append(("next-archive", f"{base}/archive/{page + 1}.atom"))
+        updated = datetime.fromisoformat(published.replace("Z", "+00:00"))
+        head = feed_head(config.info, updated, FeedPart(links=tuple(links), archive=True))
+        return _Response(200, self._document(head, entries), _ATOM, updated, "public, max-age=86400")
+
+    def _clusters(self, last: int) -> _Response:
+        del last  # the cache key: the view is re-made when the log moves
+        store = self._store()
+        clusters = []
+        for cluster in story_clusters(store, store.canonical):
+            if len(cluster.members) < 2:
+                continue
+            clusters.append(
+                {
+                    "id": atom_id(cluster.key),
+                    "size": len(cluster.members),
+                    "members": [
+                        {
+                            "id": atom_id(m.article.key),
+                            "input_id": m.article.input_id,
+                            "title": m.article.title,
+                            "canonical": m.canonical,
+                            "why": cluster.why.get(m.article.key, ""),
+                            "similarity": round(m.similarity, 4),
+                            "rule": m.rule,
+                            "type": m.link_type,
+                            "source": m.article.origin.feed_title or m.article.origin.name,
+                        }
+                        for m in cluster.members
+                    ],
+                }
+            )
+        view = {"canonical_rule": store.canonical.describe(), "clusters": clusters}
+        body = json.dumps(view, ensure_ascii=False, indent=2).encode() + b"\n"
+        last_change = store.last_change()
+        modified = datetime.fromisoformat(last_change.at) if last_change else None
+        return _Response(200, body, _JSON, modified)
+
+
+def _base(environ: dict[str, Any]) -> str:
+    """The scheme and host the client used, for absolute links."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = (
+        environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT')}"
+    )
+    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '').rstrip('/')}"
+
+
+def make_app(open_store: Callable[[], Store], config: ServeConfig) -> Callable[..., Iterable[bytes]]:
+    """The WSGI application serving a store; ``open_store`` opens one connection
+    (called once per server thread)."""
+    return _App(open_store, config)
+
+
+def serve_store(settings: Settings, collapse: bool = False) -> TcpWSGIServer:
+    """A waitress server for the store, bound and ready: call ``run()`` on it."""
+
+    def open_store() -> Store:
+        return Store(settings.db, settings.fingerprint_params, settings.canonical_rule)
+
+    config = ServeConfig(feed_info(settings), page_size=settings.page_size, collapse=collapse)
+    try:
+        server = create_server(
+            make_app(open_store, config), host=settings.host, port=settings.port, threads=4, ident="newsnorm"
+        )
+    except OSError as error:
+        raise SettingsError(
+            f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}"
+        ) from None
+    assert isinstance(server, TcpWSGIServer)  # one host and port: one socket
+    return server
