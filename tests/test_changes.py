@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from feeds.atom import ATOM_NS, EXT_NS
+from feeds.validate import validate_atom
 from normalizer.settings import Settings
 from normalizer.store import SCHEMA_VERSION, Store
 
@@ -22,7 +23,10 @@ NS = {"a": ATOM_NS, "nn": EXT_NS}
 
 
 def _feed(path: Path) -> etree._Element:
-    return etree.fromstring(path.read_bytes())
+    """The document, after checking that it is valid Atom (empty or not)."""
+    data = path.read_bytes()
+    assert validate_atom(data, str(path)) == []
+    return etree.fromstring(data)
 
 
 def _entries(feed: etree._Element) -> dict[str, str]:
