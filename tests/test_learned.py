@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -49,7 +50,7 @@ def _feed(path: Path, stories: list[tuple[str, list[str]]]) -> str:
 def _bodies(db: Path) -> dict[str, tuple[str, str]]:
     with sqlite3.connect(db) as connection:
         return {
-            key: (body, removed)
+            key: (zlib.decompress(body).decode(), removed)  # bodies are stored compressed
             for key, body, removed in connection.execute("SELECT key, body, removed FROM articles")
         }
 

@@ -128,3 +128,17 @@ def test_recent_bands_fold_into_the_main_table_and_still_find_copies(tmp_path: P
         assert store.fold_recent_bands(limit=1) == 0  # nothing left waiting
         ingest_inputs([NEAR_DUPLICATE], store, SETTINGS, NOW)
         assert ["scraped-article-agencies-dateline", "scraped-article-near-duplicate"] in _clusters(store)
+
+
+def test_bodies_are_stored_compressed_and_old_text_bodies_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with _open(path) as store:
+        ingest_inputs([ORIGINAL], store, SETTINGS, NOW)
+        expected = store.stored_articles()[0].article.body
+    with sqlite3.connect(path) as db:
+        (stored,) = db.execute("SELECT body FROM articles").fetchone()
+        assert isinstance(stored, bytes) and len(stored) < len(expected.encode())
+        # A row written before bodies were compressed holds TEXT.
+        db.execute("UPDATE articles SET body = ?", (expected,))
+    with _open(path) as store:
+        assert store.stored_articles()[0].article.body == expected
