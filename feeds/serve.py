@@ -42,6 +42,7 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 _ARCHIVE = re.compile(r"^/archive/([1-9][0-9]{0,9})\.atom$")
 _ATOM = "application/atom+xml; charset=utf-8"
 _JSON = "application/json; charset=utf-8"
+_CACHE_ENTRIES = 16
 _REASONS = {200: "200 OK", 304: "304 Not Modified", 404: "404 Not Found", 405: "405 Method Not Allowed"}
 
 
@@ -151,6 +152,9 @@ class _App:
             return kept[1]
         response = render(seq)
         with self._cache_lock:
+            if len(self._cache) >= _CACHE_ENTRIES:
+                # Names carry the Host a client sent: many hosts must not grow memory.
+                self._cache.clear()
             self._cache[name] = (seq, response)
         return response
 

@@ -23,7 +23,11 @@ import pytest
 from lxml import etree
 
 from feeds.atom import ATOM_NS, FH_NS
+from feeds.jobs import feed_info
+from feeds.serve import ServeConfig, make_app
 from feeds.validate import validate_atom
+from normalizer.settings import Settings
+from normalizer.store import Store
 
 from .conftest import DEMO, FIXED_EPOCH, ROOT
 
@@ -207,3 +211,18 @@ def test_a_thousand_requests_from_another_process_while_ingesting(served: Served
     assert set(report["statuses"]) <= {"200", "304"}
     assert report["statuses"].get("304", 0) > 0
     assert served.process.poll() is None  # still serving
+
+
+def test_many_host_names_do_not_grow_the_memory(tmp_path: Path) -> None:
+    """Documents are cached per Host (their links are absolute): a bounded cache."""
+    db = tmp_path / "s.db"
+    assert _newsnorm("ingest", str(DEMO / "heise.atom"), "--db", str(db)).returncode == 0
+    settings = Settings(db=str(db))
+    app = make_app(lambda: Store(settings.db, settings.fingerprint_params), ServeConfig(feed_info(settings)))
+    answers: list[str] = []
+    for number in range(100):
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/feed.atom", "HTTP_HOST": f"h{number}.example"}
+        body = b"".join(app(environ, lambda status, _headers: answers.append(status)))
+        assert f"http://h{number}.example/feed.atom".encode() in body
+    assert answers == ["200 OK"] * 100
+    assert len(app._cache) <= 16  # type: ignore[attr-defined]
