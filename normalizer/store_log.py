@@ -3,6 +3,8 @@
 - ``changes``: an append-only log, one row each time an article is stored, gets
   a new version, or sees its story cluster change. Feeds of "what changed" and
   the RFC 5005 archive pages are cut from it, so a page of it never changes.
+  Rows are never deleted, so a plain rowid key grows monotonically without
+  AUTOINCREMENT's bookkeeping.
 - ``touched``: per article, its last change after the run that first stored
   it; that change moves the entry's atom:updated (a change in the same run
   does not: no one has seen the entry yet).
@@ -30,7 +32,7 @@ __all__ = ["LOG_SCHEMA", "LastChange", "StoreLog"]
 
 LOG_SCHEMA = """
 CREATE TABLE IF NOT EXISTS changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     article INTEGER NOT NULL REFERENCES articles(id),
     at TEXT NOT NULL,
     reason TEXT NOT NULL
@@ -78,6 +80,12 @@ class StoreLog:
     def _log_changes(self, article_ids: Sequence[int], at: str, reason: str) -> None:
         """Append one change per article (in id order) and move later-run changes' times."""
         ids = sorted(set(article_ids))
+        if reason == "new":
+            # The run that stores an article is its first_seen: nothing to move.
+            self._db.executemany(
+                "INSERT INTO changes (article, at, reason) VALUES (?, ?, 'new')", [(i, at) for i in ids]
+            )
+            return
         self._db.executemany(
             "INSERT INTO changes (article, at, reason) VALUES (?, ?, ?)", [(i, at, reason) for i in ids]
         )

@@ -50,7 +50,7 @@ def _feed(path: Path, stories: list[tuple[str, list[str]]]) -> str:
 def _bodies(db: Path) -> dict[str, tuple[str, str]]:
     with sqlite3.connect(db) as connection:
         return {
-            key: (zlib.decompress(body).decode(), removed)  # bodies are stored compressed
+            key: (zlib.decompress(body, -15).decode(), removed)  # bodies are stored deflated
             for key, body, removed in connection.execute("SELECT key, body, removed FROM articles")
         }
 
