@@ -226,6 +226,11 @@ class Store(StoreLog):
             # Rows of 2-3 KB waste a third of 4 KB pages; 16 KB pages pack them. Only a
             # new file takes it (an existing store keeps its page size).
             self._db.execute("PRAGMA page_size = 16384")
+            # 16 MB of page cache (SQLite's default is 2 MB): one input of many thousand
+            # entries is one transaction, and its random band-key inserts would otherwise
+            # spill pages to the WAL before the commit (a 30,000-entry feed: 20.6 s
+            # against 26.9 s).
+            self._db.execute("PRAGMA cache_size = -16384")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
