@@ -215,7 +215,7 @@ _DEDUP_SETTINGS = (
     "canonical",
     "source_priority",
 )
-_FETCH_SETTINGS = ("fetch_timeout", "user_agent")
+_FETCH_SETTINGS = ("fetch_timeout", "fetch_workers", "user_agent")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

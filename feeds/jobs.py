@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from itertools import islice
 from typing import BinaryIO
 
 from feeds.atom import FeedInfo, FeedPart, write_atom
@@ -19,7 +20,7 @@ from feeds.opml import opml_feeds
 from feeds.read import read_entries
 from feeds.redis_memory import RedisMemory
 from feeds.sniff import Format, sniff
-from feeds.sources import Document, expand_inputs, load_document
+from feeds.sources import Document, Loader, expand_inputs, load_document
 from normalizer import __version__
 from normalizer.canonical import CanonicalRule, Member, cluster_member, explain_canonical
 from normalizer.dedup import DuplicateMemory
@@ -132,8 +133,8 @@ def _fetch_policy(settings: Settings) -> FetchPolicy:
     )
 
 
-def _validators(store: Store | None, name: str) -> Validators | None:
-    stored = store.fetch_validators(name) if store is not None and is_url(name) else None
+def _validators(store: Store, name: str) -> Validators | None:
+    stored = store.fetch_validators(name) if is_url(name) else None
     return Validators(*stored) if stored else None
 
 
@@ -165,21 +166,24 @@ def ingest_inputs(
     An input whose reading fails part-way is rolled back whole and rejected. A
     URL is fetched conditionally; its validators are stored only once its
     document is, so a failed run never turns the next fetch into a 304 that
-    hides what it failed to store. An OPML list adds the feeds it lists.
+    hides what it failed to store. An OPML list adds the feeds it lists. The
+    next URLs are fetched ahead, a few at once; documents are still stored in
+    input order, so the store does not depend on which server answered first.
     """
     cleaner = Cleaner.default()
     ingester = Ingester(store, settings, now, open_memory(settings))
     queue = deque(expand_inputs(list(inputs)))
     seen = set(queue)
     counts = _Counts()
-    with ExitStack() as stack:
-        fetcher: Fetcher | None = None
+    policy = _fetch_policy(settings)
+    with Loader(
+        settings.max_input_bytes, policy, partial(_validators, store), settings.fetch_workers
+    ) as loader:
         while queue:
             name = queue.popleft()
             counts.documents += 1
-            if fetcher is None and is_url(name):
-                fetcher = stack.enter_context(Fetcher(_fetch_policy(settings)))
-            document = load_document(name, settings.max_input_bytes, fetcher, _validators(store, name))
+            loader.ahead(islice(queue, loader.workers))
+            document = loader.load(name)
             listed = None if document.problem else _listed_feeds(document, format_in, counts)
             if document.problem is not None:
                 counts.rejected.append(Rejected(name, document.problem.problem))

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from feeds.fetch import Fetched, Fetcher, Validators, is_url
+from feeds.fetch import Fetched, Fetcher, FetchPolicy, Validators, is_url
 from normalizer.errors import InputError
 
-__all__ = ["Document", "expand_inputs", "load_document", "read_document"]
+__all__ = ["Document", "Loader", "expand_inputs", "load_document", "read_document"]
+
+# Fetches in flight against one host at most: a site with many feeds sees a
+# reader, not a crowd.
+PER_HOST = 2
 
 
 @dataclass(frozen=True)
@@ -87,3 +94,88 @@ def read_document(name: str, max_bytes: int) -> Document:
     if len(data) > max_bytes:
         return Document(name, problem=InputError(name, f"too large: over {max_bytes:,} bytes"))
     return Document(name, data=data)
+
+
+class Loader:
+    """Documents in the order they are asked for, the next URLs fetched ahead.
+
+    Up to ``workers`` fetches run at once, at most :data:`PER_HOST` to one host;
+    each fetched document waits in memory until its turn, so at most
+    ``workers`` of them are held. Files are read when asked for. Use as a
+    context manager.
+
+    Args:
+        max_bytes: the size cap of every input.
+        policy: how to fetch.
+        validators: the stored validators of a URL (called in the asking thread,
+            so a store connection need not be shared).
+        workers: fetches at once (1: one after the other).
+    """
+
+    def __init__(
+        self,
+        max_bytes: int,
+        policy: FetchPolicy,
+        validators: Callable[[str], Validators | None],
+        workers: int = 4,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.workers = max(1, workers)
+        self._policy = policy
+        self._validators = validators
+        self._fetcher: Fetcher | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: dict[str, Future[Document]] = {}
+        self._hosts: dict[str, threading.BoundedSemaphore] = {}
+        self._hosts_lock = threading.Lock()
+
+    def __enter__(self) -> Loader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop fetching ahead and close the connections."""
+        for future in self._pending.values():
+            future.cancel()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        if self._fetcher is not None:
+            self._fetcher.close()
+
+    def ahead(self, names: Iterable[str]) -> None:
+        """Start fetching the URLs among the next ``names`` (up to the worker count)."""
+        for name in names:
+            if len(self._pending) >= self.workers:
+                return
+            if is_url(name) and name not in self._pending:
+                validators = self._validators(name)
+                self._pending[name] = self._executor().submit(self._fetch, name, validators)
+
+    def load(self, name: str) -> Document:
+        """The document named: its fetch if started ahead, else read or fetched now."""
+        future = self._pending.pop(name, None)
+        if future is not None:
+            return future.result()
+        if is_url(name):
+            return self._fetch(name, self._validators(name))
+        return read_document(name, self.max_bytes)
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch")
+        return self._pool
+
+    def _client(self) -> Fetcher:
+        with self._hosts_lock:
+            if self._fetcher is None:
+                self._fetcher = Fetcher(self._policy)
+            return self._fetcher
+
+    def _fetch(self, url: str, validators: Validators | None) -> Document:
+        host = urlsplit(url).hostname or ""
+        with self._hosts_lock:
+            gate = self._hosts.setdefault(host, threading.BoundedSemaphore(PER_HOST))
+        with gate:
+            return load_document(url, self.max_bytes, self._client(), validators)

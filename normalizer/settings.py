@@ -110,6 +110,9 @@ class Settings:
     fetch_timeout: float = _setting(
         30.0, "Seconds a fetch may take, from connecting to the last byte, before it is given up."
     )
+    fetch_workers: int = _setting(
+        4, "URLs fetched at once, at most 2 from one host (stored in input order all the same)."
+    )
     user_agent: str = _setting(
         "",
         "User-Agent header of fetches (empty: newsnorm/VERSION); add a contact address "

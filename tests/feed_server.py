@@ -41,6 +41,9 @@ class FeedServer:
     base: str
     seen: list[Seen] = field(default_factory=list)
     feed: bytes = FEED
+    active: int = 0
+    most_active: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -121,10 +124,33 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self._trickle()
             elif path == "/huge-unannounced":
                 self._chunked(b"<rss>" + b" " * (2 * MEGABYTE) + b"</rss>")
+            elif path.startswith("/delay/"):
+                self._delayed(path)
             elif path == "/list.opml":
                 self._send(200, _opml(server), Content_Type="text/x-opml")
             else:
                 self._send(404, b"no such path", Content_Type="text/plain")
+
+        def _delayed(self, path: str) -> None:
+            """/delay/MS/NAME: a one-story feed after MS milliseconds, counting the
+            requests in flight at once."""
+            _, _, millis, name = path.split("/", 3)
+            with server.lock:
+                server.active += 1
+                server.most_active = max(server.most_active, server.active)
+            try:
+                time.sleep(int(millis) / 1000)
+                item = (
+                    f"<item><guid>urn:delay:{name}</guid><title>Story {name}</title>"
+                    f"<description>The story called {name}, told in a sentence of its own "
+                    f"about {name}.</description></item>"
+                )
+                self._send(
+                    200, f"<rss version='2.0'><channel><title>{name}</title>{item}</channel></rss>".encode()
+                )
+            finally:
+                with server.lock:
+                    server.active -= 1
 
         def _feed(self) -> None:
             if self.headers.get("If-None-Match") == ETAG:

@@ -188,3 +188,20 @@ def test_a_broken_opml_list_is_rejected(cli: Cli, tmp_path: Path) -> None:
 def test_clean_reads_an_article_page_by_url(server: FeedServer, cli: Cli) -> None:
     result = cli("clean", "--format", "json", server.url("/atom"))
     assert result.exit_code == 0, result.output
+
+
+def test_fetches_run_ahead_two_per_host_and_store_in_input_order(
+    server: FeedServer, cli: Cli, tmp_path: Path
+) -> None:
+    # The first feed is the slowest: fetched ahead, the others are ready before it.
+    urls = [server.url(f"/delay/{ms}/{name}") for ms, name in [(600, "a"), (300, "b"), (10, "c"), (10, "d")]]
+    server.most_active = 0
+    together = cli("ingest", *urls, "--db", str(tmp_path / "together.db"), "--fetch-workers", "4")
+    assert together.exit_code == 0, together.output
+    assert server.most_active == 2  # all on 127.0.0.1: two at once, never more
+    alone = cli("ingest", *urls, "--db", str(tmp_path / "alone.db"), "--fetch-workers", "1")
+    assert alone.exit_code == 0, alone.output
+    assert dump_store(tmp_path / "together.db") == dump_store(tmp_path / "alone.db")
+    with sqlite3.connect(tmp_path / "together.db") as connection:
+        order = [row[0] for row in connection.execute("SELECT input_id FROM articles ORDER BY id")]
+    assert order == ["urn:delay:a", "urn:delay:b", "urn:delay:c", "urn:delay:d"]
