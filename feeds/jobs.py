@@ -18,7 +18,6 @@ from feeds.atom import FeedInfo, FeedPart, write_atom
 from feeds.fetch import Fetcher, FetchPolicy, Validators, is_url
 from feeds.opml import opml_feeds
 from feeds.read import read_entries
-from feeds.redis_memory import RedisMemory
 from feeds.sniff import Format, sniff
 from feeds.sources import Document, Loader, expand_inputs, load_document
 from normalizer import __version__
@@ -106,6 +105,10 @@ def open_memory(settings: Settings) -> DuplicateMemory | None:
     if not settings.index:
         return None
     if settings.index.startswith("redis://"):
+        # Imported when asked for: datasketch's LSH brings scipy, half a second of
+        # start-up that a run without a shared index need not pay.
+        from feeds.redis_memory import RedisMemory  # noqa: PLC0415
+
         return RedisMemory(settings.index, settings.fingerprint_params)
     raise SettingsError(f"index {settings.index!r}: give a redis://host:port/db URL, or nothing")
 

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import xxhash
-from datasketch import MinHash
 
 from normalizer.model import HASH_SCHEME, Fingerprint, FingerprintParams, Similarity
 
@@ -117,7 +116,11 @@ class Sketcher:
         # (a few MB), up to a cap that keeps memory flat on endless input.
         self._word_ids: dict[str, int] = {}
         # The permutations are datasketch's own for this seed and scheme; they are
-        # applied below in one numpy expression (see affine32_signature).
+        # applied below in one numpy expression (see affine32_signature). Imported
+        # here: datasketch's package imports scipy (half a second), which commands
+        # that never fingerprint (clean, validate, emit, serve) need not pay.
+        from datasketch import MinHash  # noqa: PLC0415
+
         template = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32")
         self._a, self._b = (np.asarray(p, dtype=np.uint32) for p in template.permutations)
         self._empty = np.asarray(template.hashvalues, dtype=_DTYPE).tobytes()
