@@ -15,11 +15,11 @@ from itertools import islice
 from typing import BinaryIO
 
 from feeds.atom import FeedInfo, FeedPart, write_atom
-from feeds.fetch import Fetcher, FetchPolicy, Validators, is_url
+from feeds.fetch import FetchPolicy, Validators, is_url
 from feeds.opml import opml_feeds
 from feeds.read import read_entries
 from feeds.sniff import Format, sniff
-from feeds.sources import Document, Loader, expand_inputs, load_document
+from feeds.sources import Document, Loader, expand_inputs
 from normalizer import __version__
 from normalizer.canonical import CanonicalRule, Member, cluster_member, explain_canonical
 from normalizer.dedup import DuplicateMemory
@@ -278,9 +278,9 @@ def clean_inputs(
     cleaner = Cleaner.default()
     articles: list[Article] = []
     rejected: list[Rejected] = []
-    with Fetcher(_fetch_policy(settings)) as fetcher:
+    with Loader(settings.max_input_bytes, _fetch_policy(settings), workers=1) as loader:
         for name in expand_inputs(list(inputs)):
-            document = load_document(name, settings.max_input_bytes, fetcher)
+            document = loader.load(name)
             if document.problem is not None:
                 rejected.append(Rejected(name, document.problem.problem))
                 continue

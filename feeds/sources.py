@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from feeds.fetch import Fetched, Fetcher, FetchPolicy, Validators, is_url
 from normalizer.errors import InputError
 
-__all__ = ["Document", "Loader", "expand_inputs", "load_document", "read_document"]
+__all__ = ["Document", "Loader", "expand_inputs", "read_document"]
 
 # Fetches in flight against one host at most: a site with many feeds sees a
 # reader, not a crowd.
@@ -56,22 +56,6 @@ def expand_inputs(inputs: tuple[str, ...] | list[str]) -> list[str]:
     return names
 
 
-def load_document(
-    name: str, max_bytes: int, fetcher: Fetcher | None = None, validators: Validators | None = None
-) -> Document:
-    """A file, standard input, or (with a fetcher) a URL, fetched conditionally
-    when the validators of its last stored fetch are given."""
-    if not is_url(name):
-        return read_document(name, max_bytes)
-    if fetcher is None:
-        return Document(name, problem=InputError(name, "web addresses are not fetched here"))
-    try:
-        fetched = fetcher.fetch(name, validators)
-    except InputError as error:
-        return Document(name, problem=error)
-    return Document(name, data=fetched.data, fetched=fetched)
-
-
 def read_document(name: str, max_bytes: int) -> Document:
     """Read one input into memory, refusing what is missing, unreadable or too large."""
     try:
@@ -96,6 +80,10 @@ def read_document(name: str, max_bytes: int) -> Document:
     return Document(name, data=data)
 
 
+def _unconditional(_url: str) -> Validators | None:
+    return None
+
+
 class Loader:
     """Documents in the order they are asked for, the next URLs fetched ahead.
 
@@ -107,8 +95,9 @@ class Loader:
     Args:
         max_bytes: the size cap of every input.
         policy: how to fetch.
-        validators: the stored validators of a URL (called in the asking thread,
-            so a store connection need not be shared).
+        validators: the stored validators of a URL, for a conditional fetch
+            (called in the asking thread, so a store connection need not be
+            shared); without it every fetch is unconditional.
         workers: fetches at once (1: one after the other).
     """
 
@@ -116,13 +105,13 @@ class Loader:
         self,
         max_bytes: int,
         policy: FetchPolicy,
-        validators: Callable[[str], Validators | None],
+        validators: Callable[[str], Validators | None] | None = None,
         workers: int = 4,
     ) -> None:
         self.max_bytes = max_bytes
         self.workers = max(1, workers)
         self._policy = policy
-        self._validators = validators
+        self._validators = validators or _unconditional
         self._fetcher: Fetcher | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._pending: dict[str, Future[Document]] = {}
@@ -178,4 +167,8 @@ class Loader:
         with self._hosts_lock:
             gate = self._hosts.setdefault(host, threading.BoundedSemaphore(PER_HOST))
         with gate:
-            return load_document(url, self.max_bytes, self._client(), validators)
+            try:
+                fetched = self._client().fetch(url, validators)
+            except InputError as error:
+                return Document(url, problem=error)
+        return Document(url, data=fetched.data, fetched=fetched)
