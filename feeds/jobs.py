@@ -187,12 +187,11 @@ def ingest_inputs(
             counts.documents += 1
             loader.ahead(islice(queue, loader.workers))
             document = loader.load(name)
-            listed = None if document.problem else _listed_feeds(document, format_in, counts)
             if document.problem is not None:
                 counts.rejected.append(Rejected(name, document.problem.problem))
             elif document.fetched is not None and document.fetched.not_modified:
                 counts.not_modified += 1
-            elif listed is not None:
+            elif (listed := _listed_feeds(document, format_in, counts)) is not None:
                 queue.extend(feed for feed in listed if feed not in seen)
                 seen.update(listed)
             elif _ingest_document(document, ingester, cleaner, format_in, counts):
