@@ -54,6 +54,16 @@ _BUSY_TIMEOUT_MS = 60_000
 # A change in a later run than the one that stored it moves it on (see store_log).
 _ENTRY_TIME = "MAX(COALESCE(a.updated, a.published, a.first_seen), COALESCE(t.at, ''))"
 
+# Every stored article with its cluster standing, superseding version and last change.
+_FEED_FROM = """
+FROM articles a
+JOIN members m ON m.article = a.id
+JOIN clusters c ON c.key = m.cluster
+JOIN articles canonical ON canonical.id = c.canonical
+LEFT JOIN superseded sup ON sup.article = a.id
+LEFT JOIN touched t ON t.article = a.id
+"""
+
 _SCHEMA = (
     """
 CREATE TABLE IF NOT EXISTS meta (
@@ -198,6 +208,16 @@ def _unpack_body(value: object) -> str:
     if isinstance(value, bytes):
         return zlib.decompress(value, -15).decode("utf-8")
     return str(value)
+
+
+def _feed_filter(canonical_only: bool, changes: tuple[int, int] | None) -> tuple[str, tuple[object, ...]]:
+    """The WHERE clause (over :data:`_FEED_FROM`) of a feed's entries, and its parameters:
+    every current version, or each cluster's canonical member; with ``changes=(after,
+    upto)``, only those changed in those rows of the change log."""
+    where = "WHERE c.canonical = a.id" if canonical_only else "WHERE sup.article IS NULL"
+    if changes is None:
+        return where, ()
+    return f"{where} AND a.id IN (SELECT article FROM changes WHERE seq > ? AND seq <= ?)", changes
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -360,12 +380,8 @@ class Store(StoreLog):
         ``changes=(after, upto)`` keeps only the articles changed in those rows of
         the change log.
         """
-        where = "WHERE c.canonical = a.id " if canonical_only else "WHERE sup.article IS NULL "
-        parameters: tuple[object, ...] = ()
-        if changes is not None:
-            where += "AND a.id IN (SELECT article FROM changes WHERE seq > ? AND seq <= ?) "
-            parameters = changes
-        return self._select_stored(f"{where}ORDER BY {_ENTRY_TIME} DESC, a.key", parameters)
+        where, parameters = _feed_filter(canonical_only, changes)
+        return self._select_stored(f"{where} ORDER BY {_ENTRY_TIME} DESC, a.key", parameters)
 
     def cluster_members(self, cluster_key: str) -> list[StoredArticle]:
         """The members of the cluster founded by ``cluster_key``, in storing order."""
@@ -374,20 +390,10 @@ class Store(StoreLog):
     def newest_entry_time(
         self, canonical_only: bool = False, changes: tuple[int, int] | None = None
     ) -> datetime | None:
-        """The latest entry time of the feed (see :data:`_ENTRY_TIME`), if any, or of the
-        articles changed in the ``changes=(after, upto)`` rows of the change log."""
-        if canonical_only:
-            join = "JOIN clusters c ON c.canonical = a.id LEFT JOIN touched t ON t.article = a.id WHERE 1"
-        else:
-            join = (
-                "LEFT JOIN superseded sup ON sup.article = a.id LEFT JOIN touched t ON t.article = a.id "
-                "WHERE sup.article IS NULL"
-            )
-        parameters: tuple[object, ...] = ()
-        if changes is not None:
-            join += " AND a.id IN (SELECT article FROM changes WHERE seq > ? AND seq <= ?)"
-            parameters = changes
-        row = self._db.execute(f"SELECT MAX({_ENTRY_TIME}) FROM articles a {join}", parameters).fetchone()
+        """The latest entry time (see :data:`_ENTRY_TIME`) of the entries
+        :meth:`iter_feed_order` gives for the same arguments, if any."""
+        where, parameters = _feed_filter(canonical_only, changes)
+        row = self._db.execute(f"SELECT MAX({_ENTRY_TIME}) {_FEED_FROM} {where}", parameters).fetchone()
         return _parse_time(row[0]) if row and row[0] else None
 
     def _select_stored(self, tail: str, parameters: tuple[object, ...] = ()) -> Iterator[StoredArticle]:
@@ -399,13 +405,8 @@ class Store(StoreLog):
                    m.cluster, c.canonical = a.id, canonical.key, m.canonical_jaccard, m.rule,
                    m.linked_to, m.jaccard, m.containment_new, m.containment_old,
                    (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster), sup.by_key, t.at
-            FROM articles a
-            JOIN members m ON m.article = a.id
-            JOIN clusters c ON c.key = m.cluster
-            JOIN articles canonical ON canonical.id = c.canonical
-            LEFT JOIN superseded sup ON sup.article = a.id
-            LEFT JOIN touched t ON t.article = a.id
             """
+            + _FEED_FROM
             + tail,
             parameters,
         )
