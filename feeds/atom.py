@@ -25,20 +25,23 @@ from normalizer.text import strip_xml_illegal
 __all__ = [
     "ATOM_NS",
     "EXT_NS",
+    "FEED_END",
     "FH_NS",
     "FeedInfo",
     "FeedPart",
     "StoreView",
     "atom_bytes",
     "atom_id",
-    "entry_bytes",
     "feed_head",
     "feed_updated",
+    "iter_entries",
     "write_atom",
 ]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 EXT_NS = "urn:newsnorm:atom-extension:1"
+# What closes every document (feed_head opens it).
+FEED_END = b"</feed>\n"
 # RFC 5005 feed history: fh:archive marks an archive document.
 FH_NS = "http://purl.org/syndication/history/1.0"
 _NSMAP = {None: ATOM_NS, "nn": EXT_NS}
@@ -236,8 +239,9 @@ def _serialise(element: etree._Element) -> bytes:
 
 def write_atom(
     out: BinaryIO, store: StoreView, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None
-) -> None:
-    """Write the Atom document for a store, one entry at a time (memory stays flat).
+) -> datetime:
+    """Write the Atom document for a store, one entry at a time (memory stays flat);
+    returns the feed's atom:updated.
 
     Args:
         out: where the bytes go.
@@ -248,15 +252,26 @@ def write_atom(
         part: which entries and links (default: every entry, no links).
     """
     part = part or FeedPart()
-    out.write(feed_head(info, feed_updated(store, collapse, part), part))
-    for stored in store.iter_feed_order(canonical_only=collapse, changes=part.changes):
-        out.write(entry_bytes(store, stored))
-    out.write(b"</feed>\n")
+    updated = feed_updated(store, collapse, part)
+    out.write(feed_head(info, updated, part))
+    for entry in iter_entries(store, collapse, part.changes):
+        out.write(entry)
+    out.write(FEED_END)
+    return updated
+
+
+def iter_entries(
+    store: StoreView, collapse: bool = False, changes: tuple[int, int] | None = None
+) -> Iterator[bytes]:
+    """The entries of a document in feed order, each as bytes (the canonical member of
+    a cluster lists the others)."""
+    for stored in store.iter_feed_order(canonical_only=collapse, changes=changes):
+        yield _entry_bytes(store, stored)
 
 
 def feed_head(info: FeedInfo, updated: datetime, part: FeedPart) -> bytes:
     """The document up to its first entry: the feed's own elements and links
-    (close it with ``</feed>``)."""
+    (close it with :data:`FEED_END`)."""
     feed = etree.Element(_atom("feed"), nsmap=_NSMAP)  # type: ignore[arg-type]
     _sub(feed, _atom("id"), info.id)
     _sub(feed, _atom("title"), info.title, type="text")
@@ -272,7 +287,7 @@ def feed_head(info: FeedInfo, updated: datetime, part: FeedPart) -> bytes:
     return head + b"".join(_serialise(element) for element in feed) + archive
 
 
-def entry_bytes(store: StoreView, stored: StoredArticle) -> bytes:
+def _entry_bytes(store: StoreView, stored: StoredArticle) -> bytes:
     """One entry as it stands in a document (the canonical one lists its cluster)."""
     members: list[StoredArticle] = []
     if stored.canonical and stored.cluster_size > 1:
@@ -284,7 +299,7 @@ def entry_bytes(store: StoreView, stored: StoredArticle) -> bytes:
 def atom_bytes(
     store: StoreView, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None
 ) -> bytes:
-    """The Atom document as bytes (for tests, small stores and served pages)."""
+    """The Atom document as bytes (for tests and small stores)."""
     buffer = io.BytesIO()
     write_atom(buffer, store, info, collapse, part)
     return buffer.getvalue()

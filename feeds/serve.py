@@ -19,6 +19,7 @@ memory until the log moves on, so a poll of an unchanged feed costs one query.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import threading
@@ -30,7 +31,17 @@ from typing import Any
 
 from waitress.server import TcpWSGIServer, create_server
 
-from feeds.atom import FeedInfo, FeedPart, atom_id, entry_bytes, feed_head, feed_updated, rfc3339
+from feeds.atom import (
+    FEED_END,
+    FeedInfo,
+    FeedPart,
+    atom_id,
+    feed_head,
+    feed_updated,
+    iter_entries,
+    rfc3339,
+    write_atom,
+)
 from feeds.jobs import feed_info, story_clusters
 from normalizer.errors import SettingsError
 from normalizer.settings import Settings
@@ -180,18 +191,9 @@ class _App:
         if pages:
             links.append(("prev-archive", f"{base}/archive/{pages}.atom"))
         part = FeedPart(changes=(max(0, last - config.page_size), last), links=tuple(links))
-        updated = feed_updated(store, config.collapse, part)
-        body = self._document(feed_head(config.info, updated, part), self._entries(part))
-        return _Response(200, body, _ATOM, updated, "no-cache")
-
-    def _entries(self, part: FeedPart) -> bytes:
-        store = self._store()
-        entries = store.iter_feed_order(canonical_only=self.config.collapse, changes=part.changes)
-        return b"".join(entry_bytes(store, stored) for stored in entries)
-
-    @staticmethod
-    def _document(head: bytes, entries: bytes) -> bytes:
-        return head + entries + b"</feed>\n"
+        body = io.BytesIO()
+        updated = write_atom(body, store, config.info, config.collapse, part)
+        return _Response(200, body.getvalue(), _ATOM, updated, "no-cache")
 
     def _archive(self, page: int, base: str) -> _Response:
         store, config = self._store(), self.config
@@ -202,7 +204,7 @@ class _App:
         if kept is None:
             changes = ((page - 1) * config.page_size, page * config.page_size)
             part = FeedPart(changes=changes)
-            entries = self._entries(part)
+            entries = b"".join(iter_entries(store, config.collapse, changes))
             kept = store.save_archive_page(
                 config.series, page, entries, rfc3339(feed_updated(store, config.collapse, part))
             )
@@ -214,7 +216,7 @@ class _App:
             links.append(("next-archive", f"{base}/archive/{page + 1}.atom"))
         updated = datetime.fromisoformat(published.replace("Z", "+00:00"))
         head = feed_head(config.info, updated, FeedPart(links=tuple(links), archive=True))
-        return _Response(200, self._document(head, entries), _ATOM, updated, "public, max-age=86400")
+        return _Response(200, head + entries + FEED_END, _ATOM, updated, "public, max-age=86400")
 
     def _clusters(self, last: int) -> _Response:
         del last  # the cache key: the view is re-made when the log moves
