@@ -6,7 +6,7 @@ bytes -> :class:`RawEntry` (a reader's output) -> :class:`Article` (cleaned) ->
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -251,15 +251,3 @@ class Rejected:
     def __str__(self) -> str:
         where = f"{self.source} [{self.entry}]" if self.entry else self.source
         return f"{where}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class RunReport:
-    """What one ingest did, for the summary a user sees."""
-
-    read: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    rejected: tuple[Rejected, ...] = field(default_factory=tuple)
