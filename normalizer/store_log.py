@@ -80,15 +80,11 @@ class StoreLog:
     def _log_changes(self, article_ids: Sequence[int], at: str, reason: str) -> None:
         """Append one change per article (in id order) and move later-run changes' times."""
         ids = sorted(set(article_ids))
-        if reason == "new":
-            # The run that stores an article is its first_seen: nothing to move.
-            self._db.executemany(
-                "INSERT INTO changes (article, at, reason) VALUES (?, ?, 'new')", [(i, at) for i in ids]
-            )
-            return
         self._db.executemany(
             "INSERT INTO changes (article, at, reason) VALUES (?, ?, ?)", [(i, at, reason) for i in ids]
         )
+        if reason == "new":
+            return  # the run that stores an article is its first_seen: nothing to move
         self._db.executemany(
             """INSERT INTO touched (article, at)
                SELECT id, ? FROM articles WHERE id = ? AND first_seen < ?
