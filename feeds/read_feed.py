@@ -25,6 +25,7 @@ from typing import Any
 import feedparser
 from lxml import etree
 
+from feeds.read_rss import direct_feed_version, rss_entries
 from normalizer.errors import InputError
 from normalizer.html import html_to_paragraphs
 from normalizer.model import ContentType, Origin, RawEntry
@@ -36,6 +37,7 @@ __all__ = ["CHUNK_ITEMS", "read_feed"]
 CHUNK_ITEMS = 250
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 _ITEM_NAMES = frozenset({"item", "entry"})
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
 def _local(element: etree._Element) -> str:
@@ -69,8 +71,8 @@ class _Chunker:
         elif self.container is None and _local(element) == "channel" and element.getparent() is self.root:
             self.container = element
 
-    def end(self, element: etree._Element) -> bytes | None:
-        """Take a finished element; return a chunk document when one is full."""
+    def end(self, element: etree._Element) -> int | None:
+        """Take a finished element; say when a chunk is full."""
         parent = element.getparent()
         if parent is None or parent is not self.container:
             return None
@@ -80,10 +82,15 @@ class _Chunker:
         element.clear()
         while element.getprevious() is not None:
             del parent[0]
-        return self.flush() if len(self.items) >= self.size else None
+        return self.size if len(self.items) >= self.size else None
 
-    def flush(self) -> bytes:
-        """The pending items as one small feed document under the header."""
+    def flush(self) -> list[etree._Element]:
+        """Take the pending items."""
+        items, self.items = self.items, []
+        return items
+
+    def document(self, items: list[etree._Element]) -> bytes:
+        """These items as one small feed document under the header."""
         assert self.root is not None
         # The default namespace's key is None, which lxml accepts and its stubs do not.
         nsmap: Any = self.root.nsmap
@@ -93,22 +100,27 @@ class _Chunker:
             target = etree.SubElement(root, self.container.tag, attrib=_attributes(self.container))
         for element in self.header:
             target.append(copy.deepcopy(element))
-        for element in self.items:
+        for element in items:
             target.append(element)
-        self.items = []
         return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
 
+    def has_base(self) -> bool:
+        """Whether the root, the container or the header sets ``xml:base``."""
+        elements = [self.root, self.container, *self.header]
+        return any(e is not None and _XML_BASE in e.attrib for e in elements)
 
-def _chunks(data: bytes, source: str, size: int) -> Iterator[bytes]:
-    """Well-formed feed bytes as a series of small feed documents."""
+
+def _chunks(data: bytes, source: str, size: int) -> Iterator[tuple[_Chunker, list[etree._Element]]]:
+    """Well-formed feed bytes as a series of chunks of at most ``size`` items, each
+    with the chunker that holds the feed's header."""
     chunker = _Chunker(size)
     for event, element in iter_elements(data, source):
         if event == "start":
             chunker.start(element)
-        elif (chunk := chunker.end(element)) is not None:
-            yield chunk
+        elif chunker.end(element) is not None:
+            yield chunker, chunker.flush()
     if chunker.items or chunker.root is not None:
-        yield chunker.flush()
+        yield chunker, chunker.flush()
 
 
 def _is_well_formed(data: bytes, source: str) -> bool:
@@ -141,16 +153,25 @@ def _text(value: Any) -> str:
 
 
 def _content(entry: Any) -> tuple[str, ContentType]:
-    """The fullest body the entry has (content, else summary), and how to read it."""
+    """The fullest body the entry has (the longest of its contents and its summary),
+    and how to read it.
+
+    Not simply the content when there is one: feedparser files a ``media:description``
+    (a photo caption) as content when it follows the item's description, and the
+    caption is not the story.
+    """
     best_value, best_type = "", "text/plain"
     for item in entry.get("content", []) or []:
         value = _text(item.get("value"))
         if len(value) > len(best_value):
             best_value, best_type = value, _text(item.get("type")) or "text/html"
-    if not best_value:
-        best_value = _text(entry.get("summary"))
+    summary = _text(entry.get("summary"))
+    if len(summary) > len(best_value):
+        best_value = summary
         detail = entry.get("summary_detail") or {}
         best_type = _text(detail.get("type")) or "text/html"
+    if not best_value:
+        best_type = "text/html"
     content_type: ContentType = "html" if best_type in _HTML_TYPES else "text"
     return best_value, content_type
 
@@ -207,25 +228,54 @@ def _feedparser(document: bytes, source: str) -> Any:
         raise InputError(source, f"feed parser failed: {type(error).__name__}: {error}") from None
 
 
-def read_feed(data: bytes, source: str, chunk_items: int = CHUNK_ITEMS) -> Iterator[RawEntry]:
+def _parsed_entries(document: bytes, source: str, origin: Origin | None) -> list[RawEntry]:
+    """The entries of one document as feedparser reads them."""
+    parsed = _feedparser(document, source)
+    entries = parsed.get("entries", [])
+    if not parsed.get("version") and not entries:
+        if parsed.get("bozo"):
+            raise InputError(source, f"not a readable feed: {parsed.get('bozo_exception')}")
+        raise InputError(source, "not a feed: no RSS or Atom root element and no entries")
+    feed = parsed.get("feed", {})
+    origin = origin or _origin(feed, source)
+    language = _text(feed.get("language")) or None
+    return [_raw_entry(entry, origin, language) for entry in entries]
+
+
+def _direct_entries(
+    chunker: _Chunker, items: list[etree._Element], source: str, origin: Origin | None
+) -> list[RawEntry] | None:
+    """The chunk's entries read by :mod:`feeds.read_rss`, or ``None`` where feedparser
+    must read them. feedparser still reads the header alone (a few elements), so the
+    feed's title, link and language are its own."""
+    if not items or chunker.has_base() or any(item.tag != "item" for item in items):
+        return None
+    header = _feedparser(chunker.document([]), source)
+    if not direct_feed_version(header.get("version")):
+        return None
+    feed = header.get("feed", {})
+    return rss_entries(items, origin or _origin(feed, source), _text(feed.get("language")) or None)
+
+
+def read_feed(
+    data: bytes, source: str, chunk_items: int = CHUNK_ITEMS, direct: bool = True
+) -> Iterator[RawEntry]:
     """Every entry of an RSS or Atom document, streamed.
+
+    ``direct=False`` has feedparser read every item (the reference the direct
+    reading is checked against).
 
     Raises:
         InputError: the document is unsafe, empty, or not a feed at all (raised
             while iterating, before any entry when the problem is the whole file).
     """
-    well_formed = _is_well_formed(data, source)
-    documents = _chunks(data, source, chunk_items) if well_formed else iter([data])
+    if not _is_well_formed(data, source):
+        yield from _parsed_entries(data, source, None)
+        return
     origin: Origin | None = None
-    for document in documents:
-        parsed = _feedparser(document, source)
-        entries = parsed.get("entries", [])
-        if not parsed.get("version") and not entries:
-            if parsed.get("bozo"):
-                raise InputError(source, f"not a readable feed: {parsed.get('bozo_exception')}")
-            raise InputError(source, "not a feed: no RSS or Atom root element and no entries")
-        feed = parsed.get("feed", {})
-        origin = origin or _origin(feed, source)
-        language = _text(feed.get("language")) or None
-        for entry in entries:
-            yield _raw_entry(entry, origin, language)
+    for chunker, items in _chunks(data, source, chunk_items):
+        entries = _direct_entries(chunker, items, source, origin) if direct else None
+        if entries is None:
+            entries = _parsed_entries(chunker.document(items), source, origin)
+        origin = origin or (entries[0].origin if entries else None)
+        yield from entries

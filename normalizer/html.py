@@ -24,13 +24,15 @@ __all__ = [
     "sanitise",
 ]
 
-# Elements whose content is never article text.
+# Elements whose content is never article text. Not ``embed``: it is void, and what
+# libxml2 (which knows HTML 4 only) nests inside an unclosed one is the text after it.
+# ``plaintext`` turns the rest of the document into text, markup and all.
 SKIPPED_TAGS = frozenset(
     {
-        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+        "script", "style", "noscript", "template", "iframe", "object", "svg",
         "canvas", "button", "form", "select", "textarea", "input", "nav", "aside",
         "footer", "figure", "figcaption", "picture", "video", "audio", "head", "title",
-        "meta", "link",
+        "meta", "link", "plaintext",
     }
 )  # fmt: skip
 _BLOCK_TAGS = frozenset(

@@ -46,8 +46,8 @@ def test_bom_wins_over_a_contradicting_declaration() -> None:
     # The channel title is read right, which the re-serialised bytes prove.
     from feeds.read_feed import _chunks
 
-    (chunk,) = _chunks(path.read_bytes(), str(path), 10)
-    assert "Café – naïve".encode() in chunk
+    ((chunker, items),) = _chunks(path.read_bytes(), str(path), 10)
+    assert "Café – naïve".encode() in chunker.document(items)
 
 
 def test_truncated_feed_recovers_the_complete_items() -> None:
