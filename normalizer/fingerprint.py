@@ -26,6 +26,8 @@ from normalizer.model import HASH_SCHEME, Fingerprint, FingerprintParams, Simila
 __all__ = [
     "HASH_SCHEME",
     "Sketcher",
+    "affine32_permutations",
+    "affine32_signature",
     "band_keys",
     "canonical_tokens",
     "compare",
@@ -34,8 +36,6 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# A word made of digits only: the numbers a text quotes ("3.60" is "3" and "60").
-_FIGURE = re.compile(r"(?<!\w)\d+(?!\w)")
 _DTYPE = np.dtype("<u4")
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _HALF = np.uint64(32)
@@ -63,9 +63,13 @@ def shingle_ids(tokens: Sequence[str], size: int, word_ids: dict[str, int] | Non
         return np.zeros(0, dtype=_DTYPE)
     if word_ids is None:
         word_ids = {}
-    for token in set(tokens).difference(word_ids):
-        word_ids[token] = _word_id(token)
-    words = np.fromiter(map(word_ids.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    try:
+        # Most words of a text are known from earlier ones: try the cache alone first.
+        words = np.fromiter(map(word_ids.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    except KeyError:
+        for token in set(tokens).difference(word_ids):
+            word_ids[token] = _word_id(token)
+        words = np.fromiter(map(word_ids.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     width = min(size, len(tokens))
     count = len(tokens) - width + 1
     combined = np.zeros(count, dtype=np.uint64)
@@ -83,6 +87,20 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     values = values * np.uint32(0xC2B2AE35)
     mixed: np.ndarray = values ^ (values >> np.uint32(16))
     return mixed
+
+
+def affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's ``affine32`` permutations for a seed: odd multipliers ``a`` and
+    offsets ``b``, drawn as ``MinHash(num_perm, seed, scheme="affine32")`` draws them
+    (a test holds the two equal).
+
+    Drawn here rather than read off a datasketch MinHash: importing datasketch imports
+    scipy, half a second of start-up for every run, most of a small one.
+    """
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def affine32_signature(ids: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -115,15 +133,11 @@ class Sketcher:
         # News vocabulary is bounded: word hashes are kept for the sketcher's life
         # (a few MB), up to a cap that keeps memory flat on endless input.
         self._word_ids: dict[str, int] = {}
-        # The permutations are datasketch's own for this seed and scheme; they are
-        # applied below in one numpy expression (see affine32_signature). Imported
-        # here: datasketch's package imports scipy (half a second), which commands
-        # that never fingerprint (clean, validate, emit, serve) need not pay.
-        from datasketch import MinHash  # noqa: PLC0415
-
-        template = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32")
-        self._a, self._b = (np.asarray(p, dtype=np.uint32) for p in template.permutations)
-        self._empty = np.asarray(template.hashvalues, dtype=_DTYPE).tobytes()
+        # The permutations are datasketch's own for this seed and scheme, applied in
+        # one numpy expression (see affine32_signature); an empty set keeps
+        # datasketch's initial values, the largest 32-bit value.
+        self._a, self._b = affine32_permutations(params.num_perm, params.seed)
+        self._empty = np.full(params.num_perm, 0xFFFFFFFF, dtype=_DTYPE).tobytes()
 
     def _signature(self, ids: np.ndarray) -> bytes:
         if not ids.size:
@@ -144,7 +158,9 @@ class Sketcher:
             shingles=int(distinct.size),
             lead=self._signature(np.unique(ordered[: self.params.lead_shingles])),
             shingle_set=distinct.tobytes(),
-            figures=tuple(sorted(set(_FIGURE.findall(text)))),
+            # Words of digits only ("3.60" is "3" and "60"): the numbers a text quotes.
+            # (str.isdecimal is the regular expression's \d: Unicode category Nd.)
+            figures=tuple(sorted({token for token in tokens if token.isdecimal()})),
         )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -35,16 +34,18 @@ from normalizer.model import (
     Removal,
     Similarity,
 )
+from normalizer.store_bodies import BodyCodec
 from normalizer.store_log import LOG_SCHEMA, StoreLog
 
 __all__ = ["RECENT_BANDS_LIMIT", "SCHEMA_VERSION", "Store", "StoredArticle"]
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 # Versions a store can be brought to this one from by the statements of _SCHEMA alone
 # (each added only tables): opening such a store migrates it. (The superseded table
 # of version 4 is filled by the re-pick that a store without a stored rule gets; the
-# change log of version 5 is seeded with one row per stored article.)
-_ADDITIVE_UPGRADES = frozenset({"2", "3", "4"})
+# change log of version 5 is seeded with one row per stored article; version 6 writes
+# bodies as Zstandard frames and still reads the deflate rows of version 5.)
+_ADDITIVE_UPGRADES = frozenset({"2", "3", "4", "5"})
 # The meta row holding the canonical rule the clusters were picked under.
 _RULE_KEY = "canonical_rule"
 # Band rows wait in a small table until there are this many (about 8,500 articles).
@@ -80,7 +81,7 @@ CREATE TABLE IF NOT EXISTS articles (
     feed_title TEXT,
     feed_link TEXT,
     title TEXT NOT NULL,
-    body TEXT NOT NULL,  -- a zlib BLOB (TEXT in rows stored before compression)
+    body TEXT NOT NULL,  -- a compressed BLOB: see store_bodies.py
     dateline TEXT,
     agency TEXT,
     byline TEXT,
@@ -192,24 +193,6 @@ def _time(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
 
-def _pack_body(text: str) -> bytes:
-    """A body as stored: raw deflate, which halves news text (see :func:`_unpack_body`).
-
-    A 4 KB window and a small state suit bodies of a few KB: zlib's defaults spend
-    more time setting up their 256 KB of state than compressing (about 95 µs
-    against 53 µs a body, for the same size within 1%).
-    """
-    packer = zlib.compressobj(6, zlib.DEFLATED, -12, 5)
-    return packer.compress(text.encode("utf-8")) + packer.flush()
-
-
-def _unpack_body(value: object) -> str:
-    """A stored body: a BLOB is compressed; TEXT is a body stored before compression."""
-    if isinstance(value, bytes):
-        return zlib.decompress(value, -15).decode("utf-8")
-    return str(value)
-
-
 def _feed_filter(canonical_only: bool, changes: tuple[int, int] | None) -> tuple[str, tuple[object, ...]]:
     """The WHERE clause (over :data:`_FEED_FROM`) of a feed's entries, and its parameters:
     every current version, or each cluster's canonical member; with ``changes=(after,
@@ -236,6 +219,7 @@ class Store(StoreLog):
 
     def __init__(self, path: str, params: FingerprintParams, canonical: CanonicalRule | None = None) -> None:
         self.path = path
+        self._bodies = BodyCodec()
         self.params = params
         self.canonical = canonical or CanonicalRule()
         try:
@@ -413,8 +397,7 @@ class Store(StoreLog):
         for row in cursor:
             yield self._stored(row)
 
-    @staticmethod
-    def _stored(row: tuple[object, ...]) -> StoredArticle:
+    def _stored(self, row: tuple[object, ...]) -> StoredArticle:
         (key, input_id, kind, name, feed_id, feed_title, feed_link, title, body, dateline,
          agency, byline, published, updated, first_seen, url, language, removed,
          cluster_key, is_canonical, canonical_key, similarity, rule, linked_key,
@@ -424,7 +407,7 @@ class Store(StoreLog):
             input_id=str(input_id),
             origin=Origin(kind, str(name), feed_id, feed_title, feed_link),  # type: ignore[arg-type]
             title=str(title),
-            paragraphs=tuple(_unpack_body(body).split("\n\n")) if body else (),
+            paragraphs=tuple(self._bodies.unpack(body).split("\n\n")) if body else (),
             dateline=Dateline(**json.loads(str(dateline))) if dateline else None,
             agency=agency,  # type: ignore[arg-type]
             byline=byline,  # type: ignore[arg-type]
@@ -572,8 +555,7 @@ class Store(StoreLog):
         self._log_changes([article_id], _time(at) or "", "updated")
         self._log_changes(peers, _time(at) or "", "cluster")
 
-    @staticmethod
-    def _article_columns(article: Article) -> tuple[object, ...]:
+    def _article_columns(self, article: Article) -> tuple[object, ...]:
         dateline = json.dumps(article.dateline.__dict__, sort_keys=True) if article.dateline else None
         removed = json.dumps([{"rule": r.rule, "text": r.text} for r in article.removed], ensure_ascii=False)
         origin = article.origin
@@ -585,7 +567,7 @@ class Store(StoreLog):
             origin.feed_title,
             origin.feed_link,
             article.title,
-            _pack_body(article.body),
+            self._bodies.pack(article.body),
             dateline,
             article.agency,
             article.byline,

@@ -108,7 +108,36 @@ def test_numpy_sketch_equals_datasketch_update_batch() -> None:
     assert np.array_equal(affine32_signature(ids, a, b), reference.hashvalues)
 
 
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 7), (256, 12345)])
+def test_permutations_are_datasketchs_own(num_perm: int, seed: int) -> None:
+    from datasketch import MinHash
+
+    from normalizer.fingerprint import affine32_permutations
+
+    reference = MinHash(num_perm=num_perm, seed=seed, scheme="affine32")
+    a, b = affine32_permutations(num_perm, seed)
+    assert a.dtype == b.dtype == np.uint32
+    assert np.array_equal(a, reference.permutations[0])
+    assert np.array_equal(b, reference.permutations[1])
+
+
 def test_empty_text_has_datasketchs_empty_signature() -> None:
+    from datasketch import MinHash
+
+    assert (
+        Sketcher(PARAMS).fingerprint([]).signature
+        == MinHash(num_perm=128, seed=1).hashvalues.astype("<u4").tobytes()
+    )
+
     empty = Sketcher(PARAMS).fingerprint([])
     assert empty.shingles == 0
     assert set(np.frombuffer(empty.signature, dtype="<u4")) == {2**32 - 1}
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("0123456789٣۵ab .,-x²\u00a0"), max_size=40), max_size=4))
+def test_figures_are_the_whole_numbers_the_text_quotes(paragraphs: list[str]) -> None:
+    import re
+
+    # The definition: runs of decimal digits standing as words of their own.
+    expected = sorted(set(re.findall(r"(?<!\w)\d+(?!\w)", " ".join(paragraphs).casefold())))
+    assert list(Sketcher(PARAMS).fingerprint(paragraphs).figures) == expected

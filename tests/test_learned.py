@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -15,6 +14,7 @@ from normalizer.identity import identity_url
 from normalizer.learned import chrome_source, line_key, strip_learned
 from normalizer.settings import Settings
 from normalizer.store import SCHEMA_VERSION, Store
+from normalizer.store_bodies import BodyCodec
 
 from .conftest import FIXTURES
 
@@ -50,7 +50,7 @@ def _feed(path: Path, stories: list[tuple[str, list[str]]]) -> str:
 def _bodies(db: Path) -> dict[str, tuple[str, str]]:
     with sqlite3.connect(db) as connection:
         return {
-            key: (zlib.decompress(body, -15).decode(), removed)  # bodies are stored deflated
+            key: (BodyCodec().unpack(body), removed)  # bodies are stored compressed
             for key, body, removed in connection.execute("SELECT key, body, removed FROM articles")
         }
 

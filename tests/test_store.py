@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from normalizer.errors import StoreError
 from normalizer.model import FingerprintParams
 from normalizer.pipeline import Cleaner, Ingester
 from normalizer.settings import Settings
-from normalizer.store import Store
+from normalizer.store import SCHEMA_VERSION, Store
 
 from .conftest import DEMO, HOSTILE, dump_store
 
@@ -130,7 +131,7 @@ def test_recent_bands_fold_into_the_main_table_and_still_find_copies(tmp_path: P
         assert ["scraped-article-agencies-dateline", "scraped-article-near-duplicate"] in _clusters(store)
 
 
-def test_bodies_are_stored_compressed_and_old_text_bodies_still_read(tmp_path: Path) -> None:
+def test_bodies_are_stored_compressed_and_older_bodies_still_read(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     with _open(path) as store:
         ingest_inputs([ORIGINAL], store, SETTINGS, NOW)
@@ -138,7 +139,37 @@ def test_bodies_are_stored_compressed_and_old_text_bodies_still_read(tmp_path: P
     with sqlite3.connect(path) as db:
         (stored,) = db.execute("SELECT body FROM articles").fetchone()
         assert isinstance(stored, bytes) and len(stored) < len(expected.encode())
-        # A row written before bodies were compressed holds TEXT.
-        db.execute("UPDATE articles SET body = ?", (expected,))
+        assert stored.startswith(b"\x28\xb5\x2f\xfd")  # a Zstandard frame
+    for older in (
+        expected,  # TEXT, before bodies were compressed
+        _deflate(expected),  # raw deflate, as schema 5 wrote bodies
+    ):
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE articles SET body = ?", (older,))
+        with _open(path) as store:
+            assert store.stored_articles()[0].article.body == expected
+
+
+def _deflate(text: str) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -12, 5)
+    return packer.compress(text.encode()) + packer.flush()
+
+
+def test_a_schema_5_store_is_migrated_and_keeps_its_deflated_bodies(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
     with _open(path) as store:
-        assert store.stored_articles()[0].article.body == expected
+        ingest_inputs([ORIGINAL], store, SETTINGS, NOW)
+        expected = store.stored_articles()[0].article.body
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE articles SET body = ?", (_deflate(expected),))
+        db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    with _open(path) as store:
+        assert store.meta()["schema_version"] == SCHEMA_VERSION
+        ingest_inputs([UNRELATED], store, SETTINGS, NOW)
+        bodies = {s.article.key: s.article.body for s in store.stored_articles()}
+    assert expected in bodies.values() and len(bodies) == 2
+    with sqlite3.connect(path) as db:
+        kinds = sorted(
+            bytes(b).startswith(b"\x28\xb5\x2f\xfd") for (b,) in db.execute("SELECT body FROM articles")
+        )
+    assert kinds == [False, True]  # the old row as it was, the new one a Zstandard frame
