@@ -44,7 +44,8 @@ SCHEMA_VERSION = "6"
 # (each added only tables): opening such a store migrates it. (The superseded table
 # of version 4 is filled by the re-pick that a store without a stored rule gets; the
 # change log of version 5 is seeded with one row per stored article; version 6 writes
-# bodies as Zstandard frames and still reads the deflate rows of version 5.)
+# bodies as Zstandard frames, still reads the deflate rows of version 5, and drops the
+# signature column, which the shingle set makes redundant.)
 _ADDITIVE_UPGRADES = frozenset({"2", "3", "4", "5"})
 # The meta row holding the canonical rule the clusters were picked under.
 _RULE_KEY = "canonical_rule"
@@ -96,7 +97,6 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS signatures (
     article INTEGER PRIMARY KEY REFERENCES articles(id),
     digest TEXT NOT NULL,
-    signature BLOB NOT NULL,
     shingles INTEGER NOT NULL,
     shingle_set BLOB NOT NULL,
     figures TEXT NOT NULL
@@ -279,6 +279,7 @@ class Store(StoreLog):
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
             stored["schema_version"] = SCHEMA_VERSION
             self._seed_change_log()
+            self._drop_kept_signatures()
         mismatched = sorted(k for k in expected if stored.get(k) != expected[k])
         if mismatched:
             details = ", ".join(f"{k} {stored.get(k)} (store) vs {expected[k]} (run)" for k in mismatched)
@@ -286,6 +287,13 @@ class Store(StoreLog):
                 f"{self.path}: the store was made with other parameters: {details}; "
                 "use the store's parameters or a new store"
             )
+
+    def _drop_kept_signatures(self) -> None:
+        """Stores before version 6 kept each MinHash signature (512 bytes an article),
+        which nothing reads: the shingle set gives it again."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(signatures)")}
+        if "signature" in columns:
+            self._db.execute("ALTER TABLE signatures DROP COLUMN signature")
 
     def _apply_canonical_rule(self) -> None:
         """Re-pick every cluster's canonical member if it was picked under another rule."""
@@ -580,12 +588,13 @@ class Store(StoreLog):
         )
 
     def _write_signature(self, article_id: int, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
+        # The MinHash signature itself is not kept: it is the shingle set's, under the
+        # parameters in meta, and the bands already index it.
         self._db.execute(
-            "INSERT INTO signatures VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO signatures (article, digest, shingles, shingle_set, figures) VALUES (?, ?, ?, ?, ?)",
             (
                 article_id,
                 fingerprint.digest,
-                fingerprint.signature,
                 fingerprint.shingles,
                 fingerprint.shingle_set,
                 " ".join(fingerprint.figures),

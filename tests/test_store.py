@@ -163,6 +163,8 @@ def test_a_schema_5_store_is_migrated_and_keeps_its_deflated_bodies(tmp_path: Pa
     with sqlite3.connect(path) as db:
         db.execute("UPDATE articles SET body = ?", (_deflate(expected),))
         db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+        # Schema 5 kept each MinHash signature beside its shingle set.
+        db.execute("ALTER TABLE signatures ADD COLUMN signature BLOB NOT NULL DEFAULT x'00'")
     with _open(path) as store:
         assert store.meta()["schema_version"] == SCHEMA_VERSION
         ingest_inputs([UNRELATED], store, SETTINGS, NOW)
@@ -172,4 +174,6 @@ def test_a_schema_5_store_is_migrated_and_keeps_its_deflated_bodies(tmp_path: Pa
         kinds = sorted(
             bytes(b).startswith(b"\x28\xb5\x2f\xfd") for (b,) in db.execute("SELECT body FROM articles")
         )
+        columns = {row[1] for row in db.execute("PRAGMA table_info(signatures)")}
     assert kinds == [False, True]  # the old row as it was, the new one a Zstandard frame
+    assert "signature" not in columns
