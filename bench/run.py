@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import ITEMS, make_corpus
+from bench.corpus import ITEMS, make_corpus_apart
 from tests.limits import Outcome, child_environment, newsnorm_command, run_limited
 
 ONE_CORE = ["taskset", "-c", "0"]
@@ -40,7 +40,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        make_corpus(work / "feeds", args.items)
+        make_corpus_apart(work / "feeds", args.items)
         ours = _run(
             newsnorm_command(
                 "run", str(work / "feeds"), "-o", str(work / "out.atom"), "--db", str(work / "s.db")

@@ -71,7 +71,9 @@ def run_limited(
     """Run ``args`` from the project root under ``RLIMIT_AS`` and a timeout.
 
     With ``memory_bytes=None`` no limit is set, and the child is started without a
-    fork of this process (so its peak memory is its own, not a copy of ours).
+    fork of this process. Its peak memory still counts this process's own high-water
+    mark (Linux records it into the child's ``ru_maxrss`` at exec), so a caller that
+    measures memory keeps itself small.
     """
 
     def limit() -> None:
