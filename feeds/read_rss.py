@@ -41,7 +41,7 @@ from lxml import etree
 
 from normalizer.model import Origin, RawEntry
 
-__all__ = ["rss_entries"]
+__all__ = ["direct_feed_version", "rss_entries"]
 
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _DC = "{http://purl.org/dc/elements/1.1/}"

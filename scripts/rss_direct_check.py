@@ -23,20 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feeds.read_feed import _chunks, _direct_entries, _is_well_formed, read_feed
+from feeds.read_feed import items_read_directly, read_feed
 from feeds.sniff import sniff
 from normalizer.errors import NewsnormError
 from normalizer.pipeline import Cleaner
-
-
-def _direct_items(data: bytes, source: str) -> int:
-    if not _is_well_formed(data, source):
-        return 0
-    taken = 0
-    for chunker, items in _chunks(data, source, 250):
-        if _direct_entries(chunker, items, source, None) is not None:
-            taken += len(items)
-    return taken
 
 
 def _comparable(cleaner: Cleaner, entry: object) -> tuple[object, object]:
@@ -63,7 +53,7 @@ def check(roots: list[Path], verbose: bool) -> int:
                 counts["unreadable feeds"] += 1
                 continue
             direct = list(read_feed(data, str(path)))
-            taken = _direct_items(data, str(path))
+            taken = items_read_directly(data, str(path))
             counts["items"] += len(reference)
             counts["items read directly"] += taken
             if taken:

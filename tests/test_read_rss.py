@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.read_feed import _chunks, _direct_entries, _is_well_formed, read_feed
+from feeds.read_feed import items_read_directly, read_feed
 from feeds.sniff import sniff
 from normalizer.errors import NewsnormError
 from normalizer.model import RawEntry
@@ -42,14 +42,7 @@ def _comparable(entry: RawEntry) -> tuple[object, object]:
 
 
 def _taken(data: bytes) -> int:
-    """How many items the direct reading took."""
-    if not _is_well_formed(data, "test"):
-        return 0  # feedparser's forgiving parser reads the whole document
-    return sum(
-        len(items)
-        for chunker, items in _chunks(data, "test", 250)
-        if _direct_entries(chunker, items, "test", None) is not None
-    )
+    return items_read_directly(data, "test")
 
 
 def _rss(
