@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ from bench.corpus import make_corpus_apart
 from bench.run import _run
 from normalizer.settings import Settings
 from normalizer.store import SCHEMA_VERSION, Store
-from tests.limits import newsnorm_command
+from tests.limits import Outcome, newsnorm_command
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -46,6 +45,11 @@ def _store(stored: int) -> Path:
         with Store(str(db), Settings().fingerprint_params) as store:
             store.fold_recent_bands(limit=1)
     return db
+
+
+def _median_run(outcomes: list[Outcome]) -> Outcome:
+    """The run of median time (the upper middle one of an even count)."""
+    return sorted(outcomes, key=lambda outcome: outcome.seconds)[len(outcomes) // 2]
 
 
 def main() -> int:
@@ -75,8 +79,7 @@ def main() -> int:
             started = time.perf_counter()
             moved = store.fold_recent_bands(limit=1)
             fold_seconds = time.perf_counter() - started
-    empty = min(empties, key=lambda o: abs(o.seconds - statistics.median(e.seconds for e in empties)))
-    full = min(fulls, key=lambda o: abs(o.seconds - statistics.median(f.seconds for f in fulls)))
+    empty, full = _median_run(empties), _median_run(fulls)
     print("| store before the run | seconds | peak RSS (MB) |")
     print("| --- | ---: | ---: |")
     print(f"| empty | {empty.seconds:.2f} | {empty.peak_mb:.0f} |")

@@ -15,17 +15,14 @@ hardened pre-screen in :mod:`normalizer.safexml`:
 
 from __future__ import annotations
 
-import calendar
 import copy
-import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
 from lxml import etree
 
-from feeds.read_rss import direct_feed_version, rss_entries
+from feeds.read_rss import direct_feed_version, parsed_time, rss_entries
 from normalizer.errors import InputError
 from normalizer.html import html_to_paragraphs
 from normalizer.model import ContentType, Origin, RawEntry
@@ -139,15 +136,6 @@ def _is_well_formed(data: bytes, source: str) -> bool:
     return True
 
 
-def _datetime(parsed: Any) -> datetime | None:
-    if not isinstance(parsed, time.struct_time):
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
-    except (OverflowError, ValueError, OSError):
-        return None
-
-
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -206,10 +194,10 @@ def _raw_entry(entry: Any, origin: Origin, language: str | None) -> RawEntry:
         content_type=content_type,
         guid=guid,
         link=link,
-        published=_datetime(entry.get("published_parsed")),
+        published=parsed_time(entry.get("published_parsed")),
         # dict.get: feedparser's own get() maps a missing updated_parsed to
         # published_parsed, with a deprecation warning.
-        updated=_datetime(dict.get(entry, "updated_parsed")),
+        updated=parsed_time(dict.get(entry, "updated_parsed")),
         author=_text(entry.get("author")) or None,
         language=language,
     )

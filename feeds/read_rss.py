@@ -28,6 +28,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import re
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -41,7 +42,7 @@ from lxml import etree
 
 from normalizer.model import Origin, RawEntry
 
-__all__ = ["direct_feed_version", "rss_entries"]
+__all__ = ["direct_feed_version", "parsed_time", "rss_entries"]
 
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
@@ -103,9 +104,9 @@ def _uri(text: str) -> str:
     return _SCHEME_SLASHES.sub(r"\1\3", text)
 
 
-def _datetime(text: str) -> datetime | None:
-    parsed = _parse_date(text)
-    if parsed is None:
+def parsed_time(parsed: Any) -> datetime | None:
+    """A date as feedparser parsed it (a ``struct_time`` in UTC), as a datetime."""
+    if not isinstance(parsed, time.struct_time):
         return None
     try:
         return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
@@ -187,8 +188,8 @@ def _entry(item: etree._Element, origin: Origin, language: str | None) -> RawEnt
         content_type="html",
         guid=guid or None,
         link=link or None,
-        published=_datetime(text["published"]) if "published" in text else None,
-        updated=_datetime(text["updated"]) if "updated" in text else None,
+        published=parsed_time(_parse_date(text["published"])) if "published" in text else None,
+        updated=parsed_time(_parse_date(text["updated"])) if "updated" in text else None,
         author=author or None,
         language=language,
     )

@@ -131,11 +131,16 @@ def test_recent_bands_fold_into_the_main_table_and_still_find_copies(tmp_path: P
         assert ["scraped-article-agencies-dateline", "scraped-article-near-duplicate"] in _clusters(store)
 
 
-def test_bodies_are_stored_compressed_and_older_bodies_still_read(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
+def _store_original(path: Path) -> str:
+    """Store the original article in a new store at ``path``; return its body."""
     with _open(path) as store:
         ingest_inputs([ORIGINAL], store, SETTINGS, NOW)
-        expected = store.stored_articles()[0].article.body
+        return store.stored_articles()[0].article.body
+
+
+def test_bodies_are_stored_compressed_and_older_bodies_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    expected = _store_original(path)
     with sqlite3.connect(path) as db:
         (stored,) = db.execute("SELECT body FROM articles").fetchone()
         assert isinstance(stored, bytes) and len(stored) < len(expected.encode())
@@ -157,9 +162,7 @@ def _deflate(text: str) -> bytes:
 
 def test_a_schema_5_store_is_migrated_and_keeps_its_deflated_bodies(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    with _open(path) as store:
-        ingest_inputs([ORIGINAL], store, SETTINGS, NOW)
-        expected = store.stored_articles()[0].article.body
+    expected = _store_original(path)
     with sqlite3.connect(path) as db:
         db.execute("UPDATE articles SET body = ?", (_deflate(expected),))
         db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
