@@ -18,27 +18,16 @@ from typing import Any, BinaryIO, TypeVar
 
 import click
 
-from feeds.atom import atom_id
-from feeds.jobs import (
-    Cluster,
-    IngestSummary,
-    clean_inputs,
-    emit_changes,
-    emit_feed,
-    ingest_inputs,
-    story_clusters,
-)
-from feeds.serve import serve_store
-from feeds.sniff import FORMATS, Format
-from feeds.sources import expand_inputs
-from feeds.validate import validate_atom
+from feeds.intake.sources import expand_inputs
+from feeds.jobs import IngestSummary, clean_inputs, emit_changes, emit_feed, ingest_inputs
+from feeds.publish.reports import cluster_table, dups_document, story_clusters
+from feeds.readers.sniff import FORMATS, Format
 from normalizer import __version__
-from normalizer.canonical import CanonicalRule
 from normalizer.errors import NewsnormError
 from normalizer.html import paragraphs_to_html
 from normalizer.model import Article, Rejected
 from normalizer.settings import SETTINGS, Settings, load_settings
-from normalizer.store import Store, StoredArticle
+from normalizer.store import Store, open_store
 
 EXIT_REJECTED = 3
 _SKIPPED_SHOWN = 10
@@ -154,10 +143,11 @@ def _format(format_in: str | None) -> Format | None:
 def _report(summary: IngestSummary, store_path: str) -> None:
     if summary.not_modified:
         click.echo(f"{summary.not_modified} fetched feed(s) not modified since the last fetch", err=True)
+    counts = summary.counts
     click.echo(
-        f"read {summary.documents} inputs, {summary.read} entries: {summary.new} new "
-        f"({summary.duplicates} near-duplicates of stored stories), {summary.updated} updated, "
-        f"{summary.unchanged} unchanged",
+        f"read {summary.documents} inputs, {counts.read} entries: {counts.new} new "
+        f"({counts.duplicates} near-duplicates of stored stories), {counts.updated} updated, "
+        f"{counts.unchanged} unchanged",
         err=True,
     )
     _report_rejected(summary.rejected)
@@ -242,7 +232,7 @@ def run(
         raise click.UsageError("give at least one INPUT (file, folder or -)")
     with _errors():
         settings = _settings(options)
-        with Store(settings.db, settings.fingerprint_params, settings.canonical_rule) as store:
+        with open_store(settings) as store:
             summary = _ingest(inputs, store, settings, format_in)
             _emit(store, settings, output, collapse, changed)
     _report(summary, settings.db)
@@ -260,7 +250,7 @@ def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> No
         raise click.UsageError("give at least one INPUT (file, folder or -)")
     with _errors():
         settings = _settings(options)
-        with Store(settings.db, settings.fingerprint_params, settings.canonical_rule) as store:
+        with open_store(settings) as store:
             summary = _ingest(inputs, store, settings, format_in)
     _report(summary, settings.db)
     _finish(summary.rejected)
@@ -275,7 +265,7 @@ def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
     """Write the store's articles as one Atom feed (the second half of run)."""
     with _errors():
         settings = _settings(options)
-        with Store(settings.db, settings.fingerprint_params, settings.canonical_rule) as store:
+        with open_store(settings, create=False) as store:
             _emit(store, settings, output, collapse, changed)
 
 
@@ -344,70 +334,6 @@ def clean(input_: str, format_out: str, url: str | None, format_in: str | None, 
         _finish(rejected or [Rejected(input_, "no article found")])
 
 
-def _cluster_json(clusters: list[Cluster], store: Store) -> dict[str, Any]:
-    return {
-        "clusters": [[m.article.input_id for m in cluster.members] for cluster in clusters],
-        "links": [_link_json(m) for cluster in clusters for m in cluster.members if m.rule != "founder"],
-        "canonical": [
-            {
-                "id": m.article.input_id,
-                "canonical": m.canonical,
-                "why": cluster.why.get(m.article.key, ""),
-                "superseded_by": m.superseded_by,
-            }
-            for cluster in clusters
-            if len(cluster.members) > 1
-            for m in cluster.members
-        ],
-        "canonical_rule": store.canonical.describe(),
-        "params": store.meta(),
-    }
-
-
-def _link_json(member: StoredArticle) -> dict[str, Any]:
-    """How one member joined its cluster: the type, the rule and the figures that decided it."""
-    figures = member.link_similarity
-    return {
-        "id": member.article.input_id,
-        "linked_to": member.linked_to,
-        "type": member.link_type,
-        "rule": member.rule,
-        "jaccard": figures.jaccard if figures else None,
-        "containment_new": figures.containment_new if figures else None,
-        "containment_old": figures.containment_old if figures else None,
-    }
-
-
-def _link_text(member: StoredArticle) -> str:
-    """Which test linked a member, with the figure that passed it."""
-    figures = member.link_similarity
-    if figures is None or member.rule == "founder":
-        return "founded the cluster"
-    kind = member.link_type
-    if member.rule == "exact":
-        return f"{kind}: same text"
-    if member.rule == "jaccard":
-        return f"{kind}: jaccard {figures.jaccard:.2f}"
-    return f"{kind}: contained {max(figures.containment_new, figures.containment_old):.2f}"
-
-
-def _cluster_table(clusters: list[Cluster], rule: CanonicalRule) -> str:
-    header = f"{'cluster':<8}{'sim':>6}  {'linked by':<28} {'canonical?':<34} {'source':<24} title [id]"
-    lines = [header]
-    for number, cluster in enumerate(clusters, start=1):
-        for member in cluster.members:
-            article = member.article
-            why = cluster.why.get(article.key, "")
-            standing = f"{'yes' if member.canonical else 'no'}: {why}"
-            source = (article.origin.feed_title or article.origin.name)[-24:]
-            lines.append(
-                f"{number:<8}{member.similarity:>6.2f}  {_link_text(member):<28} {standing:<34} {source:<24} "
-                f"{article.title[:60]}  [{article.input_id}]"
-            )
-    lines.append(f"sim: Jaccard similarity to the canonical member; canonical rule: {rule.describe()}")
-    return "\n".join(lines)
-
-
 @main.command()
 @_INPUTS
 @click.option(
@@ -430,17 +356,17 @@ def dups(
         path = ":memory:" if stateless else settings.db
         if not stateless and not inputs and not Path(path).exists():
             raise click.ClickException(f"{path}: no such store (give INPUTs or --db)")
-        with Store(path, settings.fingerprint_params, settings.canonical_rule) as store:
+        with open_store(settings, path=path) as store:
             rejected: tuple[Rejected, ...] = ()
             skipped: tuple[Rejected, ...] = ()
             if inputs:
                 summary = ingest_inputs(inputs, store, settings, _now(), format_in=_format(format_in))
                 rejected, skipped = summary.rejected, summary.skipped
-            clusters = story_clusters(store, settings.canonical_rule)
+            clusters = story_clusters(store, store.canonical)
             if format_out == "json":
-                click.echo(json.dumps(_cluster_json(clusters, store), ensure_ascii=False, indent=2))
+                click.echo(json.dumps(dups_document(clusters, store), ensure_ascii=False, indent=2))
             else:
-                click.echo(_cluster_table(clusters, settings.canonical_rule))
+                click.echo(cluster_table(clusters, store.canonical))
     _report_rejected(rejected)
     _report_skipped(skipped)
     _finish(rejected)
@@ -461,6 +387,9 @@ def serve(collapse: bool, **options: Any) -> None:
             raise click.UsageError("--page-size must be at least 1")
         if not Path(settings.db).exists():
             raise click.ClickException(f"{settings.db}: no such store (run ingest first, or give --db)")
+        # Imported here: the server (waitress) is loaded only by the command that serves.
+        from feeds.publish.serve import serve_store  # noqa: PLC0415
+
         server = serve_store(settings, collapse)
         click.echo(
             f"serving {settings.db} at http://{settings.host}:{server.getsockname()[1]}/feed.atom "
@@ -479,6 +408,9 @@ def serve(collapse: bool, **options: Any) -> None:
 @click.argument("file", type=str)
 def validate(file: str) -> None:
     """Check an Atom document against RFC 4287's schema; one line per problem."""
+    # Imported here: the RELAX NG schema and its rules are loaded only to validate.
+    from feeds.publish.validate import validate_atom  # noqa: PLC0415
+
     with _errors():
         data = sys.stdin.buffer.read() if file == "-" else _read_file(file)
         problems = validate_atom(data, file)
@@ -496,7 +428,7 @@ def _read_file(name: str) -> bytes:
         raise click.ClickException(f"{name}: cannot read: {error.strerror or error}") from None
 
 
-__all__ = ["atom_id", "main"]
+__all__ = ["main"]
 
 
 if __name__ == "__main__":

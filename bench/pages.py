@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feeds.read_page import read_html_page
-from normalizer.pipeline import Cleaner
+from feeds.readers.page import read_html_page
+from normalizer.clean import Cleaner
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.corpus import make_corpus_apart
 from bench.run import _run
 from normalizer.settings import Settings
-from normalizer.store import SCHEMA_VERSION, Store
+from normalizer.store import SCHEMA_VERSION, open_store
 from tests.limits import Outcome, newsnorm_command
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -42,7 +42,7 @@ def _store(stored: int) -> Path:
             outcome = _run(newsnorm_command("ingest", str(Path(tmp) / "feeds"), "--db", str(db)))
             print(f"built a store of {stored:,} articles from {len(feeds)} feeds in {outcome.seconds:.0f} s")
         # Start from a settled store: no band rows waiting to be folded.
-        with Store(str(db), Settings().fingerprint_params) as store:
+        with open_store(Settings(), path=str(db)) as store:
             store.fold_recent_bands(limit=1)
     return db
 
@@ -75,7 +75,7 @@ def main() -> int:
                 copy.unlink()
         # The deferred cost: new band rows wait in a small table and are folded into
         # the large one in key order, once per RECENT_BANDS_LIMIT rows.
-        with Store(str(copy), Settings().fingerprint_params) as store:
+        with open_store(Settings(), path=str(copy)) as store:
             started = time.perf_counter()
             moved = store.fold_recent_bands(limit=1)
             fold_seconds = time.perf_counter() - started

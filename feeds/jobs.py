@@ -1,44 +1,42 @@
-"""The jobs the commands run: ingest, emit, clean, report clusters.
+"""The jobs the commands run: ingest, emit, clean. The top layer of ``feeds``.
 
 Each job takes its inputs, an open store and resolved settings, and returns
-values; printing and exit codes are the command line's business.
+values; printing and exit codes are the command line's business. Reading is
+``feeds.readers``', fetching ``feeds.intake``', writing ``feeds.publish``';
+the stages between are ``normalizer.pipeline``'s.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from itertools import islice
 from typing import BinaryIO
 
-from feeds.atom import FeedInfo, FeedPart, write_atom
-from feeds.fetch import FetchPolicy, Validators, is_url
-from feeds.opml import opml_feeds
-from feeds.read import read_entries
-from feeds.sniff import Format, sniff
-from feeds.sources import Document, Loader, expand_inputs
-from normalizer import __version__
-from normalizer.canonical import CanonicalRule, Member, cluster_member, explain_canonical
-from normalizer.dedup import DuplicateMemory
+from feeds.intake.fetch import FetchPolicy, Validators, is_url
+from feeds.intake.opml import opml_feeds
+from feeds.intake.sources import Document, Loader, expand_inputs
+from feeds.publish.atom import FeedPart, feed_info, write_atom
+from feeds.readers import read_entries
+from feeds.readers.sniff import Format, sniff
+from normalizer.clean import Cleaner
+from normalizer.dedup import DuplicateIndex
 from normalizer.errors import InputError, SettingsError
 from normalizer.model import Article, RawEntry, Rejected
-from normalizer.pipeline import Cleaner, Ingester
+from normalizer.pipeline import Counts, Pipeline, clean_entries
 from normalizer.settings import Settings
-from normalizer.store import Store, StoredArticle
+from normalizer.store import Store
 
 __all__ = [
-    "Cluster",
     "IngestSummary",
     "clean_inputs",
     "emit_changes",
     "emit_feed",
-    "feed_info",
     "ingest_inputs",
-    "open_memory",
-    "story_clusters",
+    "open_index",
 ]
 
 
@@ -47,11 +45,7 @@ class IngestSummary:
     """What an ingest did, for the one-screen summary."""
 
     documents: int
-    read: int
-    new: int
-    updated: int
-    unchanged: int
-    duplicates: int
+    counts: Counts
     rejected: tuple[Rejected, ...]
     skipped: tuple[Rejected, ...]
     stored: int
@@ -59,73 +53,32 @@ class IngestSummary:
 
 
 @dataclass
-class _Tally:
-    """What reading one input met besides its articles."""
+class _Progress:
+    """What an ingest has done so far."""
 
-    read: int = 0
+    documents: int = 0
+    counts: Counts = field(default_factory=Counts)
+    not_modified: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    skipped: list[Rejected] = field(default_factory=list)
 
-    def split(self) -> tuple[list[Rejected], list[Rejected]]:
-        """Whole inputs rejected, and single feed entries skipped."""
-        return [r for r in self.rejected if r.entry is None], [r for r in self.rejected if r.entry]
-
-
-def _articles(
-    data: bytes,
-    name: str,
-    cleaner: Cleaner,
-    format_in: Format | None,
-    tally: _Tally,
-    *,
-    learned: Callable[[RawEntry], frozenset[bytes]] | None = None,
-) -> Iterator[Article]:
-    """The clean articles of one document, streamed; rejected entries go to the tally.
-
-    ``learned`` gives the lines each entry's source is known to repeat.
-    """
-    for raw in read_entries(data, name, format_in):
-        tally.read += 1
-        if isinstance(raw, Rejected):
-            tally.rejected.append(raw)
-            continue
-        try:
-            cleaned = cleaner.clean(raw, learned(raw) if learned else frozenset())
-        except InputError as error:
-            if raw.origin.kind != "feed":
-                raise
-            cleaned = Rejected(name, error.problem, raw.input_id)
-        if isinstance(cleaned, Rejected):
-            tally.rejected.append(cleaned)
-        else:
-            yield cleaned
+    def left_out(self, problems: Sequence[Rejected]) -> None:
+        """File whole inputs under rejected, single feed entries under skipped."""
+        self.rejected.extend(r for r in problems if r.entry is None)
+        self.skipped.extend(r for r in problems if r.entry)
 
 
-def open_memory(settings: Settings) -> DuplicateMemory | None:
+def open_index(settings: Settings) -> DuplicateIndex | None:
     """The shared duplicate index the settings name, or ``None`` for the store's own."""
     if not settings.index:
         return None
     if settings.index.startswith("redis://"):
         # Imported when asked for: datasketch's LSH brings scipy, half a second of
         # start-up that a run without a shared index need not pay.
-        from feeds.redis_memory import RedisMemory  # noqa: PLC0415
+        from feeds.index.redis import RedisIndex  # noqa: PLC0415
 
-        return RedisMemory(settings.index, settings.fingerprint_params)
+        return RedisIndex(settings.index, settings.fingerprint_params)
     raise SettingsError(f"index {settings.index!r}: give a redis://host:port/db URL, or nothing")
-
-
-@dataclass
-class _Counts:
-    """What an ingest has done so far."""
-
-    documents: int = 0
-    read: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    not_modified: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
-    skipped: list[Rejected] = field(default_factory=list)
 
 
 def _fetch_policy(settings: Settings) -> FetchPolicy:
@@ -141,7 +94,7 @@ def _validators(store: Store, name: str) -> Validators | None:
     return Validators(*stored) if stored else None
 
 
-def _listed_feeds(document: Document, format_in: Format | None, counts: _Counts) -> list[str] | None:
+def _listed_feeds(document: Document, format_in: Format | None, progress: _Progress) -> list[str] | None:
     """The feeds an OPML document lists (``None`` if it is not one); a bad list is rejected."""
     data = document.data or b""
     if format_in not in (None, "opml") or (format_in is None and sniff(data) != "opml"):
@@ -149,9 +102,9 @@ def _listed_feeds(document: Document, format_in: Format | None, counts: _Counts)
     try:
         feeds, others = opml_feeds(data, document.name)
     except InputError as error:
-        counts.rejected.append(Rejected(document.name, error.problem))
+        progress.rejected.append(Rejected(document.name, error.problem))
         return []
-    counts.skipped.extend(Rejected(document.name, "not a web address: not fetched", o) for o in others)
+    progress.skipped.extend(Rejected(document.name, "not a web address: not fetched", o) for o in others)
     return feeds
 
 
@@ -173,68 +126,67 @@ def ingest_inputs(
     next URLs are fetched ahead, a few at once; documents are still stored in
     input order, so the store does not depend on which server answered first.
     """
-    cleaner = Cleaner.default()
-    ingester = Ingester(store, settings, now, open_memory(settings))
+    pipeline = Pipeline(store, settings, now, open_index(settings))
     queue = deque(expand_inputs(list(inputs)))
     seen = set(queue)
-    counts = _Counts()
+    progress = _Progress()
     policy = _fetch_policy(settings)
     with Loader(
         settings.max_input_bytes, policy, partial(_validators, store), settings.fetch_workers
     ) as loader:
         while queue:
             name = queue.popleft()
-            counts.documents += 1
+            progress.documents += 1
             loader.ahead(islice(queue, loader.workers))
             document = loader.load(name)
             if document.problem is not None:
-                counts.rejected.append(Rejected(name, document.problem.problem))
+                progress.rejected.append(Rejected(name, document.problem.problem))
             elif document.fetched is not None and document.fetched.not_modified:
-                counts.not_modified += 1
-            elif (listed := _listed_feeds(document, format_in, counts)) is not None:
+                progress.not_modified += 1
+            elif (listed := _listed_feeds(document, format_in, progress)) is not None:
                 queue.extend(feed for feed in listed if feed not in seen)
                 seen.update(listed)
-            elif _ingest_document(document, ingester, cleaner, format_in, counts):
+            elif _ingest_document(document, pipeline, format_in, progress):
                 _remember_fetch(store, document, now)
             if on_document is not None:
                 on_document(name)
     return IngestSummary(
-        documents=counts.documents,
-        read=counts.read,
-        new=counts.new,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        duplicates=counts.duplicates,
-        rejected=tuple(counts.rejected),
-        skipped=tuple(counts.skipped),
+        documents=progress.documents,
+        counts=progress.counts,
+        rejected=tuple(progress.rejected),
+        skipped=tuple(progress.skipped),
         stored=store.article_count(),
-        not_modified=counts.not_modified,
+        not_modified=progress.not_modified,
     )
 
 
 def _ingest_document(
-    document: Document, ingester: Ingester, cleaner: Cleaner, format_in: Format | None, counts: _Counts
+    document: Document, pipeline: Pipeline, format_in: Format | None, progress: _Progress
 ) -> bool:
     """Store one document's articles, all or nothing; whether it was stored."""
-    tally = _Tally()
+    read = _Counter()
     try:
-        articles = _articles(
-            document.data or b"", document.name, cleaner, format_in, tally, learned=ingester.learned_lines
-        )
-        result = ingester.ingest(articles)
+        result = pipeline.ingest(read.count(read_entries(document.data or b"", document.name, format_in)))
     except InputError as error:
-        counts.rejected.append(Rejected(document.name, error.problem))
-        counts.read += tally.read
+        progress.rejected.append(Rejected(document.name, error.problem))
         return False
-    counts.read += tally.read
-    counts.new += result.new
-    counts.updated += result.updated
-    counts.unchanged += result.unchanged
-    counts.duplicates += result.duplicates
-    whole, entries = tally.split()
-    counts.rejected.extend(whole)
-    counts.skipped.extend(entries)
+    finally:
+        progress.counts += Counts(read=read.entries)
+    progress.counts += result.counts
+    progress.left_out(result.skipped)
     return True
+
+
+@dataclass
+class _Counter:
+    """Counts a reader's entries as they are taken (a failed input's too)."""
+
+    entries: int = 0
+
+    def count(self, entries: Iterable[RawEntry | Rejected]) -> Iterator[RawEntry | Rejected]:
+        for entry in entries:
+            self.entries += 1
+            yield entry
 
 
 def _remember_fetch(store: Store, document: Document, now: datetime) -> None:
@@ -242,11 +194,6 @@ def _remember_fetch(store: Store, document: Document, now: datetime) -> None:
     if fetched is not None and (fetched.validators.etag or fetched.validators.last_modified):
         validators = fetched.validators
         store.save_fetch(fetched.url, validators.etag, validators.last_modified, now.isoformat())
-
-
-def feed_info(settings: Settings) -> FeedInfo:
-    """What the emitted feed says about itself."""
-    return FeedInfo(id=settings.feed_id, title=settings.feed_title, generator_version=__version__)
 
 
 def emit_feed(store: Store, settings: Settings, out: BinaryIO, collapse: bool = False) -> None:
@@ -283,53 +230,9 @@ def clean_inputs(
             if document.problem is not None:
                 rejected.append(Rejected(name, document.problem.problem))
                 continue
-            tally = _Tally()
             try:
-                articles.extend(_articles(document.data or b"", name, cleaner, format_in, tally))
+                for cleaned in clean_entries(read_entries(document.data or b"", name, format_in), cleaner):
+                    (rejected if isinstance(cleaned, Rejected) else articles).append(cleaned)  # type: ignore[arg-type]
             except InputError as error:
                 rejected.append(Rejected(name, error.problem))
-            rejected.extend(tally.rejected)
     return articles, rejected
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """A story cluster for reports: canonical member first, then by similarity.
-
-    ``why`` says, per member key, why it is or is not the canonical member.
-    """
-
-    key: str
-    members: tuple[StoredArticle, ...]
-    why: dict[str, str] = field(default_factory=dict)
-
-
-def _member(stored: StoredArticle, order: int) -> Member:
-    article, origin = stored.article, stored.article.origin
-    return cluster_member(
-        article.key,
-        article.published,
-        article.word_count,
-        order,
-        source=(article.agency, article.url, origin.feed_link, origin.feed_id, origin.name),
-        link=(stored.link_type, stored.linked_to),
-    )
-
-
-def story_clusters(store: Store, rule: CanonicalRule | None = None) -> list[Cluster]:
-    """Every cluster of the store, singletons included, in a stable order.
-
-    ``rule`` is the canonical rule the store was opened with, for the reasons.
-    """
-    grouped: dict[str, list[tuple[int, StoredArticle]]] = {}
-    for order, stored in enumerate(store.stored_articles()):
-        grouped.setdefault(stored.cluster_key, []).append((order, stored))
-    clusters = []
-    for key, entries in grouped.items():
-        ranked = [_member(stored, order) for order, stored in entries]
-        members = sorted(
-            (s for _, s in entries), key=lambda s: (not s.canonical, -s.similarity, s.article.input_id)
-        )
-        clusters.append(Cluster(key=key, members=tuple(members), why=explain_canonical(ranked, rule)))
-    clusters.sort(key=lambda c: (-len(c.members), c.members[0].article.input_id))
-    return clusters

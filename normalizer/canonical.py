@@ -75,6 +75,16 @@ class CanonicalRule:
         """The rule as stored in the store's meta table (to notice a change of rule)."""
         return json.dumps({"steps": list(self.steps), "source_priority": list(self.source_priority)})
 
+    @classmethod
+    def from_json(cls, stored: str) -> CanonicalRule | None:
+        """A rule as :meth:`as_json` stored it; ``None`` if it is not one this version
+        knows (the store's clusters are then re-picked under the rule asked for)."""
+        try:
+            value = json.loads(stored)
+            return cls(tuple(value["steps"]), tuple(value["source_priority"]))
+        except (ValueError, KeyError, TypeError, SettingsError):
+            return None
+
 
 @dataclass(frozen=True)
 class Member:

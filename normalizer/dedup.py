@@ -21,8 +21,7 @@ Which member of a cluster is shown is :mod:`normalizer.canonical`'s business.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -31,7 +30,9 @@ from normalizer.model import Decision, Fingerprint, LinkRule, Similarity
 
 __all__ = [
     "Candidate",
-    "DuplicateMemory",
+    "Decide",
+    "DuplicateIndex",
+    "Match",
     "Thresholds",
     "decide",
     "verify",
@@ -69,27 +70,32 @@ class Candidate:
         return len(self.shingles) // 4
 
 
-class DuplicateMemory(Protocol):
+@dataclass(frozen=True)
+class Match:
+    """Which story a new text joins: the decision that linked it, and the cluster
+    (named by its founder's key)."""
+
+    decision: Decision
+    cluster: str
+
+
+Decide = Callable[[Sequence[Candidate]], Decision]
+
+
+class DuplicateIndex(Protocol):
     """Where candidates come from and where stories are remembered.
 
-    The SQLite store is one (its band table); a shared index in Redis is another,
-    so that several ingest processes or machines share one duplicate memory.
+    The store's own LSH band table is one; a shared index in Redis is another, so
+    that several ingest processes or machines share one duplicate memory. Each
+    backend makes look-up, decision and remembering one step in its own way (the
+    store's write transaction, a lock on a shared server).
     """
 
-    def lock(self) -> AbstractContextManager[object]:
-        """Held while a text is looked up, decided and remembered (no two at once)."""
-        ...
-
-    def candidates(self, fingerprint: Fingerprint, band_keys: Sequence[int], exclude: str) -> list[Candidate]:
-        """The remembered texts the index proposes for a fingerprint."""
-        ...
-
-    def cluster_of(self, key: str) -> str | None:
-        """The cluster (its founder's key) a remembered text belongs to, if any."""
-        ...
-
-    def remember(self, text: Candidate, fingerprint: Fingerprint, cluster: str) -> None:
-        """Remember a decided text (the store remembers when it stores)."""
+    def match(
+        self, new: Candidate, fingerprint: Fingerprint, band_keys: Sequence[int], decide: Decide
+    ) -> Match:
+        """Look the new text up, ``decide`` over its candidates, and remember it in the
+        cluster it joins, as one step."""
         ...
 
 

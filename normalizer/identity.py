@@ -8,9 +8,12 @@ of each other. A guid that is not a web address is compared as written.
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["identity_url", "is_tracking_parameter"]
+from normalizer.model import RawEntry
+
+__all__ = ["article_key", "content_id", "identity_url", "is_tracking_parameter"]
 
 _TRACKING_PREFIXES = ("utm_", "at_", "mc_", "pk_", "mtm_", "hsa_", "oly_", "_hs")
 # Only names that are tracking wherever they appear; "id", "cid" or "source" may
@@ -77,3 +80,21 @@ def identity_url(value: str) -> str:
         if not is_tracking_parameter(name)
     )
     return urlunsplit(("https", host, parts.path or "/", urlencode(query), ""))
+
+
+def article_key(raw: RawEntry) -> str:
+    """The store's identity for an entry: its guid, else its link, else where it came from.
+
+    Web addresses are compared in one spelling (see :func:`identity_url`), so an
+    item re-listed with ``?utm_source=...``, ``#0`` or ``http://`` is the same article.
+    """
+    if raw.guid:
+        return identity_url(raw.guid)
+    if raw.link:
+        return identity_url(raw.link)
+    return f"{raw.origin.kind}:{raw.input_id}"
+
+
+def content_id(data: bytes) -> str:
+    """A short stable id for content that has no name of its own."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()[:16]

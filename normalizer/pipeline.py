@@ -1,226 +1,154 @@
-"""The order of the stages, and nothing else.
+"""The order of the stages, and nothing else: one input's entries into the store.
 
-``clean``: RawEntry -> Article (or Rejected): repair, paragraphs, chrome, byline,
-dateline, headline. ``Ingester``: Articles of one input -> fingerprints -> LSH
-candidates -> verified decision -> store, in one transaction.
+For each entry of an input, inside the input's one transaction:
+
+1. **clean**: the lines its source is known to repeat, then :class:`Cleaner`
+   (repair, paragraphs, chrome, headline, byline, dateline);
+2. **fingerprint**: canonical text -> digest, shingle set, MinHash signatures, band keys;
+3. **version**: the same article already stored? the same text changes nothing,
+   another text is a new version of it (it keeps its cluster);
+4. **match**: the duplicate index proposes candidates, :func:`decide` verifies them,
+   and the index remembers which cluster the new text joins;
+5. **store** the article in its cluster, and log the change;
+6. **recluster**: a cluster that gained or changed a member gets its canonical
+   member, superseded versions and similarities again (:mod:`normalizer.clusters`);
+7. **learn**: a new story's short lines count towards its source's chrome.
+
+Whatever goes wrong with one entry is a value (:class:`Rejected`); anything an
+input's reading raises rolls the whole input back.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
-from normalizer.boilerplate import ChromeRule, load_rules, strip_chrome
-from normalizer.dateline import (
-    DatelineRules,
-    find_byline,
-    load_dateline_rules,
-    read_given_dateline,
-    split_dateline,
-)
-from normalizer.dedup import Candidate, DuplicateMemory, Thresholds, decide
+from normalizer.clean import Cleaner
+from normalizer.clusters import settle_cluster
+from normalizer.dedup import Candidate, DuplicateIndex, Thresholds, decide
+from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
-from normalizer.html import html_to_paragraphs
-from normalizer.identity import identity_url
-from normalizer.learned import chrome_keys, chrome_source, strip_learned
-from normalizer.model import Article, Dateline, Decision, RawEntry, Rejected, Similarity
+from normalizer.learned import chrome_keys, chrome_source
+from normalizer.model import Article, Fingerprint, RawEntry, Rejected
 from normalizer.settings import Settings
-from normalizer.store import Store
-from normalizer.text import repair, settle_paragraph, split_paragraphs
+from normalizer.store.protocol import Store, StoredVersion
+from normalizer.store.rows import utc_text
 
-__all__ = ["Cleaner", "IngestResult", "Ingester", "article_key", "content_id"]
-
-_HEADLINE_MAX_WORDS = 25
-_DERIVED_TITLE_WORDS = 12
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
-
-
-def article_key(raw: RawEntry) -> str:
-    """The store's identity for an entry: its guid, else its link, else where it came from.
-
-    Web addresses are compared in one spelling (see :mod:`normalizer.identity`), so an
-    item re-listed with ``?utm_source=...``, ``#0`` or ``http://`` is the same article.
-    """
-    if raw.guid:
-        return identity_url(raw.guid)
-    if raw.link:
-        return identity_url(raw.link)
-    return f"{raw.origin.kind}:{raw.input_id}"
+__all__ = ["Counts", "InputResult", "Pipeline", "clean_entries"]
 
 
 @dataclass(frozen=True)
-class Cleaner:
-    """Turns what a reader found into a clean article, by rules loaded once."""
+class Counts:
+    """What storing some inputs did: entries read, and what became of them.
 
-    chrome_rules: tuple[ChromeRule, ...]
-    dateline_rules: DatelineRules
+    ``read`` counts every entry a reader gave, stored or not (the pipeline counts
+    what it stores; whoever reads counts what was read, rolled-back inputs included).
+    """
 
-    @classmethod
-    def default(cls) -> Cleaner:
-        """A cleaner with the rules shipped in ``normalizer/rules``."""
-        return cls(chrome_rules=load_rules(), dateline_rules=load_dateline_rules())
-
-    def clean(self, raw: RawEntry, learned: frozenset[bytes] = frozenset()) -> Article | Rejected:
-        """Clean one entry; an entry with no text left is rejected with the reason.
-
-        ``learned`` holds the keys of the lines its source is known to repeat
-        (see :mod:`normalizer.learned`).
-        """
-        content = repair(raw.content)
-        if raw.content_type == "html":
-            paragraphs = html_to_paragraphs(content, raw.origin.name)
-        else:
-            paragraphs = split_paragraphs(content)
-        paragraphs, removed = strip_chrome(paragraphs, self.chrome_rules)
-        if learned:
-            paragraphs, learned_removals = strip_learned(
-                paragraphs, learned, chrome_source(raw.link, raw.origin.name)
-            )
-            removed.extend(learned_removals)
-        title = settle_paragraph(repair(raw.title))
-        # A plain-text article file opens with its headline; a feed entry without a
-        # title does not, and its first paragraph is story text.
-        if not title and raw.origin.kind != "feed" and self._opens_with_headline(paragraphs):
-            title, paragraphs = paragraphs[0], paragraphs[1:]
-        elif title and len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
-            # The body repeats the headline as its first line (an <h1> in the HTML).
-            paragraphs = paragraphs[1:]
-        byline = settle_paragraph(repair(raw.author)) if raw.author else None
-        if paragraphs and (found := find_byline(paragraphs[0])):
-            byline, paragraphs = byline or found, paragraphs[1:]
-        dateline: Dateline | None = None
-        agency: str | None = None
-        if paragraphs:
-            match = split_dateline(paragraphs[0], self.dateline_rules, raw.published or raw.updated)
-            if match is not None:
-                dateline, agency = match.dateline, match.agency
-                paragraphs = [match.rest, *paragraphs[1:]] if match.rest else paragraphs[1:]
-        if dateline is None and raw.dateline:
-            dateline, agency = read_given_dateline(
-                str(raw.dateline), self.dateline_rules, raw.published or raw.updated
-            )
-        agency = agency or raw.credit
-        if not paragraphs:
-            entry = raw.input_id if raw.origin.kind == "feed" else None
-            return Rejected(raw.origin.name, "no article text left after cleaning", entry)
-        return Article(
-            key=article_key(raw),
-            input_id=raw.input_id,
-            origin=raw.origin,
-            title=title or _derived_title(paragraphs),
-            paragraphs=tuple(paragraphs),
-            dateline=dateline,
-            agency=agency,
-            byline=byline or None,
-            published=raw.published,
-            updated=raw.updated,
-            url=raw.link,
-            language=raw.language,
-            removed=tuple(removed),
-        )
-
-    def _opens_with_headline(self, paragraphs: Sequence[str]) -> bool:
-        """Whether the first paragraph is a headline: short, not a dateline, and either
-        unpunctuated or followed by a dateline ("... N.Y.C." then "PARIS (AFP) -")."""
-        if len(paragraphs) < 2 or not 0 < len(paragraphs[0].split()) <= _HEADLINE_MAX_WORDS:
-            return False
-        first, second = paragraphs[0], paragraphs[1]
-        second_is_dateline = split_dateline(second, self.dateline_rules) is not None
-        if split_dateline(first, self.dateline_rules) is not None:
-            # "CAIRO — Gunmen opened fire" over "BERLIN (AFP) - ...": a story has one
-            # dateline, so a short unpunctuated line above another is its headline.
-            return second_is_dateline and not first.endswith((".", ":", ";", ","))
-        return not first.endswith((".", ":", ";", ",")) or second_is_dateline
-
-
-def _derived_title(paragraphs: Sequence[str]) -> str:
-    """A headline for a story that came without one: its first sentence, shortened."""
-    first = _SENTENCE_END.split(paragraphs[0], maxsplit=1)[0]
-    words = first.split()
-    if len(words) <= _DERIVED_TITLE_WORDS:
-        return first
-    return " ".join(words[:_DERIVED_TITLE_WORDS]) + " …"
-
-
-@dataclass
-class IngestResult:
-    """What storing one input did."""
-
+    read: int = 0
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            *(a + b for a, b in zip(dataclasses.astuple(self), dataclasses.astuple(other), strict=True))
+        )
 
 
-class Ingester:
-    """Fingerprints, links and stores articles, one input per transaction.
+@dataclass(frozen=True)
+class InputResult:
+    """What storing one input did: its counts and the entries left out, with reasons."""
+
+    counts: Counts
+    skipped: tuple[Rejected, ...] = ()
+
+
+def clean_entries(
+    entries: Iterable[RawEntry | Rejected],
+    cleaner: Cleaner,
+    learned: Store | None = None,
+    learn_after: int = 0,
+) -> Iterator[Article | Rejected]:
+    """Stage 1 over a reader's entries: each clean article, or why an entry was left out.
+
+    With ``learned`` (a store) and ``learn_after`` > 0, the lines an entry's source
+    has repeated in that many stories are stripped as its chrome.
+    """
+    for raw in entries:
+        if isinstance(raw, Rejected):
+            yield raw
+            continue
+        lines = frozenset[bytes]()
+        if learned is not None and learn_after > 0:
+            lines = learned.learned_lines(chrome_source(raw.link, raw.origin.name), learn_after)
+        try:
+            yield cleaner.clean(raw, lines)
+        except InputError as error:
+            if raw.origin.kind != "feed":
+                raise
+            yield Rejected(raw.origin.name, error.problem, raw.input_id)
+
+
+class Pipeline:
+    """Stores inputs, one transaction each, through the stages in order.
 
     Args:
         store: the open store.
-        settings: thresholds and fingerprint parameters.
-        now: the time to record as "first seen" (the clock is passed in, so runs
-            can be reproduced).
+        settings: thresholds, fingerprint parameters, learning and the canonical rule.
+        now: the time to record as "first seen" (passed in, so runs can be reproduced).
+        index: a shared duplicate index (default: the store's own bands).
+        cleaner: the cleaner (default: the shipped rules).
     """
 
     def __init__(
-        self, store: Store, settings: Settings, now: datetime, memory: DuplicateMemory | None = None
+        self,
+        store: Store,
+        settings: Settings,
+        now: datetime,
+        index: DuplicateIndex | None = None,
+        cleaner: Cleaner | None = None,
     ) -> None:
         self.store = store
-        self.memory: DuplicateMemory = memory or store
+        self.index = index or store.index
+        self.cleaner = cleaner or Cleaner.default()
         self.sketcher = Sketcher(settings.fingerprint_params)
         self.thresholds = Thresholds(
             jaccard=settings.jaccard_threshold,
             containment=settings.containment_threshold,
             min_containment_words=settings.min_containment_words,
         )
+        self.rule = settings.canonical_rule
+        self.learn_after = settings.learn_chrome_stories
         self.now = now
-        self.learn_chrome_stories = settings.learn_chrome_stories
+        self._at = utc_text(now) or ""
 
-    def learned_lines(self, raw: RawEntry) -> frozenset[bytes]:
-        """The lines the entry's source is known to repeat, to be stripped from it."""
-        if self.learn_chrome_stories <= 0:
-            return frozenset()
-        source = chrome_source(raw.link, raw.origin.name)
-        return self.store.learned_lines(source, self.learn_chrome_stories)
+    def ingest(self, entries: Iterable[RawEntry | Rejected]) -> InputResult:
+        """Store the entries of one input, all or nothing.
 
-    def ingest(self, articles: Iterable[Article]) -> IngestResult:
-        """Store the articles of one input, all or nothing.
-
-        ``articles`` may be a generator that reads as it goes: anything it raises
+        ``entries`` may be a generator that reads as it goes: anything it raises
         rolls the whole input back.
         """
-        result = IngestResult()
+        counts = Counts()
+        skipped: list[Rejected] = []
         with self.store.transaction():
-            for article in articles:
-                self._ingest_one(article, result)
-        self.store.fold_recent_bands()
-        return result
+            for article in clean_entries(entries, self.cleaner, self.store, self.learn_after):
+                if isinstance(article, Rejected):
+                    skipped.append(article)
+                else:
+                    counts += self._store_one(article)
+        self.store.settle()
+        return InputResult(counts, tuple(skipped))
 
-    def _ingest_one(self, article: Article, result: IngestResult) -> None:
+    def _store_one(self, article: Article) -> Counts:
         fingerprint = self.sketcher.fingerprint(article.paragraphs)
         keys = band_keys(fingerprint, self.sketcher.params)
         stored = self.store.version_of(article.key)
         if stored is not None:
-            stored_digest, stored_updated = stored
-            if stored_digest == fingerprint.digest or _older(article.updated, stored_updated):
-                # The same text, or an older version arriving after a newer one.
-                result.unchanged += 1
-            else:
-                # A new version: its updated time moves, to its own if that is later
-                # than the stored one, else to now (a feed that re-sends an item with
-                # new text and no new date still changed it).
-                if article.updated is None or (
-                    stored_updated is not None and article.updated <= stored_updated
-                ):
-                    article = dataclasses.replace(article, updated=self.now)
-                self.store.replace(article, fingerprint, keys, self.now)
-                result.updated += 1
-            return
+            return self._new_version(article, fingerprint, keys, stored)
         new = Candidate(
             key=article.key,
             digest=fingerprint.digest,
@@ -228,35 +156,43 @@ class Ingester:
             word_count=article.word_count,
             figures=frozenset(fingerprint.figures),
         )
-        with self.memory.lock():
-            # (The store itself was asked above: version_of found nothing.)
-            known = None if self.memory is self.store else self.memory.cluster_of(article.key)
-            if known is not None:
-                # Another worker sharing the index stored this very article first.
-                decision = Decision(article.key, "exact", Similarity(1.0, 1.0, 1.0))
-                cluster = known
-            else:
-                candidates = self.memory.candidates(fingerprint, keys, exclude=article.key)
-                decision = decide(new, candidates, self.thresholds)
-                linked = decision.linked_to
-                cluster = (self.memory.cluster_of(linked) if linked else None) or linked or article.key
-                self.memory.remember(new, fingerprint, cluster)
-        self.store.add(article, fingerprint, keys, decision, self.now, cluster=cluster)
-        if decision.linked_to is None and self.learn_chrome_stories > 0:
+        match = self.index.match(new, fingerprint, keys, lambda found: decide(new, found, self.thresholds))
+        decision = match.decision
+        article_id = self.store.add(article, fingerprint, keys, decision, self.now, cluster=match.cluster)
+        self.store.log_changes([article_id], self._at, "new")
+        if decision.linked_to is not None:
+            self._recluster(match.cluster, article_id)
+            return Counts(new=1, duplicates=1)
+        if self.learn_after > 0:
             # Only a new story teaches: copies of one story would make its own
             # lines look like the source's chrome.
             source = chrome_source(article.url, article.origin.name)
             self.store.count_source_lines(source, chrome_keys(article.paragraphs))
-        result.new += 1
-        if decision.linked_to is not None:
-            result.duplicates += 1
+        return Counts(new=1)
+
+    def _new_version(
+        self, article: Article, fingerprint: Fingerprint, keys: list[int], stored: StoredVersion
+    ) -> Counts:
+        if stored.digest == fingerprint.digest or _older(article.updated, stored.updated):
+            # The same text, or an older version arriving after a newer one.
+            return Counts(unchanged=1)
+        # A new version: its updated time moves, to its own if that is later than the
+        # stored one, else to now (a feed that re-sends an item with new text and no
+        # new date still changed it).
+        if article.updated is None or (stored.updated is not None and article.updated <= stored.updated):
+            article = dataclasses.replace(article, updated=self.now)
+        self.store.replace(stored.article_id, article, fingerprint, keys)
+        self.store.log_changes([stored.article_id], self._at, "updated")
+        self._recluster(stored.cluster, stored.article_id)
+        return Counts(updated=1)
+
+    def _recluster(self, cluster: str, changed: int) -> None:
+        """Settle a cluster one of whose members (``changed``) is new or new again."""
+        state = settle_cluster(self.store.cluster_texts(cluster), self.rule)
+        self.store.write_cluster(cluster, state)
+        self.store.log_changes([i for i in state.member_ids if i != changed], self._at, "cluster")
 
 
 def _older(incoming: datetime | None, stored: datetime | None) -> bool:
     """Whether a version dated ``incoming`` is older than the stored one."""
     return incoming is not None and stored is not None and incoming < stored
-
-
-def content_id(data: bytes) -> str:
-    """A short stable id for content that has no name of its own."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()[:16]

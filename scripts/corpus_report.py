@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feeds.read import read_entries
-from feeds.sniff import sniff
+from feeds.readers import read_entries
+from feeds.readers.sniff import sniff
+from normalizer.clean import Cleaner
 from normalizer.errors import NewsnormError
 from normalizer.model import Rejected
-from normalizer.pipeline import Cleaner
 
 _REASON_WIDTH = 70
 

@@ -5,7 +5,7 @@ Run by hand from the project root:
 
     .venv/bin/python scripts/rss_direct_check.py ../shared/corpus fixtures
 
-Every file that sniffs as a feed is read twice: with ``feeds.read_rss`` reading
+Every file that sniffs as a feed is read twice: with ``feeds.readers.rss`` reading
 the items it can (the default) and with feedparser reading every item. Each
 entry is then cleaned, and the two results compared field by field (the raw body
 is left out: feedparser's copy went through its HTML sanitiser, the direct one
@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feeds.read_feed import items_read_directly, read_feed
-from feeds.sniff import sniff
+from feeds.readers.feed import items_read_directly, read_feed
+from feeds.readers.sniff import sniff
+from normalizer.clean import Cleaner
 from normalizer.errors import NewsnormError
-from normalizer.pipeline import Cleaner
 
 
 def _comparable(cleaner: Cleaner, entry: object) -> tuple[object, object]:

@@ -7,9 +7,9 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-from feeds.read import read_entries
+from feeds.readers import read_entries
+from normalizer.clean import Cleaner
 from normalizer.errors import NewsnormError
-from normalizer.pipeline import Cleaner
 
 _CLEANER = Cleaner.default()
 

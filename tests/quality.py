@@ -14,12 +14,13 @@ from itertools import combinations
 from math import comb
 from pathlib import Path
 
-from feeds.jobs import clean_inputs, ingest_inputs, story_clusters
+from feeds.jobs import clean_inputs, ingest_inputs
+from feeds.publish.reports import story_clusters
 from normalizer.dedup import Candidate, Thresholds, verify
 from normalizer.fingerprint import Sketcher
 from normalizer.link_type import LinkType, link_type
 from normalizer.settings import Settings
-from normalizer.store import Store
+from normalizer.store import open_store
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -46,7 +47,7 @@ def load_labels(folder: Path) -> dict[str, tuple[str, str]]:
 def cluster_documents(folder: Path, settings: Settings | None = None) -> list[list[str]]:
     """Cluster the documents of a labelled set statelessly, as ``newsnorm dups`` does."""
     settings = settings or Settings()
-    with Store(":memory:", settings.fingerprint_params) as store:
+    with open_store(settings, path=":memory:") as store:
         ingest_inputs([str(folder / "docs")], store, settings, NOW)
         return [[m.article.input_id for m in cluster.members] for cluster in story_clusters(store)]
 

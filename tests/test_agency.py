@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from feeds.read import read_entries
-from feeds.sniff import sniff
+from feeds.readers import read_entries
+from feeds.readers.sniff import sniff
+from normalizer.clean import Cleaner
 from normalizer.errors import InputError
 from normalizer.model import Article, Rejected
-from normalizer.pipeline import Cleaner
 
 from .conftest import FIXTURES
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import feedparser  # type: ignore[import-untyped]
 from lxml import etree
 
-from feeds.atom import ATOM_NS, EXT_NS, FeedInfo, atom_bytes, atom_id
 from feeds.jobs import ingest_inputs
-from feeds.validate import validate_atom
+from feeds.publish.atom import ATOM_NS, EXT_NS, FeedInfo, atom_bytes, atom_id
+from feeds.publish.validate import validate_atom
 from normalizer.identity import identity_url
 from normalizer.settings import Settings
-from normalizer.store import Store
+from normalizer.store import SqliteStore, open_store
 
 from .conftest import DEMO
 
@@ -23,13 +23,13 @@ SETTINGS = Settings()
 NS = {"a": ATOM_NS, "nn": EXT_NS}
 
 
-def _emit(store: Store, collapse: bool = False) -> bytes:
+def _emit(store: SqliteStore, collapse: bool = False) -> bytes:
     info = FeedInfo(SETTINGS.feed_id, SETTINGS.feed_title, "test")
     return atom_bytes(store, info, collapse=collapse)
 
 
 def _demo_feed(tmp_path: Path, collapse: bool = False) -> bytes:
-    with Store(str(tmp_path / "s.db"), SETTINGS.fingerprint_params) as store:
+    with open_store(SETTINGS, path=str(tmp_path / "s.db")) as store:
         ingest_inputs([str(DEMO)], store, SETTINGS, NOW)
         return _emit(store, collapse)
 
@@ -58,10 +58,10 @@ def test_reads_back_through_feedparser(tmp_path: Path) -> None:
 
 def test_byte_identical_from_the_same_store(tmp_path: Path) -> None:
     path = str(tmp_path / "s.db")
-    with Store(path, SETTINGS.fingerprint_params) as store:
+    with open_store(SETTINGS, path=path) as store:
         ingest_inputs([str(DEMO)], store, SETTINGS, NOW)
         first = _emit(store)
-    with Store(path, SETTINGS.fingerprint_params) as store:
+    with open_store(SETTINGS, path=path) as store:
         assert _emit(store) == first
 
 
@@ -110,7 +110,7 @@ def test_control_characters_never_reach_the_output(tmp_path: Path) -> None:
         b"<title>Form\x0cfeed</title><description>Body text with ESC \x1b inside.</description>"
         b"</item></channel></rss>"
     )
-    with Store(str(tmp_path / "s.db"), SETTINGS.fingerprint_params) as store:
+    with open_store(SETTINGS, path=str(tmp_path / "s.db")) as store:
         ingest_inputs([str(feed)], store, SETTINGS, NOW)
         data = _emit(store)
     assert b"\x0c" not in data and b"\x1b" not in data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -13,12 +14,13 @@ from xml.sax.saxutils import escape
 import pytest
 from lxml import etree
 
-from feeds.atom import ATOM_NS, EXT_NS, FeedInfo, atom_bytes, atom_id
-from feeds.jobs import ingest_inputs, story_clusters
+from feeds.jobs import ingest_inputs
+from feeds.publish.atom import ATOM_NS, EXT_NS, FeedInfo, atom_bytes, atom_id
+from feeds.publish.reports import story_clusters
 from normalizer.canonical import CanonicalRule, Member, choose_canonical, explain_canonical, superseded
 from normalizer.errors import SettingsError
 from normalizer.settings import Settings, load_settings
-from normalizer.store import SCHEMA_VERSION, Store
+from normalizer.store import SCHEMA_VERSION, SqliteStore, open_store
 from tests.conftest import FIXTURES, Cli, dump_store
 
 NS = {"a": ATOM_NS, "nn": EXT_NS}
@@ -166,20 +168,22 @@ def _copies(tmp_path: Path) -> list[str]:
     ]
 
 
-def _canonical_link(store: Store) -> str | None:
+def _canonical_link(store: SqliteStore) -> str | None:
     (entry,) = store.iter_feed_order(canonical_only=True)
     return entry.article.url
 
 
 def test_changing_the_rule_re_picks_canonicals_without_re_ingesting(tmp_path: Path) -> None:
     settings = Settings(db=str(tmp_path / "s.db"))
-    with Store(settings.db, settings.fingerprint_params) as store:
+    with open_store(settings) as store:
         summary = ingest_inputs(_copies(tmp_path), store, settings, DAY)
-        assert (summary.new, summary.duplicates) == (3, 2)
+        assert (summary.counts.new, summary.counts.duplicates) == (3, 2)
         assert _canonical_link(store) == "https://wire.example/w/1"  # earliest
     before = dump_store(tmp_path / "s.db")
     herald_first = CanonicalRule(("source-priority", "earliest"), ("herald.example",))
-    with Store(settings.db, settings.fingerprint_params, herald_first) as store:
+    with open_store(
+        replace(settings, canonical=herald_first.steps, source_priority=herald_first.source_priority)
+    ) as store:
         assert _canonical_link(store) == "https://herald.example/h/1"
         assert store.meta()["canonical_rule"] == herald_first.as_json()
         reasons = story_clusters(store, herald_first)[0].why
@@ -189,9 +193,9 @@ def test_changing_the_rule_re_picks_canonicals_without_re_ingesting(tmp_path: Pa
     for table in ("articles", "signatures", "bands", "recent_bands"):
         assert before[table] == after[table]
     assert before["clusters"] != after["clusters"]
-    with Store(settings.db, settings.fingerprint_params, CanonicalRule(("latest",))) as store:
+    with open_store(replace(settings, canonical=("latest",))) as store:
         assert _canonical_link(store) == "https://herald.example/h/1"
-    with Store(settings.db, settings.fingerprint_params, CanonicalRule(("longest", "latest"))) as store:
+    with open_store(replace(settings, canonical=("longest", "latest"))) as store:
         assert _canonical_link(store) == "https://courier.example/a/1"
 
 
@@ -230,11 +234,11 @@ def test_a_new_version_under_the_same_guid_replaces_the_text_and_moves_updated(t
     corrected = [*PARAGRAPHS[:-1], "This story has been corrected to give the minister's full name."]
     second = _rss(tmp_path / "v2.xml", [("w-1", HEADLINE, "https://wire.example/w/1", corrected, DAY)])
     later = DAY + timedelta(hours=5)
-    with Store(settings.db, settings.fingerprint_params) as store:
+    with open_store(settings) as store:
         ingest_inputs([first], store, settings, DAY)
         (before,) = _entries(atom_bytes(store, INFO))
         summary = ingest_inputs([second], store, settings, later)
-        assert (summary.new, summary.updated, summary.duplicates) == (0, 1, 0)
+        assert (summary.counts.new, summary.counts.updated, summary.counts.duplicates) == (0, 1, 0)
         (after,) = _entries(atom_bytes(store, INFO))
     assert after.findtext("a:id", None, NS) == before.findtext("a:id", None, NS)
     assert after.find("nn:story", NS).get("cluster") == before.find("nn:story", NS).get("cluster")
@@ -259,10 +263,10 @@ def test_an_older_version_arriving_late_changes_nothing(tmp_path: Path) -> None:
 
     newer = atom(tmp_path / "v2.xml", DAY + timedelta(hours=3), PARAGRAPHS)
     older = atom(tmp_path / "v1.xml", DAY, PARAGRAPHS[:-1])
-    with Store(settings.db, settings.fingerprint_params) as store:
+    with open_store(settings) as store:
         ingest_inputs([newer], store, settings, DAY)
         summary = ingest_inputs([older], store, settings, DAY + timedelta(hours=4))
-        assert (summary.updated, summary.unchanged) == (0, 1)
+        assert (summary.counts.updated, summary.counts.unchanged) == (0, 1)
         (stored,) = store.stored_articles()
     assert stored.article.paragraphs[-1] == PARAGRAPHS[-1]
 
@@ -283,7 +287,7 @@ def test_a_re_send_under_its_own_id_is_shown_once_as_the_newest_version(tmp_path
         _rss(tmp_path / "courier.xml", [copy], "Courier"),
         _rss(tmp_path / "wire2.xml", [update]),
     ]
-    with Store(settings.db, settings.fingerprint_params) as store:
+    with open_store(settings) as store:
         ingest_inputs(inputs, store, settings, DAY)
         feed = atom_bytes(store, INFO)
         collapsed = atom_bytes(store, INFO, collapse=True)
@@ -318,7 +322,7 @@ def test_a_schema_3_store_gets_its_versions_and_rule_on_open(tmp_path: Path) -> 
         PARAGRAPHS[:-1],
         DAY + timedelta(hours=1),
     )
-    with Store(settings.db, settings.fingerprint_params) as store:
+    with open_store(settings) as store:
         ingest_inputs(
             [_rss(tmp_path / "a.xml", [original]), _rss(tmp_path / "b.xml", [update])], store, settings, DAY
         )
@@ -327,6 +331,6 @@ def test_a_schema_3_store_gets_its_versions_and_rule_on_open(tmp_path: Path) -> 
         db.execute("DROP TABLE superseded")
         db.execute("DELETE FROM meta WHERE key = 'canonical_rule'")
         db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    with Store(settings.db, settings.fingerprint_params) as store:
-        assert store.meta()["schema_version"] == SCHEMA_VERSION
+    with open_store(settings) as store:
+        assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
         assert [s.article.input_id for s in store.iter_feed_order()] == ["w-2"]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from feeds.atom import ATOM_NS, EXT_NS
-from feeds.validate import validate_atom
+from feeds.publish.atom import ATOM_NS, EXT_NS
+from feeds.publish.validate import validate_atom
 from normalizer.settings import Settings
-from normalizer.store import SCHEMA_VERSION, Store
+from normalizer.store import SCHEMA_VERSION, open_store
 
 from .conftest import DEMO, FIXED_EPOCH, Cli
 
@@ -103,8 +103,8 @@ def test_a_schema_4_store_gets_a_change_log_in_storing_order(cli: Cli, tmp_path:
         for table in ("changes", "touched", "fetch_state", "archive_pages", "cursors"):
             connection.execute(f"DROP TABLE {table}")
         connection.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-    with Store(str(db), Settings().fingerprint_params) as store:
-        assert store.meta()["schema_version"] == SCHEMA_VERSION
+    with open_store(Settings(), path=str(db)) as store:
+        assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
         last = store.last_change()
         assert last is not None and last.seq == 2
     with sqlite3.connect(db) as connection:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.fetch import Fetcher, FetchPolicy, Validators
+from feeds.intake.fetch import Fetcher, FetchPolicy, Validators
 from normalizer.errors import InputError
 
 from .conftest import Cli, dump_store

@@ -10,7 +10,7 @@ import pytest
 from feeds.jobs import ingest_inputs
 from normalizer.identity import identity_url
 from normalizer.settings import Settings
-from normalizer.store import Store
+from normalizer.store import open_store
 
 NOW = datetime(2024, 10, 2, 12, tzinfo=UTC)
 SAME = "https://courier.example/world/floods-close-the-rhine?id=17"
@@ -71,7 +71,7 @@ def test_one_item_in_several_category_feeds_is_one_article(tmp_path: Path) -> No
         _feed(tmp_path / "europe.xml", "Europe", "https://courier.example/rhine?utm_source=europe#top"),
         _feed(tmp_path / "top.xml", "Top", "https://courier.example/rhine"),
     ]
-    with Store(settings.db, settings.fingerprint_params) as store:
+    with open_store(settings) as store:
         summary = ingest_inputs(feeds, store, settings, NOW)
         assert store.article_count() == 1
-    assert (summary.new, summary.unchanged, summary.duplicates) == (1, 2, 0)
+    assert (summary.counts.new, summary.counts.unchanged, summary.counts.duplicates) == (1, 2, 0)

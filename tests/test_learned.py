@@ -13,8 +13,8 @@ from feeds.jobs import ingest_inputs
 from normalizer.identity import identity_url
 from normalizer.learned import chrome_source, line_key, strip_learned
 from normalizer.settings import Settings
-from normalizer.store import SCHEMA_VERSION, Store
-from normalizer.store_bodies import BodyCodec
+from normalizer.store import SCHEMA_VERSION, open_store
+from normalizer.store.bodies import BodyCodec
 
 from .conftest import FIXTURES
 
@@ -57,7 +57,7 @@ def _bodies(db: Path) -> dict[str, tuple[str, str]]:
 
 def _ingest_twice(tmp_path: Path, stories: list[tuple[str, list[str]]], learn: int) -> Path:
     settings = Settings(db=str(tmp_path / f"learn-{learn}.db"), learn_chrome_stories=learn)
-    with Store(settings.db, settings.fingerprint_params) as store:
+    with open_store(settings) as store:
         ingest_inputs([_feed(tmp_path / "a.xml", stories[:6])], store, settings, NOW)
         ingest_inputs([_feed(tmp_path / "b.xml", stories[6:])], store, settings, NOW)
     return Path(settings.db)
@@ -89,7 +89,7 @@ def test_copies_of_one_story_teach_nothing(tmp_path: Path) -> None:
     # The same story from one site five times (re-sent, re-headlined): its lines recur in
     # five articles, but in one story, so they are not the site's chrome.
     copies = [(f"{name}-{i}", paragraphs) for i in range(5)]
-    with Store(settings.db, settings.fingerprint_params) as store:
+    with open_store(settings) as store:
         ingest_inputs([_feed(tmp_path / "a.xml", copies)], store, settings, NOW)
         assert store.learned_lines("courier.example", 3) == frozenset()
 
@@ -97,7 +97,7 @@ def test_copies_of_one_story_teach_nothing(tmp_path: Path) -> None:
 def test_learning_can_be_switched_off(tmp_path: Path) -> None:
     settings = Settings(db=str(tmp_path / "s.db"), learn_chrome_stories=0)
     stories = _originals(8)
-    with Store(settings.db, settings.fingerprint_params) as store:
+    with open_store(settings) as store:
         ingest_inputs([_feed(tmp_path / "a.xml", stories)], store, settings, NOW)
     assert all(SIGN_OFF in body for body, _ in _bodies(tmp_path / "s.db").values())
 
@@ -125,12 +125,12 @@ def test_a_story_s_source_is_its_host_else_its_input(url: str | None, origin: st
 def test_a_schema_2_store_is_migrated_on_open(tmp_path: Path) -> None:
     settings = Settings()
     path = tmp_path / "old.db"
-    with Store(str(path), settings.fingerprint_params):
+    with open_store(settings, path=str(path)):
         pass
     with sqlite3.connect(path) as db:
         db.execute("DROP TABLE source_lines")
         db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    with Store(str(path), settings.fingerprint_params) as store:
-        assert store.meta()["schema_version"] == SCHEMA_VERSION
+    with open_store(settings, path=str(path)) as store:
+        assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
         store.count_source_lines("s", [b"12345678"])
         assert store.learned_lines("s", 1) == frozenset({b"12345678"})

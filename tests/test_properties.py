@@ -11,12 +11,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from feeds.atom import FeedInfo, atom_bytes, atom_id
+from feeds.publish.atom import FeedInfo, atom_bytes, atom_id
 from normalizer.boilerplate import load_rules, strip_chrome
+from normalizer.clean import Cleaner
 from normalizer.model import Article, Origin, RawEntry
-from normalizer.pipeline import Cleaner, Ingester
+from normalizer.pipeline import Pipeline
 from normalizer.settings import Settings
-from normalizer.store import Store
+from normalizer.store import open_store
 from normalizer.text import repair, split_paragraphs
 
 from .hostile_inputs import read_and_clean
@@ -96,15 +97,15 @@ _ARTICLES = st.lists(
 def test_atom_reads_back_the_same(tmp_path: Path, pairs: list[tuple[str, str]], when: datetime) -> None:
     published = when.replace(microsecond=0, tzinfo=UTC)
     origin = Origin("feed", "generated.rss", "urn:feed", "Generated", None)
-    cleaned = [
-        CLEANER.clean(RawEntry(f"urn:{i}", origin, title, body, "text", guid=f"urn:{i}", published=published))
+    entries = [
+        RawEntry(f"urn:{i}", origin, title, body, "text", guid=f"urn:{i}", published=published)
         for i, (title, body) in enumerate(pairs)
     ]
-    articles = [a for a in cleaned if isinstance(a, Article)]
+    articles = [a for a in map(CLEANER.clean, entries) if isinstance(a, Article)]
     settings_ = Settings()
     db = tmp_path / f"{abs(hash((tuple(pairs), when)))}.db"
-    with Store(str(db), settings_.fingerprint_params) as store:
-        Ingester(store, settings_, published).ingest(articles)
+    with open_store(settings_, path=str(db)) as store:
+        Pipeline(store, settings_, published).ingest(entries)
         data = atom_bytes(store, FeedInfo("urn:feed", "Feed", "0"))
     parsed = feedparser.parse(data)
     assert not parsed.bozo, parsed.bozo_exception

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from feeds.read import read_entries
-from feeds.sniff import sniff
+from feeds.readers import read_entries
+from feeds.readers.sniff import sniff
 from normalizer.errors import InputError
 
 from .conftest import DEMO, HOSTILE
@@ -44,7 +44,7 @@ def test_bom_wins_over_a_contradicting_declaration() -> None:
     path = HOSTILE / "bom-utf8-declared-latin1.rss"
     assert list(read_entries(path.read_bytes(), str(path))) == []  # a channel without items
     # The channel title is read right, which the re-serialised bytes prove.
-    from feeds.read_feed import _chunks
+    from feeds.readers.feed import _chunks
 
     ((chunker, items),) = _chunks(path.read_bytes(), str(path), 10)
     assert "Café – naïve".encode() in chunker.document(items)

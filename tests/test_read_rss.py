@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from feeds.read_feed import items_read_directly, read_feed
-from feeds.sniff import sniff
+from feeds.readers.feed import items_read_directly, read_feed
+from feeds.readers.sniff import sniff
+from normalizer.clean import Cleaner
 from normalizer.errors import NewsnormError
 from normalizer.model import RawEntry
-from normalizer.pipeline import Cleaner
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CLEANER = Cleaner.default()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from feeds.redis_memory import RedisMemory
+from feeds.index.redis import RedisIndex
 from normalizer.errors import StoreError
 from normalizer.model import FingerprintParams
 
@@ -118,11 +118,11 @@ def test_four_workers_share_one_memory(redis_url: str, tmp_path: Path) -> None:
 
 
 def test_parameters_are_checked(redis_url: str) -> None:
-    RedisMemory(f"{redis_url}/2", FingerprintParams())
+    RedisIndex(f"{redis_url}/2", FingerprintParams())
     with pytest.raises(StoreError, match=r"seed 1 \(index\) vs 5 \(run\)"):
-        RedisMemory(f"{redis_url}/2", FingerprintParams(seed=5))
+        RedisIndex(f"{redis_url}/2", FingerprintParams(seed=5))
 
 
 def test_unreachable_redis_is_a_one_line_error() -> None:
     with pytest.raises(StoreError, match="cannot use the Redis index"):
-        RedisMemory(f"redis://127.0.0.1:{_free_port()}/0", FingerprintParams())
+        RedisIndex(f"redis://127.0.0.1:{_free_port()}/0", FingerprintParams())

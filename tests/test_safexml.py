@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feeds.read import read_entries
+from feeds.readers import read_entries
 from normalizer.errors import InputError, UnsafeInputError
 from normalizer.safexml import parse_xml
 

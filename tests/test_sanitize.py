@@ -8,7 +8,7 @@ import pytest
 from click.testing import Result
 from lxml import etree, html
 
-from feeds.validate import validate_atom
+from feeds.publish.validate import validate_atom
 
 from .conftest import FIXTURES
 

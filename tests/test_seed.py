@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from feeds.read import read_entries
+from feeds.readers import read_entries
+from normalizer.clean import Cleaner
 from normalizer.model import Article
-from normalizer.pipeline import Cleaner
 
 from .conftest import DEMO
 

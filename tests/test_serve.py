@@ -22,12 +22,11 @@ import httpx
 import pytest
 from lxml import etree
 
-from feeds.atom import ATOM_NS, FH_NS
-from feeds.jobs import feed_info
-from feeds.serve import ServeConfig, make_app
-from feeds.validate import validate_atom
+from feeds.publish.atom import ATOM_NS, FH_NS, feed_info
+from feeds.publish.serve import ServeConfig, make_app
+from feeds.publish.validate import validate_atom
 from normalizer.settings import Settings
-from normalizer.store import Store
+from normalizer.store import open_store
 
 from .conftest import DEMO, FIXED_EPOCH, ROOT
 
@@ -218,7 +217,7 @@ def test_many_host_names_do_not_grow_the_memory(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     assert _newsnorm("ingest", str(DEMO / "heise.atom"), "--db", str(db)).returncode == 0
     settings = Settings(db=str(db))
-    app = make_app(lambda: Store(settings.db, settings.fingerprint_params), ServeConfig(feed_info(settings)))
+    app = make_app(lambda: open_store(settings, create=False), ServeConfig(feed_info(settings)))
     answers: list[str] = []
     for number in range(100):
         environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/feed.atom", "HTTP_HOST": f"h{number}.example"}

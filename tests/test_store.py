@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from feeds.jobs import ingest_inputs, story_clusters
+from feeds.jobs import ingest_inputs
+from feeds.publish.reports import story_clusters
 from normalizer.errors import StoreError
 from normalizer.model import FingerprintParams
-from normalizer.pipeline import Cleaner, Ingester
+from normalizer.pipeline import Pipeline
 from normalizer.settings import Settings
-from normalizer.store import SCHEMA_VERSION, Store
+from normalizer.store import SCHEMA_VERSION, SqliteStore
 
 from .conftest import DEMO, HOSTILE, dump_store
 
@@ -25,11 +26,11 @@ NEAR_DUPLICATE = str(DEMO / "scraped-article-near-duplicate.txt")
 UNRELATED = str(DEMO / "scraped-article-unrelated.txt")
 
 
-def _open(path: Path, params: FingerprintParams | None = None) -> Store:
-    return Store(str(path), params or SETTINGS.fingerprint_params)
+def _open(path: Path, params: FingerprintParams | None = None) -> SqliteStore:
+    return SqliteStore(str(path), params or SETTINGS.fingerprint_params)
 
 
-def _clusters(store: Store) -> list[list[str]]:
+def _clusters(store: SqliteStore) -> list[list[str]]:
     return sorted(sorted(m.article.input_id for m in c.members) for c in story_clusters(store))
 
 
@@ -50,10 +51,10 @@ def test_second_run_flags_duplicates_of_the_first(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     with _open(path) as store:
         first = ingest_inputs([ORIGINAL, UNRELATED], store, SETTINGS, NOW)
-        assert (first.new, first.duplicates) == (2, 0)
+        assert (first.counts.new, first.counts.duplicates) == (2, 0)
     with _open(path) as store:
         second = ingest_inputs([NEAR_DUPLICATE], store, SETTINGS, NOW)
-        assert (second.new, second.duplicates) == (1, 1)
+        assert (second.counts.new, second.counts.duplicates) == (1, 1)
         assert ["scraped-article-agencies-dateline", "scraped-article-near-duplicate"] in _clusters(store)
 
 
@@ -64,8 +65,8 @@ def test_rerunning_the_same_inputs_changes_nothing(tmp_path: Path) -> None:
     before = dump_store(path)
     with _open(path) as store:
         again = ingest_inputs([DEMO], store, SETTINGS, datetime(2030, 1, 1, tzinfo=UTC))
-    assert again.new == again.updated == 0
-    assert again.unchanged == again.read
+    assert again.counts.new == again.counts.updated == 0
+    assert again.counts.unchanged == again.counts.read
     assert dump_store(path) == before
 
 
@@ -82,22 +83,21 @@ def test_rejected_input_stores_nothing_and_the_run_goes_on(tmp_path: Path) -> No
             [str(HOSTILE / "billion-laughs-in-rss-title.rss"), ORIGINAL], store, SETTINGS, NOW
         )
         assert [r.source for r in summary.rejected] == [str(HOSTILE / "billion-laughs-in-rss-title.rss")]
-        assert summary.new == 1
+        assert summary.counts.new == 1
         assert store.article_count() == 1
 
 
 def test_a_failure_inside_an_input_rolls_the_whole_input_back(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    from feeds.read import read_entries
+    from feeds.readers import read_entries
 
     feed = DEMO / "heise.atom"
-    cleaner = Cleaner.default()
-    articles = [cleaner.clean(raw) for raw in list(read_entries(feed.read_bytes(), str(feed)))]
+    entries = list(read_entries(feed.read_bytes(), str(feed)))
     with _open(path) as store:
-        ingester = Ingester(store, SETTINGS, NOW)
-        broken = [*articles[:5], None]  # the sixth "article" breaks the transaction
+        pipeline = Pipeline(store, SETTINGS, NOW)
+        broken = [*entries[:5], None]  # the sixth "entry" breaks the transaction
         with pytest.raises(AttributeError):
-            ingester.ingest(broken)  # type: ignore[arg-type]
+            pipeline.ingest(broken)  # type: ignore[list-item]
         assert store.article_count() == 0
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -116,7 +116,7 @@ def test_a_changed_text_under_the_same_key_is_an_update(tmp_path: Path) -> None:
     with _open(tmp_path / "s.db") as store:
         ingest_inputs([str(first)], store, SETTINGS, NOW)
         summary = ingest_inputs([str(second)], store, SETTINGS, NOW)
-        assert (summary.new, summary.updated) == (0, 1)
+        assert (summary.counts.new, summary.counts.updated) == (0, 1)
         (stored,) = store.stored_articles()
         assert stored.article.word_count == 85
 
@@ -169,7 +169,7 @@ def test_a_schema_5_store_is_migrated_and_keeps_its_deflated_bodies(tmp_path: Pa
         # Schema 5 kept each MinHash signature beside its shingle set.
         db.execute("ALTER TABLE signatures ADD COLUMN signature BLOB NOT NULL DEFAULT x'00'")
     with _open(path) as store:
-        assert store.meta()["schema_version"] == SCHEMA_VERSION
+        assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
         ingest_inputs([UNRELATED], store, SETTINGS, NOW)
         bodies = {s.article.key: s.article.body for s in store.stored_articles()}
     assert expected in bodies.values() and len(bodies) == 2

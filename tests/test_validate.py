@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feeds.validate import validate_atom
+from feeds.publish.validate import validate_atom
 
 from .validator_score import judge, load_cases
 

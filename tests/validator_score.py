@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from feeds.validate import validate_atom
+from feeds.publish.validate import validate_atom
 from normalizer.errors import InputError
 
 CASES = Path(__file__).resolve().parent.parent / "fixtures" / "feedvalidator" / "atom"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from feeds.fetch import Fetched, Fetcher, FetchPolicy, Validators, is_url
+from feeds.intake.fetch import Fetched, Fetcher, FetchPolicy, Validators, is_url
 from normalizer.errors import InputError
 
 __all__ = ["Document", "Loader", "expand_inputs", "read_document"]

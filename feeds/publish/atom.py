@@ -12,14 +12,15 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
+from normalizer import __version__
 from normalizer.html import paragraphs_to_html
-from normalizer.store import StoredArticle
-from normalizer.store_log import LastChange
+from normalizer.settings import Settings
+from normalizer.store import Store, StoredArticle
 from normalizer.text import strip_xml_illegal
 
 __all__ = [
@@ -29,10 +30,10 @@ __all__ = [
     "FH_NS",
     "FeedInfo",
     "FeedPart",
-    "StoreView",
     "atom_bytes",
     "atom_id",
     "feed_head",
+    "feed_info",
     "feed_updated",
     "iter_entries",
     "write_atom",
@@ -57,6 +58,11 @@ class FeedInfo:
     id: str
     title: str
     generator_version: str
+
+
+def feed_info(settings: Settings) -> FeedInfo:
+    """What the emitted feed says about itself, from the settings."""
+    return FeedInfo(id=settings.feed_id, title=settings.feed_title, generator_version=__version__)
 
 
 def atom_id(key: str) -> str:
@@ -178,24 +184,6 @@ def _entry(stored: StoredArticle, members: Sequence[StoredArticle]) -> etree._El
     return entry
 
 
-class StoreView(Protocol):
-    """What the writer needs of a store (``normalizer.store.Store`` is one)."""
-
-    def iter_feed_order(
-        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
-    ) -> Iterator[StoredArticle]: ...
-
-    def cluster_members(self, cluster_key: str) -> list[StoredArticle]: ...
-
-    def newest_entry_time(
-        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
-    ) -> datetime | None: ...
-
-    def last_change(self) -> LastChange | None: ...
-
-    def change_at(self, seq: int) -> str | None: ...
-
-
 @dataclass(frozen=True)
 class FeedPart:
     """Which entries a document holds, and the links that place it among the others.
@@ -211,7 +199,7 @@ class FeedPart:
     archive: bool = False
 
 
-def feed_updated(store: StoreView, collapse: bool = False, part: FeedPart | None = None) -> datetime:
+def feed_updated(store: Store, collapse: bool = False, part: FeedPart | None = None) -> datetime:
     """The document's atom:updated: its newest entry, or the last change it covers if
     later (a story stored today with an older date still changed the feed today)."""
     changes = part.changes if part else None
@@ -238,7 +226,7 @@ def _serialise(element: etree._Element) -> bytes:
 
 
 def write_atom(
-    out: BinaryIO, store: StoreView, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None
+    out: BinaryIO, store: Store, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None
 ) -> datetime:
     """Write the Atom document for a store, one entry at a time (memory stays flat);
     returns the feed's atom:updated.
@@ -261,7 +249,7 @@ def write_atom(
 
 
 def iter_entries(
-    store: StoreView, collapse: bool = False, changes: tuple[int, int] | None = None
+    store: Store, collapse: bool = False, changes: tuple[int, int] | None = None
 ) -> Iterator[bytes]:
     """The entries of a document in feed order, each as bytes (the canonical member of
     a cluster lists the others)."""
@@ -287,7 +275,7 @@ def feed_head(info: FeedInfo, updated: datetime, part: FeedPart) -> bytes:
     return head + b"".join(_serialise(element) for element in feed) + archive
 
 
-def _entry_bytes(store: StoreView, stored: StoredArticle) -> bytes:
+def _entry_bytes(store: Store, stored: StoredArticle) -> bytes:
     """One entry as it stands in a document (the canonical one lists its cluster)."""
     members: list[StoredArticle] = []
     if stored.canonical and stored.cluster_size > 1:
@@ -296,9 +284,7 @@ def _entry_bytes(store: StoreView, stored: StoredArticle) -> bytes:
     return _serialise(_entry(stored, members))
 
 
-def atom_bytes(
-    store: StoreView, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None
-) -> bytes:
+def atom_bytes(store: Store, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None) -> bytes:
     """The Atom document as bytes (for tests and small stores)."""
     buffer = io.BytesIO()
     write_atom(buffer, store, info, collapse, part)

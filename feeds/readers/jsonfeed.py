@@ -11,8 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from feeds.read_agency import agency_time, person_of
-from feeds.read_page import input_id_for
+from feeds.readers.common import agency_time, input_id_for, person_of
 from normalizer.errors import InputError
 from normalizer.model import Origin, RawEntry, Rejected
 

@@ -17,25 +17,25 @@ This is the only module that imports ``redis``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import redis
 from datasketch import LeanMinHash, MinHashLSH
 
-from normalizer.dedup import Candidate
+from normalizer.dedup import Candidate, Decide, Match
 from normalizer.errors import StoreError
-from normalizer.model import Fingerprint, FingerprintParams
+from normalizer.model import Decision, Fingerprint, FingerprintParams, Similarity
 
-__all__ = ["RedisMemory"]
+__all__ = ["RedisIndex"]
 
 _LOCK_TIMEOUT = 60
 _LOCK_WAIT = 300
 
 
-class RedisMemory:
-    """The shared duplicate memory at a ``redis://host:port/db`` URL.
+class RedisIndex:
+    """The shared duplicate index at a ``redis://host:port/db`` URL.
 
     Args:
         url: where the Redis server is.
@@ -91,9 +91,21 @@ class RedisMemory:
         values = np.frombuffer(signature, dtype="<u4")
         return LeanMinHash(seed=self.params.seed, hashvalues=values, scheme="affine32")
 
-    def lock(self) -> AbstractContextManager[object]:
-        """The index-wide lock, held while one text is looked up, decided and remembered."""
-        return self._locked()
+    def match(
+        self, new: Candidate, fingerprint: Fingerprint, band_keys: Sequence[int], decide: Decide
+    ) -> Match:
+        """Under the index-wide lock: the cluster the new text joins, decided over the
+        remembered texts, and the text remembered in it."""
+        with self._locked():
+            known = self.cluster_of(new.key)
+            if known is not None:
+                # Another worker sharing the index stored this very article first.
+                return Match(Decision(new.key, "exact", Similarity(1.0, 1.0, 1.0)), known)
+            decision = decide(self.candidates(fingerprint, band_keys, exclude=new.key))
+            linked = decision.linked_to
+            cluster = (self.cluster_of(linked) if linked else None) or linked or new.key
+            self.remember(new, fingerprint, cluster)
+            return Match(decision, cluster)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

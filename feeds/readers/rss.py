@@ -177,7 +177,7 @@ def _entry(item: etree._Element, origin: Origin, language: str | None) -> RawEnt
         link = None
     if not guid and not link:
         return None  # its id would be a hash of the body as feedparser sanitised it
-    # The longest, as feedparser's reading does (feeds.read_feed._content).
+    # The longest, as feedparser's reading does (feeds.readers.feed._content).
     content, description = text.get("content", ""), text.get("description", "")
     body = content if len(content) >= len(description) else description
     return RawEntry(

@@ -22,11 +22,11 @@ from typing import Any
 import feedparser
 from lxml import etree
 
-from feeds.read_rss import direct_feed_version, parsed_time, rss_entries
+from feeds.readers.rss import direct_feed_version, parsed_time, rss_entries
 from normalizer.errors import InputError
 from normalizer.html import html_to_paragraphs
+from normalizer.identity import content_id
 from normalizer.model import ContentType, Origin, RawEntry
-from normalizer.pipeline import content_id
 from normalizer.safexml import iter_elements
 
 __all__ = ["CHUNK_ITEMS", "items_read_directly", "read_feed"]
@@ -233,7 +233,7 @@ def _parsed_entries(document: bytes, source: str, origin: Origin | None) -> list
 def _direct_entries(
     chunker: _Chunker, items: list[etree._Element], source: str, origin: Origin | None
 ) -> list[RawEntry] | None:
-    """The chunk's entries read by :mod:`feeds.read_rss`, or ``None`` where feedparser
+    """The chunk's entries read by :mod:`feeds.readers.rss`, or ``None`` where feedparser
     must read them. feedparser still reads the header alone (a few elements), so the
     feed's title, link and language are its own."""
     if not items or chunker.has_base() or any(item.tag != "item" for item in items):

@@ -22,8 +22,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from feeds.read_agency import agency_time, child_text
-from feeds.read_page import input_id_for
+from feeds.readers.common import agency_time, child_text, input_id_for
 from normalizer.errors import InputError
 from normalizer.model import Origin, RawEntry, Rejected
 from normalizer.safexml import parse_xml

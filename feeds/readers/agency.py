@@ -13,19 +13,18 @@ concept, knowledge or planning item.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import etree
 
-from feeds.read_page import input_id_for
+from feeds.readers.common import agency_time, find, input_id_for, local_name, person_of, text_of
 from normalizer.errors import InputError
 from normalizer.html import html_to_paragraphs
 from normalizer.model import Origin, RawEntry, Rejected
 from normalizer.safexml import parse_xml
 
-__all__ = ["agency_time", "child_text", "person_of", "read_newsml1", "read_newsml_g2", "read_nitf"]
+__all__ = ["read_newsml1", "read_newsml_g2", "read_nitf"]
 
 G2_NS = "http://iptc.org/std/nar/2006-10-01/"
 _NOT_ARTICLES = {
@@ -35,53 +34,14 @@ _NOT_ARTICLES = {
     "catalogItem": "a catalog item, not an article",
 }
 _NEWSML1_TEXT_MIME = frozenset({"text/html", "text/plain"})
-_BY = re.compile(r"^(?:by|par|von|por|di|door|av|af)\s+", re.IGNORECASE)
 _FURNITURE = frozenset({"header", "footer", "nav", "aside"})
 _BLOCKS = frozenset({"p", "hl2", "hl3", "h1", "h2", "h3", "h4", "li", "pre", "blockquote", "tr"})
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
-def _find(element: etree._Element | None, *path: str) -> etree._Element | None:
-    """The first descendant reached by local names, each a child of the one before."""
-    for name in path:
-        if element is None:
-            return None
-        element = next((child for child in element if _local(child) == name), None)
-    return element
 
 
 def _descendant(element: etree._Element | None, name: str) -> etree._Element | None:
     if element is None:
         return None
-    return next((e for e in element.iter() if _local(e) == name), None)
-
-
-def _text(element: etree._Element | None) -> str:
-    if element is None:
-        return ""
-    return " ".join("".join(str(t) for t in element.itertext()).split())
-
-
-def child_text(element: etree._Element | None, *path: str) -> str:
-    """The text of the element reached by local names (see ``_find``), spaces folded;
-    "" when there is none (an absent or ``xsi:nil`` element alike)."""
-    return _text(_find(element, *path))
-
-
-def agency_time(value: object) -> datetime | None:
-    """An agency timestamp, ISO 8601 in its extended or compact forms
-    (``2024-09-24T12:05:52+02:00``, ``20140829T134951+0000``), as Python reads it
-    since 3.11; without an offset it is taken as UTC. Anything else is unknown."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return next((e for e in element.iter() if local_name(e) == name), None)
 
 
 def body_paragraphs(body: etree._Element | None) -> list[str]:
@@ -93,20 +53,20 @@ def body_paragraphs(body: etree._Element | None) -> list[str]:
         return []
     paragraphs: list[str] = []
     for element in body.iter():
-        name = _local(element)
+        name = local_name(element)
         if name not in _BLOCKS:
             continue
-        if any(_local(a) in _BLOCKS or _local(a) in _FURNITURE for a in element.iterancestors()):
+        if any(local_name(a) in _BLOCKS or local_name(a) in _FURNITURE for a in element.iterancestors()):
             continue  # inside a block already taken whole, or page furniture
         if name == "tr":
-            cells = [_text(cell) for cell in element if _local(cell) in ("td", "th")]
+            cells = [text_of(cell) for cell in element if local_name(cell) in ("td", "th")]
             text = " | ".join(cell for cell in cells if cell)
         else:
-            text = _text(element)
+            text = text_of(element)
         if text:
             paragraphs.append(text)
     if not paragraphs:
-        text = _text(body)
+        text = text_of(body)
         paragraphs = [text] if text else []
     return paragraphs
 
@@ -147,19 +107,19 @@ def _entry(
 
 
 def _nitf_entry(nitf: etree._Element, source: str, input_id: str, **known: object) -> RawEntry | Rejected:
-    head = _find(nitf, "head")
-    body = _find(nitf, "body")
-    body_head = _find(body, "body.head")
-    title = _text(_descendant(_find(body_head, "hedline"), "hl1")) or _text(_find(head, "title"))
-    author = _nitf_byline(_find(body_head, "byline"))
-    dateline = _text(_find(body_head, "dateline"))
-    doc_data = _find(head, "docdata")
-    doc_id = _find(doc_data, "doc-id")
-    issued = _find(doc_data, "date.issue")
-    copyright_ = _find(doc_data, "doc.copyright")
+    head = find(nitf, "head")
+    body = find(nitf, "body")
+    body_head = find(body, "body.head")
+    title = text_of(_descendant(find(body_head, "hedline"), "hl1")) or text_of(find(head, "title"))
+    author = _nitf_byline(find(body_head, "byline"))
+    dateline = text_of(find(body_head, "dateline"))
+    doc_data = find(head, "docdata")
+    doc_id = find(doc_data, "doc-id")
+    issued = find(doc_data, "date.issue")
+    copyright_ = find(doc_data, "doc.copyright")
     distributor = _descendant(body_head, "distributor")
-    credit = (copyright_.get("holder") if copyright_ is not None else None) or _text(distributor)
-    paragraphs = body_paragraphs(_find(body, "body.content"))
+    credit = (copyright_.get("holder") if copyright_ is not None else None) or text_of(distributor)
+    paragraphs = body_paragraphs(find(body, "body.content"))
     values: dict[str, object] = {
         "guid": doc_id.get("id-string") if doc_id is not None else None,
         "published": agency_time(issued.get("norm")) if issued is not None else None,
@@ -181,14 +141,9 @@ def _nitf_byline(byline: etree._Element | None) -> str:
     if byline is None:
         return ""
     parts = [byline.text or "", *(child.tail or "" for child in byline)]
-    parts += [_text(child) for child in byline if _local(child) == "person"]
-    person = " ".join(" ".join(parts).split()).strip(" ,") or _text(byline)
+    parts += [text_of(child) for child in byline if local_name(child) == "person"]
+    person = " ".join(" ".join(parts).split()).strip(" ,") or text_of(byline)
     return person_of(person)
-
-
-def person_of(byline: str) -> str:
-    """A byline without its "By" ("Par", "Von", "Por", "Di", "Door", "Av"): the names."""
-    return _BY.sub("", byline.strip()).strip()
 
 
 def _lang(head: etree._Element | None) -> str | None:
@@ -196,7 +151,7 @@ def _lang(head: etree._Element | None) -> str | None:
         (
             m
             for m in (head if head is not None else [])
-            if _local(m) == "meta" and m.get("name") == "language"
+            if local_name(m) == "meta" and m.get("name") == "language"
         ),
         None,
     )
@@ -206,8 +161,8 @@ def _lang(head: etree._Element | None) -> str | None:
 def read_nitf(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
     """An NITF 3.x document: one article."""
     root = parse_xml(data, source)
-    if _local(root) != "nitf":
-        raise InputError(source, f"not NITF: the root element is <{_local(root)}>")
+    if local_name(root) != "nitf":
+        raise InputError(source, f"not NITF: the root element is <{local_name(root)}>")
     entry = _nitf_entry(root, source, input_id_for(source, data))
     if isinstance(entry, Rejected):
         entry = Rejected(source, "NITF without body text")
@@ -219,16 +174,16 @@ def read_nitf(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
 
 def _not_a_text_item(item: etree._Element) -> str | None:
     """Why a NewsML-G2 item is not a text article, or ``None`` if it is one."""
-    kind = _local(item)
+    kind = local_name(item)
     if kind in _NOT_ARTICLES:
         return _NOT_ARTICLES[kind]
     if kind == "packageItem":
-        refs = [ref.get("residref") or ref.get("href") for ref in item.iter() if _local(ref) == "itemRef"]
+        refs = [ref.get("residref") or ref.get("href") for ref in item.iter() if local_name(ref) == "itemRef"]
         listed = ", ".join(r for r in refs if r) or "none"
         return f"a package of {len(refs)} item(s), not an article: {listed}"
     if kind != "newsItem":
         return f"<{kind}> is not a NewsML-G2 item this version reads"
-    item_class = _find(_find(item, "itemMeta"), "itemClass")
+    item_class = find(find(item, "itemMeta"), "itemClass")
     qcode = (item_class.get("qcode") or "") if item_class is not None else ""
     nature = qcode.split(":")[-1]
     if nature and nature not in ("text", "composite"):
@@ -242,26 +197,26 @@ def _g2_item(item: etree._Element, source: str, input_id: str) -> RawEntry | Rej
     not_text = _not_a_text_item(item)
     if not_text:
         return Rejected(source, not_text, label)
-    item_meta = _find(item, "itemMeta")
-    content_meta = _find(item, "contentMeta")
-    content = _find(item, "contentSet")
+    item_meta = find(item, "itemMeta")
+    content_meta = find(item, "contentMeta")
+    content = find(item, "contentSet")
     nitf = _descendant(content, "nitf")
     language = item.get("{http://www.w3.org/XML/1998/namespace}lang")
-    lang_element = _find(content_meta, "language")
+    lang_element = find(content_meta, "language")
     if lang_element is not None:
         language = lang_element.get("tag") or language
     known = {
         "guid": guid,
-        "published": agency_time(_text(_find(item_meta, "firstCreated")))
-        or agency_time(_text(_find(content_meta, "contentCreated"))),
-        "updated": agency_time(_text(_find(item_meta, "versionCreated"))),
-        "author": _text(_find(content_meta, "by"))
-        or _text(_descendant(_find(content_meta, "creator"), "name")),
+        "published": agency_time(text_of(find(item_meta, "firstCreated")))
+        or agency_time(text_of(find(content_meta, "contentCreated"))),
+        "updated": agency_time(text_of(find(item_meta, "versionCreated"))),
+        "author": text_of(find(content_meta, "by"))
+        or text_of(_descendant(find(content_meta, "creator"), "name")),
         "language": language,
-        "dateline": _text(_find(content_meta, "dateline")),
-        "credit": _text(_find(content_meta, "creditline")) or _provider(item_meta),
+        "dateline": text_of(find(content_meta, "dateline")),
+        "credit": text_of(find(content_meta, "creditline")) or _provider(item_meta),
     }
-    headline = _text(_find(content_meta, "headline"))
+    headline = text_of(find(content_meta, "headline"))
     if nitf is not None:
         entry = _nitf_entry(nitf, source, label, **known)
         if isinstance(entry, RawEntry) and headline:
@@ -287,18 +242,20 @@ def _g2_item(item: etree._Element, source: str, input_id: str) -> RawEntry | Rej
 
 
 def _provider(item_meta: etree._Element | None) -> str | None:
-    provider = _find(item_meta, "provider")
+    provider = find(item_meta, "provider")
     if provider is None:
         return None
-    return _text(_find(provider, "name")) or (provider.get("literal") or None)
+    return text_of(find(provider, "name")) or (provider.get("literal") or None)
 
 
 def read_newsml_g2(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
     """A NewsML-G2 item, or a newsMessage of many: each text newsItem is an article."""
     root = parse_xml(data, source)
-    kind = _local(root)
+    kind = local_name(root)
     if kind == "newsMessage":
-        items = [item for group in root if _local(group) == "itemSet" for item in group if _local(item)]
+        items = [
+            item for group in root if local_name(group) == "itemSet" for item in group if local_name(item)
+        ]
         if not items:
             raise InputError(source, "a NewsML-G2 newsMessage without items")
         for number, item in enumerate(items):
@@ -317,14 +274,14 @@ def read_newsml_g2(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
 def _newsml1_component(component: etree._Element) -> tuple[str, etree._Element | None, str]:
     """(media type, the text content element, format) of the first text content item."""
     for item in component.iter():
-        if _local(item) != "ContentItem":
+        if local_name(item) != "ContentItem":
             continue
-        media = _find(item, "MediaType")
+        media = find(item, "MediaType")
         media_type = (media.get("FormalName") or "") if media is not None else ""
-        mime = _find(item, "MimeType")
+        mime = find(item, "MimeType")
         mime_type = (mime.get("FormalName") or "").lower() if mime is not None else ""
-        data_content = _find(item, "DataContent")
-        form = _find(item, "Format")
+        data_content = find(item, "DataContent")
+        form = find(item, "Format")
         if data_content is None:
             continue
         if media_type.lower() == "text" or mime_type in _NEWSML1_TEXT_MIME:
@@ -332,21 +289,23 @@ def _newsml1_component(component: etree._Element) -> tuple[str, etree._Element |
             # the HTML escaped inside DataContent.
             form_name = (form.get("FormalName") or "") if form is not None else ""
             return media_type or mime_type, data_content, mime_type if mime_type == "text/html" else form_name
-    media_types = sorted({(m.get("FormalName") or "?") for m in component.iter() if _local(m) == "MediaType"})
+    media_types = sorted(
+        {(m.get("FormalName") or "?") for m in component.iter() if local_name(m) == "MediaType"}
+    )
     return ", ".join(media_types) or "none", None, ""
 
 
 def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
     """A NewsML 1.2 document (AFP, ANP, Belga, Kyodo...): each NewsItem with text."""
     root = parse_xml(data, source)
-    items = [e for e in root.iter() if _local(e) == "NewsItem"]
+    items = [e for e in root.iter() if local_name(e) == "NewsItem"]
     if not items:
         raise InputError(source, "NewsML 1.2 without a NewsItem")
     stem = input_id_for(source, data)
     for number, item in enumerate(items):
         public = _descendant(item, "PublicIdentifier")
-        label = _text(public) or (stem if len(items) == 1 else f"{stem}-{number}")
-        component = _find(item, "NewsComponent")
+        label = text_of(public) or (stem if len(items) == 1 else f"{stem}-{number}")
+        component = find(item, "NewsComponent")
         if component is None:
             yield Rejected(source, "a NewsItem without a NewsComponent", label)
             continue
@@ -366,22 +325,22 @@ def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
             paragraphs = []
         if not paragraphs and content.text:
             paragraphs = [p.strip() for p in content.text.split("\n\n") if p.strip()]
-        management = _find(item, "NewsManagement")
+        management = find(item, "NewsManagement")
         # The credit, never the copyright line ("© 2018 ANP. Alle auteursrechten...").
-        credit = _text(_descendant(lines, "CreditLine"))
+        credit = text_of(_descendant(lines, "CreditLine"))
         provider = _descendant(_descendant(component, "Provider"), "Party")
         entry = _entry(
             source,
             label,
-            _text(_descendant(lines, "HeadLine")),
+            text_of(_descendant(lines, "HeadLine")),
             paragraphs,
-            guid=_text(public) or None,
-            published=agency_time(_text(_find(management, "FirstCreated"))),
-            updated=agency_time(_text(_find(management, "ThisRevisionCreated"))),
-            author=person_of(_text(_descendant(lines, "ByLine"))) or None,
+            guid=text_of(public) or None,
+            published=agency_time(text_of(find(management, "FirstCreated"))),
+            updated=agency_time(text_of(find(management, "ThisRevisionCreated"))),
+            author=person_of(text_of(_descendant(lines, "ByLine"))) or None,
             language=item.get("{http://www.w3.org/XML/1998/namespace}lang")
             or _formal_name(_descendant(component, "Language")),
-            dateline=_text(_descendant(lines, "DateLine")),
+            dateline=text_of(_descendant(lines, "DateLine")),
             credit=credit or (provider.get("FormalName") if provider is not None else None),
         )
         if isinstance(entry, Rejected) and len(items) == 1:

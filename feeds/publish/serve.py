@@ -31,21 +31,21 @@ from typing import Any
 
 from waitress.server import TcpWSGIServer, create_server
 
-from feeds.atom import (
+from feeds.publish.atom import (
     FEED_END,
     FeedInfo,
     FeedPart,
-    atom_id,
     feed_head,
+    feed_info,
     feed_updated,
     iter_entries,
     rfc3339,
     write_atom,
 )
-from feeds.jobs import feed_info, story_clusters
+from feeds.publish.reports import cluster_view, story_clusters
 from normalizer.errors import SettingsError
 from normalizer.settings import Settings
-from normalizer.store import Store
+from normalizer.store import Store, open_store
 
 __all__ = ["ServeConfig", "make_app", "serve_store"]
 
@@ -221,31 +221,7 @@ class _App:
     def _clusters(self, last: int) -> _Response:
         del last  # the cache key: the view is re-made when the log moves
         store = self._store()
-        clusters = []
-        for cluster in story_clusters(store, store.canonical):
-            if len(cluster.members) < 2:
-                continue
-            clusters.append(
-                {
-                    "id": atom_id(cluster.key),
-                    "size": len(cluster.members),
-                    "members": [
-                        {
-                            "id": atom_id(m.article.key),
-                            "input_id": m.article.input_id,
-                            "title": m.article.title,
-                            "canonical": m.canonical,
-                            "why": cluster.why.get(m.article.key, ""),
-                            "similarity": round(m.similarity, 4),
-                            "rule": m.rule,
-                            "type": m.link_type,
-                            "source": m.article.origin.feed_title or m.article.origin.name,
-                        }
-                        for m in cluster.members
-                    ],
-                }
-            )
-        view = {"canonical_rule": store.canonical.describe(), "clusters": clusters}
+        view = cluster_view(story_clusters(store, store.canonical), store.canonical)
         body = json.dumps(view, ensure_ascii=False, indent=2).encode() + b"\n"
         last_change = store.last_change()
         modified = datetime.fromisoformat(last_change.at) if last_change else None
@@ -270,13 +246,13 @@ def make_app(open_store: Callable[[], Store], config: ServeConfig) -> Callable[.
 def serve_store(settings: Settings, collapse: bool = False) -> TcpWSGIServer:
     """A waitress server for the store, bound and ready: call ``run()`` on it."""
 
-    def open_store() -> Store:
-        return Store(settings.db, settings.fingerprint_params, settings.canonical_rule)
+    def connect() -> Store:
+        return open_store(settings, create=False)
 
     config = ServeConfig(feed_info(settings), page_size=settings.page_size, collapse=collapse)
     try:
         server = create_server(
-            make_app(open_store, config), host=settings.host, port=settings.port, threads=4, ident="newsnorm"
+            make_app(connect, config), host=settings.host, port=settings.port, threads=4, ident="newsnorm"
         )
     except OSError as error:
         raise SettingsError(

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
+from feeds.readers.common import decode_text, input_id_for
 from normalizer.errors import InputError
 from normalizer.extract import extract_page
 from normalizer.model import Origin, OriginKind, RawEntry
-from normalizer.pipeline import content_id
 from normalizer.safexml import parse_html
 
-__all__ = ["decode_text", "input_id_for", "read_html_page", "read_text_article"]
-
-
-def input_id_for(source: str, data: bytes) -> str:
-    """The id of a one-article input: the file's stem (``docs/a17.html`` -> ``a17``)."""
-    if source == "-":
-        return content_id(data)
-    return PurePath(source).stem or source
+__all__ = ["read_html_page", "read_text_article"]
 
 
 def _origin_kind(source: str, page: bool) -> OriginKind:
     if source == "-":
         return "stdin"
     return "page" if page else "file"
-
-
-def decode_text(data: bytes, source: str) -> str:
-    """Bytes of a text file as text: UTF-8 (with or without BOM), else Windows-1252."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(source, "binary data, not a text article")
-    for encoding in (
-        ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",)
-    ):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    # Not UTF-8: the commonest legacy encoding of Western news text. ftfy repairs
-    # what this gets wrong later on.
-    return data.decode("cp1252", errors="replace")
 
 
 def read_text_article(data: bytes, source: str) -> list[RawEntry]:

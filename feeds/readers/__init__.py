@@ -6,13 +6,13 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from feeds.read_agency import read_newsml1, read_newsml_g2, read_nitf
-from feeds.read_feed import read_feed
-from feeds.read_json import read_json_feed, read_ninjs
-from feeds.read_page import read_html_page, read_text_article
-from feeds.read_vendor import read_ntb_release, read_ritzau
-from feeds.read_wire_text import read_anpa, read_iptc7901
-from feeds.sniff import Format, sniff
+from feeds.readers.agency import read_newsml1, read_newsml_g2, read_nitf
+from feeds.readers.feed import read_feed
+from feeds.readers.jsonfeed import read_json_feed, read_ninjs
+from feeds.readers.page import read_html_page, read_text_article
+from feeds.readers.sniff import Format, sniff
+from feeds.readers.vendor import read_ntb_release, read_ritzau
+from feeds.readers.wire_text import read_anpa, read_iptc7901
 from normalizer.errors import InputError
 from normalizer.model import RawEntry, Rejected
 from normalizer.safexml import parse_xml, refuse_entity_declarations

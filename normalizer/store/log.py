@@ -14,70 +14,36 @@
   stay byte-identical whatever happens to their entries later.
 - ``cursors``: how far each ``emit --changed`` output has emitted.
 
-A mixin of :class:`normalizer.store.Store`: it shares the store's connection
-and transactions.
+The SQLite store holds one :class:`ChangeLog` over its own connection; the
+schema is made by ``migrations.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import sqlite3
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 
-if TYPE_CHECKING:
-    import sqlite3
-    from contextlib import AbstractContextManager
+from normalizer.store.protocol import LastChange
 
-__all__ = ["LOG_SCHEMA", "LastChange", "StoreLog"]
-
-LOG_SCHEMA = """
-CREATE TABLE IF NOT EXISTS changes (
-    seq INTEGER PRIMARY KEY,
-    article INTEGER NOT NULL REFERENCES articles(id),
-    at TEXT NOT NULL,
-    reason TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS touched (
-    article INTEGER PRIMARY KEY REFERENCES articles(id),
-    at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fetch_state (
-    url TEXT PRIMARY KEY,
-    etag TEXT,
-    last_modified TEXT,
-    stored_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS archive_pages (
-    series TEXT NOT NULL,
-    page INTEGER NOT NULL,
-    body BLOB NOT NULL,
-    published_at TEXT NOT NULL,
-    PRIMARY KEY (series, page)
-);
-CREATE TABLE IF NOT EXISTS cursors (
-    name TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL
-);
-"""
+__all__ = ["ChangeLog"]
 
 
-@dataclass(frozen=True)
-class LastChange:
-    """The newest row of the change log: its number and its time (ISO 8601, UTC)."""
+class ChangeLog:
+    """Change log, fetch validators, archive pages and emit cursors of a store.
 
-    seq: int
-    at: str
+    Args:
+        db: the store's connection.
+        transaction: the store's transaction, for the writes made outside an input's.
+    """
 
+    def __init__(
+        self, db: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[None]]
+    ) -> None:
+        self._db = db
+        self.transaction = transaction
 
-class StoreLog:
-    """Change log, fetch validators, archive pages and emit cursors of a store."""
-
-    if TYPE_CHECKING:
-        _db: sqlite3.Connection
-
-        def transaction(self) -> AbstractContextManager[None]: ...
-
-    def _log_changes(self, article_ids: Sequence[int], at: str, reason: str) -> None:
+    def log_changes(self, article_ids: Iterable[int], at: str, reason: str) -> None:
         """Append one change per article (in id order) and move later-run changes' times."""
         ids = sorted(set(article_ids))
         self._db.executemany(
@@ -91,14 +57,6 @@ class StoreLog:
                ON CONFLICT (article) DO UPDATE SET at = MAX(at, excluded.at)""",
             [(at, i, at) for i in ids],
         )
-
-    def _seed_change_log(self) -> None:
-        """Give a store made before the log one 'new' row per article, in storing order."""
-        if self._db.execute("SELECT 1 FROM changes LIMIT 1").fetchone() is None:
-            self._db.execute(
-                "INSERT INTO changes (article, at, reason) "
-                "SELECT id, first_seen, 'new' FROM articles ORDER BY id"
-            )
 
     def last_change(self) -> LastChange | None:
         """The newest change, or ``None`` for a store with nothing in it."""

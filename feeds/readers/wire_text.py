@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from feeds.read_page import decode_text, input_id_for
+from feeds.readers.common import decode_text, input_id_for
 from normalizer.errors import InputError
 from normalizer.model import Origin, RawEntry, Rejected
 

@@ -1,6 +1,6 @@
 """Checks of an Atom document: the RELAX NG schema of RFC 4287 (``schemas/atom.rng``,
 the one published with the RFC), then the RFC's rules that a schema cannot state
-(:mod:`feeds.atom_rules`).
+(:mod:`feeds.publish.atom_rules`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from importlib import resources
 
 from lxml import etree
 
-from feeds.atom_rules import rule_problems
+from feeds.publish.atom_rules import rule_problems
 from normalizer.safexml import parse_xml
 
 __all__ = ["Problem", "validate_atom"]
@@ -21,7 +21,7 @@ Problem = str
 @cache
 def _schema() -> etree.RelaxNG:
     # Compiled once per process: validating many documents need not re-read it.
-    data = resources.files("feeds").joinpath("schemas/atom.rng").read_bytes()
+    data = resources.files("feeds.publish").joinpath("schemas/atom.rng").read_bytes()
     return etree.RelaxNG(parse_xml(data, "atom.rng"))
 
 

@@ -1,0 +1,156 @@
+"""Story clusters for people and programs: one source for ``dups`` and ``serve``.
+
+:func:`story_clusters` groups a store's articles; :func:`dups_document` is the
+JSON of ``newsnorm dups --format json``, :func:`cluster_view` that of ``serve``'s
+``/clusters.json``, and :func:`cluster_table` the table of ``dups``. Every member
+is described once, by :func:`member_link`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from feeds.publish.atom import atom_id
+from normalizer.canonical import CanonicalRule, Member, cluster_member, explain_canonical
+from normalizer.store import Store, StoredArticle
+
+__all__ = ["Cluster", "cluster_table", "cluster_view", "dups_document", "member_link", "story_clusters"]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A story cluster for reports: canonical member first, then by similarity.
+
+    ``why`` says, per member key, why it is or is not the canonical member.
+    """
+
+    key: str
+    members: tuple[StoredArticle, ...]
+    why: dict[str, str] = field(default_factory=dict)
+
+
+def _member(stored: StoredArticle, order: int) -> Member:
+    article, origin = stored.article, stored.article.origin
+    return cluster_member(
+        article.key,
+        article.published,
+        article.word_count,
+        order,
+        source=(article.agency, article.url, origin.feed_link, origin.feed_id, origin.name),
+        link=(stored.link_type, stored.linked_to),
+    )
+
+
+def story_clusters(store: Store, rule: CanonicalRule | None = None) -> list[Cluster]:
+    """Every cluster of the store, singletons included, in a stable order.
+
+    ``rule`` is the canonical rule the store was opened with, for the reasons.
+    """
+    grouped: dict[str, list[tuple[int, StoredArticle]]] = {}
+    for order, stored in enumerate(store.stored_articles()):
+        grouped.setdefault(stored.cluster_key, []).append((order, stored))
+    clusters = []
+    for key, entries in grouped.items():
+        ranked = [_member(stored, order) for order, stored in entries]
+        members = sorted(
+            (s for _, s in entries), key=lambda s: (not s.canonical, -s.similarity, s.article.input_id)
+        )
+        clusters.append(Cluster(key=key, members=tuple(members), why=explain_canonical(ranked, rule)))
+    clusters.sort(key=lambda c: (-len(c.members), c.members[0].article.input_id))
+    return clusters
+
+
+def member_link(member: StoredArticle) -> dict[str, Any]:
+    """How one member joined its cluster: the type, the rule and the figures that decided it."""
+    figures = member.link_similarity
+    return {
+        "id": member.article.input_id,
+        "linked_to": member.linked_to,
+        "type": member.link_type,
+        "rule": member.rule,
+        "jaccard": figures.jaccard if figures else None,
+        "containment_new": figures.containment_new if figures else None,
+        "containment_old": figures.containment_old if figures else None,
+    }
+
+
+def dups_document(clusters: list[Cluster], store: Store) -> dict[str, Any]:
+    """``dups --format json``: the partition, every link, every canonical standing."""
+    return {
+        "clusters": [[m.article.input_id for m in cluster.members] for cluster in clusters],
+        "links": [member_link(m) for cluster in clusters for m in cluster.members if m.rule != "founder"],
+        "canonical": [
+            {
+                "id": m.article.input_id,
+                "canonical": m.canonical,
+                "why": cluster.why.get(m.article.key, ""),
+                "superseded_by": m.superseded_by,
+            }
+            for cluster in clusters
+            if len(cluster.members) > 1
+            for m in cluster.members
+        ],
+        "canonical_rule": store.canonical.describe(),
+        "params": store.meta(),
+    }
+
+
+def cluster_view(clusters: list[Cluster], rule: CanonicalRule) -> dict[str, Any]:
+    """``/clusters.json``: the clusters of two or more members, each member with its
+    entry id, standing and link."""
+    return {
+        "canonical_rule": rule.describe(),
+        "clusters": [
+            {
+                "id": atom_id(cluster.key),
+                "size": len(cluster.members),
+                "members": [
+                    {
+                        **member_link(m),
+                        "id": atom_id(m.article.key),
+                        "input_id": m.article.input_id,
+                        "title": m.article.title,
+                        "canonical": m.canonical,
+                        "why": cluster.why.get(m.article.key, ""),
+                        "similarity": round(m.similarity, 4),
+                        "source": m.article.origin.feed_title or m.article.origin.name,
+                    }
+                    for m in cluster.members
+                ],
+            }
+            for cluster in clusters
+            if len(cluster.members) > 1
+        ],
+    }
+
+
+def _link_text(member: StoredArticle) -> str:
+    """Which test linked a member, with the figure that passed it."""
+    figures = member.link_similarity
+    if figures is None or member.rule == "founder":
+        return "founded the cluster"
+    kind = member.link_type
+    if member.rule == "exact":
+        return f"{kind}: same text"
+    if member.rule == "jaccard":
+        return f"{kind}: jaccard {figures.jaccard:.2f}"
+    return f"{kind}: contained {max(figures.containment_new, figures.containment_old):.2f}"
+
+
+def cluster_table(clusters: list[Cluster], rule: CanonicalRule) -> str:
+    """The table ``dups`` prints: a line per member, clusters numbered."""
+    header = f"{'cluster':<8}{'sim':>6}  {'linked by':<28} {'canonical?':<34} {'source':<24} title [id]"
+    lines = [header]
+    for number, cluster in enumerate(clusters, start=1):
+        for member in cluster.members:
+            article = member.article
+            why = cluster.why.get(article.key, "")
+            standing = f"{'yes' if member.canonical else 'no'}: {why}"
+            source = (article.origin.feed_title or article.origin.name)[-24:]
+            lines.append(
+                f"{number:<8}{member.similarity:>6.2f}  {_link_text(member):<28} {standing:<34} {source:<24} "
+                f"{article.title[:60]}  [{article.input_id}]"
+            )
+    lines.append(f"sim: Jaccard similarity to the canonical member; canonical rule: {rule.describe()}")
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""Cleaning: a reader's RawEntry -> a clean Article (or Rejected, with the reason).
+
+Unicode repair, paragraphs, chrome (shipped rules, then the lines the source is
+known to repeat), headline, byline, dateline and credit, in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from normalizer.boilerplate import ChromeRule, load_rules, strip_chrome
+from normalizer.dateline import (
+    DatelineRules,
+    find_byline,
+    load_dateline_rules,
+    read_given_dateline,
+    split_dateline,
+)
+from normalizer.html import html_to_paragraphs
+from normalizer.identity import article_key
+from normalizer.learned import chrome_source, strip_learned
+from normalizer.model import Article, Dateline, RawEntry, Rejected
+from normalizer.text import repair, settle_paragraph, split_paragraphs
+
+__all__ = ["Cleaner"]
+
+_HEADLINE_MAX_WORDS = 25
+_DERIVED_TITLE_WORDS = 12
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+@dataclass(frozen=True)
+class Cleaner:
+    """Turns what a reader found into a clean article, by rules loaded once."""
+
+    chrome_rules: tuple[ChromeRule, ...]
+    dateline_rules: DatelineRules
+
+    @classmethod
+    def default(cls) -> Cleaner:
+        """A cleaner with the rules shipped in ``normalizer/rules``."""
+        return cls(chrome_rules=load_rules(), dateline_rules=load_dateline_rules())
+
+    def clean(self, raw: RawEntry, learned: frozenset[bytes] = frozenset()) -> Article | Rejected:
+        """Clean one entry; an entry with no text left is rejected with the reason.
+
+        ``learned`` holds the keys of the lines its source is known to repeat
+        (see :mod:`normalizer.learned`).
+        """
+        content = repair(raw.content)
+        if raw.content_type == "html":
+            paragraphs = html_to_paragraphs(content, raw.origin.name)
+        else:
+            paragraphs = split_paragraphs(content)
+        paragraphs, removed = strip_chrome(paragraphs, self.chrome_rules)
+        if learned:
+            paragraphs, learned_removals = strip_learned(
+                paragraphs, learned, chrome_source(raw.link, raw.origin.name)
+            )
+            removed.extend(learned_removals)
+        title = settle_paragraph(repair(raw.title))
+        # A plain-text article file opens with its headline; a feed entry without a
+        # title does not, and its first paragraph is story text.
+        if not title and raw.origin.kind != "feed" and self._opens_with_headline(paragraphs):
+            title, paragraphs = paragraphs[0], paragraphs[1:]
+        elif title and len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
+            # The body repeats the headline as its first line (an <h1> in the HTML).
+            paragraphs = paragraphs[1:]
+        byline = settle_paragraph(repair(raw.author)) if raw.author else None
+        if paragraphs and (found := find_byline(paragraphs[0])):
+            byline, paragraphs = byline or found, paragraphs[1:]
+        dateline: Dateline | None = None
+        agency: str | None = None
+        if paragraphs:
+            match = split_dateline(paragraphs[0], self.dateline_rules, raw.published or raw.updated)
+            if match is not None:
+                dateline, agency = match.dateline, match.agency
+                paragraphs = [match.rest, *paragraphs[1:]] if match.rest else paragraphs[1:]
+        if dateline is None and raw.dateline:
+            dateline, agency = read_given_dateline(
+                str(raw.dateline), self.dateline_rules, raw.published or raw.updated
+            )
+        agency = agency or raw.credit
+        if not paragraphs:
+            entry = raw.input_id if raw.origin.kind == "feed" else None
+            return Rejected(raw.origin.name, "no article text left after cleaning", entry)
+        return Article(
+            key=article_key(raw),
+            input_id=raw.input_id,
+            origin=raw.origin,
+            title=title or _derived_title(paragraphs),
+            paragraphs=tuple(paragraphs),
+            dateline=dateline,
+            agency=agency,
+            byline=byline or None,
+            published=raw.published,
+            updated=raw.updated,
+            url=raw.link,
+            language=raw.language,
+            removed=tuple(removed),
+        )
+
+    def _opens_with_headline(self, paragraphs: Sequence[str]) -> bool:
+        """Whether the first paragraph is a headline: short, not a dateline, and either
+        unpunctuated or followed by a dateline ("... N.Y.C." then "PARIS (AFP) -")."""
+        if len(paragraphs) < 2 or not 0 < len(paragraphs[0].split()) <= _HEADLINE_MAX_WORDS:
+            return False
+        first, second = paragraphs[0], paragraphs[1]
+        second_is_dateline = split_dateline(second, self.dateline_rules) is not None
+        if split_dateline(first, self.dateline_rules) is not None:
+            # "CAIRO — Gunmen opened fire" over "BERLIN (AFP) - ...": a story has one
+            # dateline, so a short unpunctuated line above another is its headline.
+            return second_is_dateline and not first.endswith((".", ":", ";", ","))
+        return not first.endswith((".", ":", ";", ",")) or second_is_dateline
+
+
+def _derived_title(paragraphs: Sequence[str]) -> str:
+    """A headline for a story that came without one: its first sentence, shortened."""
+    first = _SENTENCE_END.split(paragraphs[0], maxsplit=1)[0]
+    words = first.split()
+    if len(words) <= _DERIVED_TITLE_WORDS:
+        return first
+    return " ".join(words[:_DERIVED_TITLE_WORDS]) + " …"

@@ -1,0 +1,89 @@
+"""The SQLite store's duplicate index: LSH band keys in an indexed table.
+
+A run looks its band keys up with one indexed query and loads only its
+candidates' shingle sets; nothing is held in memory between inputs. New rows wait
+in ``recent_bands`` and are folded into ``bands`` in key order once there are
+:data:`RECENT_BANDS_LIMIT` of them, because inserted one by one into a table of
+millions each would dirty a page of its own.
+
+Look-up, decision and remembering are one step because they happen inside the
+store's write transaction (``BEGIN IMMEDIATE``: one writer at a time); the bands
+of a new text are written with its article (see :meth:`BandIndex.write`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from normalizer.dedup import Candidate, Decide, Match
+from normalizer.model import Fingerprint
+from normalizer.store.rows import candidate
+
+__all__ = ["RECENT_BANDS_LIMIT", "BandIndex"]
+
+# Band rows wait in a small table until there are this many (about 8,500 articles).
+RECENT_BANDS_LIMIT = 500_000
+
+
+class BandIndex:
+    """The band table of one SQLite connection, as a :class:`normalizer.dedup.DuplicateIndex`."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def candidates(self, band_keys: Sequence[int], exclude: str | None = None) -> list[Candidate]:
+        """Stored articles sharing at least one LSH band, with their shingle sets."""
+        placeholders = ",".join("?" * len(band_keys))
+        rows = self._db.execute(
+            f"""
+            SELECT a.key, s.digest, s.shingle_set, a.word_count, s.figures
+            FROM articles a JOIN signatures s ON s.article = a.id
+            WHERE a.id IN (
+                SELECT article FROM bands WHERE band_key IN ({placeholders})
+                UNION ALL SELECT article FROM recent_bands WHERE band_key IN ({placeholders})
+            )
+            ORDER BY a.id
+            """,
+            [*band_keys, *band_keys],
+        ).fetchall()
+        return [candidate(row) for row in rows if row["key"] != exclude]
+
+    def cluster_of(self, key: str) -> str | None:
+        """The cluster (its founder's key) of a stored article, or ``None``."""
+        row = self._db.execute(
+            "SELECT m.cluster FROM members m JOIN articles a ON a.id = m.article WHERE a.key = ?", (key,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def match(
+        self, new: Candidate, fingerprint: Fingerprint, band_keys: Sequence[int], decide: Decide
+    ) -> Match:
+        """The cluster a new text joins, decided over its stored candidates."""
+        del fingerprint  # the band keys say all the band table needs
+        decision = decide(self.candidates(band_keys, exclude=new.key))
+        linked = decision.linked_to
+        cluster = (self.cluster_of(linked) if linked else None) or linked or new.key
+        return Match(decision, cluster)
+
+    def write(self, article_id: int, band_keys: Sequence[int]) -> None:
+        """Index a stored article under its band keys."""
+        self._db.executemany(
+            "INSERT OR IGNORE INTO recent_bands VALUES (?, ?)", [(key, article_id) for key in band_keys]
+        )
+
+    def forget(self, article_id: int) -> None:
+        """Drop an article's band rows (its text is being replaced)."""
+        self._db.execute("DELETE FROM bands WHERE article = ?", (article_id,))
+        self._db.execute("DELETE FROM recent_bands WHERE article = ?", (article_id,))
+
+    def waiting(self) -> int:
+        """How many band rows wait to be folded."""
+        return int(self._db.execute("SELECT COUNT(*) FROM recent_bands").fetchone()[0])
+
+    def fold(self) -> None:
+        """Move the waiting rows into the main table, in key order (inside a transaction)."""
+        self._db.execute(
+            "INSERT OR IGNORE INTO bands SELECT band_key, article FROM recent_bands ORDER BY 1, 2"
+        )
+        self._db.execute("DELETE FROM recent_bands")

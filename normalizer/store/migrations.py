@@ -1,0 +1,189 @@
+"""The SQLite store's schema, as ordered, named migrations (sqlite-utils' way).
+
+Each migration brings a store from the version before it to its own version; the
+version a store is at is ``schema_version`` in its ``meta`` table. Opening a store
+applies, in order, every migration after its version, inside one write transaction,
+so a store is migrated whole or not at all. A store newer than this code, or of a
+version no migration starts from, is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "pending"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: the version it makes, its name, and what it does."""
+
+    version: int
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(db: sqlite3.Connection) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    return apply
+
+
+_ARTICLES_AND_CLUSTERS = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    input_id TEXT NOT NULL,
+    origin_kind TEXT NOT NULL,
+    origin_name TEXT NOT NULL,
+    feed_id TEXT,
+    feed_title TEXT,
+    feed_link TEXT,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,  -- a compressed BLOB: see bodies.py
+    dateline TEXT,
+    agency TEXT,
+    byline TEXT,
+    published TEXT,
+    updated TEXT,
+    first_seen TEXT NOT NULL,
+    url TEXT,
+    language TEXT,
+    removed TEXT NOT NULL,
+    word_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS signatures (
+    article INTEGER PRIMARY KEY REFERENCES articles(id),
+    digest TEXT NOT NULL,
+    shingles INTEGER NOT NULL,
+    shingle_set BLOB NOT NULL,
+    figures TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS signatures_digest ON signatures(digest);
+CREATE TABLE IF NOT EXISTS recent_bands (
+    band_key INTEGER NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (band_key, article)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bands (
+    band_key INTEGER NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (band_key, article)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members (
+    article INTEGER PRIMARY KEY REFERENCES articles(id),
+    cluster TEXT NOT NULL,
+    linked_to TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    jaccard REAL,
+    containment_new REAL,
+    containment_old REAL,
+    canonical_jaccard REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS members_cluster ON members(cluster);
+CREATE TABLE IF NOT EXISTS clusters (
+    key TEXT PRIMARY KEY,
+    canonical INTEGER NOT NULL REFERENCES articles(id)
+);
+"""
+
+_SOURCE_LINES = """
+CREATE TABLE IF NOT EXISTS source_lines (
+    source TEXT NOT NULL,
+    line BLOB NOT NULL,
+    stories INTEGER NOT NULL,
+    PRIMARY KEY (source, line)
+) WITHOUT ROWID;
+"""
+
+_SUPERSEDED = """
+CREATE TABLE IF NOT EXISTS superseded (
+    article INTEGER PRIMARY KEY REFERENCES articles(id),
+    by_key TEXT NOT NULL
+);
+"""
+
+_CHANGE_LOG = """
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS touched (
+    article INTEGER PRIMARY KEY REFERENCES articles(id),
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fetch_state (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    stored_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS archive_pages (
+    series TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    published_at TEXT NOT NULL,
+    PRIMARY KEY (series, page)
+);
+CREATE TABLE IF NOT EXISTS cursors (
+    name TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+);
+"""
+
+
+def _change_log(db: sqlite3.Connection) -> None:
+    """The change log, seeded with one 'new' row per article already stored."""
+    _script(_CHANGE_LOG)(db)
+    if db.execute("SELECT 1 FROM changes LIMIT 1").fetchone() is None:
+        db.execute(
+            "INSERT INTO changes (article, at, reason) SELECT id, first_seen, 'new' FROM articles ORDER BY id"
+        )
+
+
+def _drop_kept_signatures(db: sqlite3.Connection) -> None:
+    """Stores before version 6 kept each MinHash signature (512 bytes an article),
+    which nothing reads: the shingle set gives it again. Bodies written as deflate
+    by version 5 are still read as they are (see bodies.py)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(signatures)")}
+    if "signature" in columns:
+        db.execute("ALTER TABLE signatures DROP COLUMN signature")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "articles-and-clusters", _script(_ARTICLES_AND_CLUSTERS)),
+    Migration(3, "learned-source-lines", _script(_SOURCE_LINES)),
+    # The superseded rows of an older store are filled by the canonical re-pick that
+    # a store without a stored rule gets on opening.
+    Migration(4, "superseded-versions", _script(_SUPERSEDED)),
+    Migration(5, "change-log", _change_log),
+    Migration(6, "drop-kept-signatures", _drop_kept_signatures),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+# The oldest version a migration starts from (version 1 named clusters otherwise).
+_OLDEST = MIGRATIONS[0].version
+
+
+def pending(stored_version: str | None) -> tuple[Migration, ...] | None:
+    """The migrations a store at ``stored_version`` needs, in order (a new store, whose
+    version is ``None``, needs them all); ``None`` if no path leads from that version."""
+    if stored_version is None:
+        return MIGRATIONS
+    try:
+        version = int(stored_version)
+    except ValueError:
+        return None
+    if version < _OLDEST or version > SCHEMA_VERSION:
+        return None
+    return tuple(m for m in MIGRATIONS if m.version > version)

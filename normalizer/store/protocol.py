@@ -1,0 +1,200 @@
+"""What every store backend offers: the one interface the pipeline, the jobs and the
+publishers talk to, so none of them knows which backend it has.
+
+A backend keeps articles with their fingerprints, the story clusters the pipeline
+decided, the change log, fetch validators, archive pages and emit cursors. It
+decides nothing: which cluster an article joins, which member is canonical and
+which versions are superseded come from :mod:`normalizer.dedup` and
+:mod:`normalizer.clusters`, and the store writes what it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from normalizer.canonical import CanonicalRule
+from normalizer.clusters import ClusterState, ClusterText
+from normalizer.dedup import DuplicateIndex
+from normalizer.link_type import LinkType, link_type
+from normalizer.model import Article, Decision, Fingerprint, FingerprintParams, Similarity
+
+__all__ = ["LastChange", "Store", "StoredArticle", "StoredVersion"]
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the store gives it back, with its cluster standing."""
+
+    article: Article
+    first_seen: datetime
+    cluster_key: str
+    canonical: bool
+    canonical_key: str
+    similarity: float
+    rule: str
+    linked_to: str
+    link_similarity: Similarity | None
+    cluster_size: int
+    superseded_by: str | None = None
+    touched: datetime | None = None
+
+    @property
+    def link_type(self) -> LinkType | None:
+        """copy, rewrite, excerpt or update (see :mod:`normalizer.link_type`); None for a founder."""
+        return link_type(self.rule, self.link_similarity, self.article.title)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """What the store knows of an article's current version: its id, text digest,
+    updated time and cluster."""
+
+    article_id: int
+    digest: str
+    updated: datetime | None
+    cluster: str
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """The newest row of the change log: its number and its time (ISO 8601, UTC)."""
+
+    seq: int
+    at: str
+
+
+class Store(Protocol):
+    """An open newsnorm store (SQLite today; any backend that keeps these promises)."""
+
+    @property
+    def name(self) -> str:
+        """How the user named the store (a path or a URL), for messages."""
+        ...
+
+    @property
+    def params(self) -> FingerprintParams:
+        """The fingerprint parameters the store was made with."""
+        ...
+
+    @property
+    def canonical(self) -> CanonicalRule:
+        """The rule its clusters' canonical members were picked under."""
+        ...
+
+    @property
+    def index(self) -> DuplicateIndex:
+        """The store's own duplicate index (its LSH bands)."""
+        ...
+
+    def close(self) -> None:
+        """Close the store (committed work is already kept)."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All or nothing: commit on success, roll back on any exception."""
+        ...
+
+    def meta(self) -> dict[str, str]:
+        """Schema version and fingerprint parameters."""
+        ...
+
+    # -- the pipeline's side --------------------------------------------------
+
+    def version_of(self, key: str) -> StoredVersion | None:
+        """The stored version of an article, if it is stored."""
+
+    def add(
+        self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int], decision: Decision,
+        first_seen: datetime, *, cluster: str,
+    ) -> int:  # fmt: skip
+        """Store a new article as a member of ``cluster``; returns its id."""
+        ...
+
+    def replace(
+        self, article_id: int, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]
+    ) -> None:
+        """Replace a stored article's text with a new version; it keeps its cluster."""
+
+    def cluster_texts(self, cluster: str) -> list[ClusterText]:
+        """The members of a cluster as :mod:`normalizer.clusters` decides over them."""
+        ...
+
+    def write_cluster(self, cluster: str, state: ClusterState) -> None:
+        """Write a cluster's canonical member, superseded versions and similarities."""
+
+    def shared_clusters(self) -> list[str]:
+        """The clusters of two or more members, in key order."""
+        ...
+
+    def save_rule(self, rule: CanonicalRule) -> None:
+        """Record the rule the clusters are now picked under."""
+
+    def log_changes(self, article_ids: Iterable[int], at: str, reason: str) -> None:
+        """Append one change per article: ``new``, ``updated`` or ``cluster``."""
+
+    def learned_lines(self, source: str, min_stories: int) -> frozenset[bytes]:
+        """The line keys ``source`` has repeated in at least ``min_stories`` stories."""
+        ...
+
+    def count_source_lines(self, source: str, lines: Iterable[bytes]) -> None:
+        """Count one more story of ``source`` carrying each of these line keys."""
+
+    def settle(self) -> None:
+        """Housekeeping after an input is stored (outside its transaction)."""
+
+    # -- intake ---------------------------------------------------------------
+
+    def fetch_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """The ETag and Last-Modified of the last stored fetch of ``url``."""
+
+    def save_fetch(self, url: str, etag: str | None, last_modified: str | None, at: str) -> None:
+        """Remember the validators of a fetch whose document is now stored."""
+
+    # -- the publishers' side -------------------------------------------------
+
+    def article_count(self) -> int:
+        """How many articles the store holds."""
+        ...
+
+    def stored_articles(self) -> list[StoredArticle]:
+        """Every stored article with its cluster standing, in storing order."""
+        ...
+
+    def cluster_members(self, cluster_key: str) -> list[StoredArticle]:
+        """The members of one cluster, in storing order."""
+        ...
+
+    def iter_feed_order(
+        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
+    ) -> Iterator[StoredArticle]:
+        """Current versions newest first (then by key); ``changes=(after, upto)``
+        keeps those changed in those rows of the change log."""
+        ...
+
+    def newest_entry_time(
+        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
+    ) -> datetime | None:
+        """The latest entry time of what :meth:`iter_feed_order` gives for the same arguments."""
+
+    def last_change(self) -> LastChange | None:
+        """The newest change, or ``None`` for a store with nothing in it."""
+
+    def change_at(self, seq: int) -> str | None:
+        """When change ``seq`` was logged."""
+
+    def archive_page(self, series: str, page: int) -> tuple[bytes, str] | None:
+        """A published archive page and its atom:updated, if it was published."""
+
+    def save_archive_page(self, series: str, page: int, body: bytes, at: str) -> tuple[bytes, str]:
+        """Keep a page as first published; if another process got there first, theirs wins."""
+        ...
+
+    def emit_cursor(self, name: str) -> int:
+        """The last change an ``emit --changed`` to ``name`` covered (0: none yet)."""
+        ...
+
+    def save_emit_cursor(self, name: str, seq: int) -> None:
+        """Move an output's cursor, once its feed is written."""

@@ -1,0 +1,144 @@
+"""Rows of the SQLite store to values and back, by column name.
+
+Every query that gives articles back names its columns as :data:`STORED_COLUMNS`
+does; the functions here read a :class:`sqlite3.Row` by those names, so a column
+added or moved cannot shift another's meaning.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+
+from normalizer.canonical import Member, cluster_member
+from normalizer.clusters import ClusterText
+from normalizer.dedup import Candidate
+from normalizer.link_type import link_type
+from normalizer.model import Article, Dateline, Origin, OriginKind, Removal, Similarity
+from normalizer.store.bodies import BodyCodec
+from normalizer.store.protocol import StoredArticle
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "CLUSTER_TEXT_COLUMNS",
+    "STORED_COLUMNS",
+    "article_values",
+    "candidate",
+    "cluster_text",
+    "parse_time",
+    "stored_article",
+    "utc_text",
+]
+
+# The columns of ``articles`` an Article fills, in the order article_values gives them.
+ARTICLE_COLUMNS = (
+    "input_id", "origin_kind", "origin_name", "feed_id", "feed_title", "feed_link", "title", "body",
+    "dateline", "agency", "byline", "published", "updated", "url", "language", "removed", "word_count",
+)  # fmt: skip
+
+# A stored article with its cluster standing (over the joins of sqlite.FEED_FROM).
+STORED_COLUMNS = """
+    a.key, a.input_id, a.origin_kind, a.origin_name, a.feed_id, a.feed_title, a.feed_link,
+    a.title, a.body, a.dateline, a.agency, a.byline, a.published, a.updated, a.first_seen,
+    a.url, a.language, a.removed,
+    m.cluster AS cluster_key, c.canonical = a.id AS is_canonical, canonical.key AS canonical_key,
+    m.canonical_jaccard, m.rule, m.linked_to, m.jaccard, m.containment_new, m.containment_old,
+    (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster) AS cluster_size,
+    sup.by_key AS superseded_by, t.at AS touched
+"""
+
+# A cluster member with its text, for the cluster decisions.
+CLUSTER_TEXT_COLUMNS = """
+    a.id, a.key, a.published, a.word_count, s.digest, s.shingle_set, s.figures,
+    a.title, a.agency, a.url, a.feed_link, a.feed_id, a.origin_name,
+    m.rule, m.linked_to, m.jaccard, m.containment_new, m.containment_old
+"""
+
+
+def utc_text(value: datetime | None) -> str | None:
+    """A time as stored: ISO 8601 in UTC, so that the text sorts as the time does."""
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """A stored time back (``None`` stays ``None``)."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def _similarity(row: sqlite3.Row) -> Similarity | None:
+    if row["jaccard"] is None:
+        return None
+    return Similarity(float(row["jaccard"]), float(row["containment_new"]), float(row["containment_old"]))
+
+
+def article_values(article: Article, bodies: BodyCodec) -> tuple[object, ...]:
+    """The values of :data:`ARTICLE_COLUMNS` for an article."""
+    dateline = json.dumps(article.dateline.__dict__, sort_keys=True) if article.dateline else None
+    removed = json.dumps([{"rule": r.rule, "text": r.text} for r in article.removed], ensure_ascii=False)
+    origin = article.origin
+    return (
+        article.input_id, origin.kind, origin.name, origin.feed_id, origin.feed_title, origin.feed_link,
+        article.title, bodies.pack(article.body), dateline, article.agency, article.byline,
+        utc_text(article.published), utc_text(article.updated), article.url, article.language, removed,
+        article.word_count,
+    )  # fmt: skip
+
+
+def stored_article(row: sqlite3.Row, bodies: BodyCodec) -> StoredArticle:
+    """A row of :data:`STORED_COLUMNS` as a stored article."""
+    kind: OriginKind = row["origin_kind"]
+    article = Article(
+        key=row["key"],
+        input_id=row["input_id"],
+        origin=Origin(kind, row["origin_name"], row["feed_id"], row["feed_title"], row["feed_link"]),
+        title=row["title"],
+        paragraphs=tuple(bodies.unpack(row["body"]).split("\n\n")) if row["body"] else (),
+        dateline=Dateline(**json.loads(row["dateline"])) if row["dateline"] else None,
+        agency=row["agency"],
+        byline=row["byline"],
+        published=parse_time(row["published"]),
+        updated=parse_time(row["updated"]),
+        url=row["url"],
+        language=row["language"],
+        removed=tuple(Removal(r["rule"], r["text"]) for r in json.loads(row["removed"])),
+    )
+    return StoredArticle(
+        article=article,
+        first_seen=datetime.fromisoformat(row["first_seen"]),
+        cluster_key=row["cluster_key"],
+        canonical=bool(row["is_canonical"]),
+        canonical_key=row["canonical_key"],
+        similarity=float(row["canonical_jaccard"]),
+        rule=row["rule"],
+        linked_to=row["linked_to"],
+        link_similarity=_similarity(row),
+        cluster_size=int(row["cluster_size"]),
+        superseded_by=row["superseded_by"],
+        touched=parse_time(row["touched"]),
+    )
+
+
+def candidate(row: sqlite3.Row) -> Candidate:
+    """A stored text as exact verification compares it (columns key, digest,
+    shingle_set, word_count, figures)."""
+    return Candidate(
+        row["key"], row["digest"], bytes(row["shingle_set"]), int(row["word_count"]),
+        frozenset(row["figures"].split()),
+    )  # fmt: skip
+
+
+def _member(row: sqlite3.Row) -> Member:
+    return cluster_member(
+        row["key"],
+        parse_time(row["published"]),
+        int(row["word_count"]),
+        int(row["id"]),
+        source=(row["agency"], row["url"], row["feed_link"], row["feed_id"], row["origin_name"]),
+        link=(link_type(row["rule"], _similarity(row), row["title"]), row["linked_to"]),
+    )
+
+
+def cluster_text(row: sqlite3.Row) -> ClusterText:
+    """A row of :data:`CLUSTER_TEXT_COLUMNS` as the cluster decisions see it."""
+    return ClusterText(member=_member(row), text=candidate(row))
