@@ -26,7 +26,7 @@ from normalizer import __version__
 from normalizer.errors import NewsnormError
 from normalizer.html import paragraphs_to_html
 from normalizer.model import Article, Rejected
-from normalizer.settings import SETTINGS, Settings, load_settings
+from normalizer.settings import Settings, load_settings, settings_of
 from normalizer.store import Store, open_store
 
 EXIT_REJECTED = 3
@@ -43,11 +43,11 @@ class RejectedInputs(click.ClickException):
         click.echo(f"newsnorm: {self.message}", file=file, err=file is None)
 
 
-def _settings_options(*names: str) -> Callable[[F], F]:
-    """Add the flags of the named settings (help text from their declaration)."""
+def _settings_options(command_name: str) -> Callable[[F], F]:
+    """Add the flags of the settings the command takes (all from their declaration)."""
 
     def decorate(command: F) -> F:
-        for setting in reversed([s for s in SETTINGS if s.name in names]):
+        for setting in reversed(settings_of(command_name)):
             command = click.option(
                 setting.flag,
                 setting.name,
@@ -190,22 +190,6 @@ _CHANGED = click.option(
     help="Only the entries new or changed (new version, story cluster changed) since the last "
     "--changed emit to the same output; feed/updated moves only when something did.",
 )
-_DEDUP_SETTINGS = (
-    "db",
-    "index",
-    "jaccard_threshold",
-    "containment_threshold",
-    "min_containment_words",
-    "num_perm",
-    "seed",
-    "shingle_words",
-    "bands",
-    "rows",
-    "max_input_mb",
-    "canonical",
-    "source_priority",
-)
-_FETCH_SETTINGS = ("fetch_timeout", "fetch_workers", "user_agent")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -220,7 +204,7 @@ def main() -> None:
 @click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
 @_CHANGED
 @_FORMAT_IN
-@_settings_options(*_DEDUP_SETTINGS, *_FETCH_SETTINGS, "feed_title", "feed_id")
+@_settings_options("run")
 def run(
     inputs: tuple[str, ...], output: str, collapse: bool, changed: bool, format_in: str | None, **options: Any
 ) -> None:
@@ -243,7 +227,7 @@ def run(
 @main.command()
 @_INPUTS
 @_FORMAT_IN
-@_settings_options(*_DEDUP_SETTINGS, *_FETCH_SETTINGS)
+@_settings_options("ingest")
 def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> None:
     """Read INPUTs into the store (the first half of run), without writing a feed."""
     if not inputs:
@@ -260,7 +244,7 @@ def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> No
 @click.option("-o", "--output", default="-", show_default=True, help="Atom file to write (- for stdout).")
 @click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
 @_CHANGED
-@_settings_options(*_DEDUP_SETTINGS, "feed_title", "feed_id")
+@_settings_options("emit")
 def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
     """Write the store's articles as one Atom feed (the second half of run)."""
     with _errors():
@@ -314,7 +298,7 @@ def _article_json(article: Article, url: str | None) -> dict[str, Any]:
 )
 @click.option("--url", default=None, help="The article's web address, if INPUT does not say it.")
 @_FORMAT_IN
-@_settings_options("max_input_mb", *_FETCH_SETTINGS)
+@_settings_options("clean")
 def clean(input_: str, format_out: str, url: str | None, format_in: str | None, **options: Any) -> None:
     """Normalise one article and print it; nothing is stored. INPUT defaults to -."""
     with _errors():
@@ -343,7 +327,7 @@ def clean(input_: str, format_out: str, url: str | None, format_in: str | None, 
     "--threshold", type=float, default=None, help="Jaccard threshold (same as --jaccard-threshold)."
 )
 @_FORMAT_IN
-@_settings_options(*_DEDUP_SETTINGS)
+@_settings_options("dups")
 def dups(
     inputs: tuple[str, ...], format_out: str, threshold: float | None, format_in: str | None, **options: Any
 ) -> None:
@@ -374,7 +358,7 @@ def dups(
 
 @main.command()
 @click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
-@_settings_options(*_DEDUP_SETTINGS, "feed_title", "feed_id", "host", "port", "page_size")
+@_settings_options("serve")
 def serve(collapse: bool, **options: Any) -> None:
     """Republish the store over HTTP: /feed.atom, /archive/N.atom, /clusters.json.
 
@@ -383,8 +367,6 @@ def serve(collapse: bool, **options: Any) -> None:
     """
     with _errors():
         settings = _settings(options)
-        if settings.page_size < 1:
-            raise click.UsageError("--page-size must be at least 1")
         if not Path(settings.db).exists():
             raise click.ClickException(f"{settings.db}: no such store (run ingest first, or give --db)")
         # Imported here: the server (waitress) is loaded only by the command that serves.
@@ -427,6 +409,10 @@ def _read_file(name: str) -> bytes:
     except OSError as error:
         raise click.ClickException(f"{name}: cannot read: {error.strerror or error}") from None
 
+
+# Every command answers --version, as the group does (the CLI contract promises it).
+for _command in main.commands.values():
+    click.version_option(__version__, prog_name="newsnorm")(_command)
 
 __all__ = ["main"]
 

@@ -1,4 +1,6 @@
-"""Every setting of newsnorm, declared once: name, default, help.
+"""Every setting of newsnorm, declared once: name, default, help, the commands that
+take it, and the check its values must pass (so a bad value is refused before any
+store is opened or created).
 
 Precedence: a command-line flag, then the environment (``NEWSNORM_<NAME>``), then
 a TOML configuration file (``--config``, or ``newsnorm.toml`` in the working
@@ -8,30 +10,80 @@ directory), then the default declared here.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from normalizer import __version__
 from normalizer.canonical import DEFAULT_STEPS, CanonicalRule
+from normalizer.dedup import Thresholds
 from normalizer.errors import SettingsError
 from normalizer.model import FingerprintParams
 
-__all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
+__all__ = ["COMMANDS", "SETTINGS", "Setting", "Settings", "load_settings", "settings_of"]
 
 ENV_PREFIX = "NEWSNORM_"
 DEFAULT_CONFIG = "newsnorm.toml"
 
 
+# Which commands take a setting, by what the command does.
+STORE = ("run", "ingest", "emit", "dups", "serve")  # opens a store
+INGEST = ("run", "ingest", "dups")  # reads inputs into a store
+READ = ("run", "ingest", "dups", "clean")  # reads inputs
+FETCH = READ  # may fetch URLs
+FEED = ("run", "emit", "serve")  # writes a feed
+SERVE = ("serve",)
+COMMANDS = ("run", "ingest", "emit", "serve", "clean", "dups", "validate")
+
+# A check gives the problem with a value (a phrase to follow "must be"), or None.
+Check = Callable[[Any], str | None]
+
+
+def _at_least(low: int) -> Check:
+    return lambda value: None if value >= low else f"at least {low}"
+
+
+def _between(low: int, high: int) -> Check:
+    return lambda value: None if low <= value <= high else f"from {low} to {high}"
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else "more than 0"
+
+
+def _share(value: float) -> str | None:
+    return None if 0 < value <= 1 else "more than 0 and at most 1"
+
+
+def _non_empty(value: str) -> str | None:
+    return None if value.strip() else "a path (not empty)"
+
+
+def _absolute_iri(value: str) -> str | None:
+    return (
+        None
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", value)
+        else "an absolute IRI (urn:..., https://...)"
+    )
+
+
+def _index_url(value: str) -> str | None:
+    return None if not value or value.startswith("redis://") else "a redis://host:port/db URL, or empty"
+
+
 @dataclass(frozen=True)
 class Setting:
-    """The declaration of one setting."""
+    """The declaration of one setting: name, default, help, the commands that take
+    it, and the check its values must pass."""
 
     name: str
     default: object
     help: str
+    commands: tuple[str, ...] = ()
+    check: Check | None = None
 
     @property
     def kind(self) -> type:
@@ -49,74 +101,151 @@ class Setting:
         return "--" + self.name.replace("_", "-")
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _setting(default: Any, help: str, *, commands: tuple[str, ...], check: Check | None = None) -> Any:
+    return field(default=default, metadata={"help": help, "commands": commands, "check": check})
+
+
+_FINGERPRINT = FingerprintParams()
+_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True)
 class Settings:
     """The resolved value of every setting; each field's metadata holds its help."""
 
-    db: str = _setting("newsnorm.db", "SQLite store file (created if missing).")
+    db: str = _setting(
+        "newsnorm.db", "SQLite store file (created if missing).", commands=STORE, check=_non_empty
+    )
     index: str = _setting(
         "",
         "Shared duplicate index for many workers, as redis://host:port/db (empty: the store's own).",
+        commands=STORE,
+        check=_index_url,
     )
-    feed_title: str = _setting("newsnorm: de-duplicated news", "Title of the emitted Atom feed.")
+    feed_title: str = _setting(
+        "newsnorm: de-duplicated news", "Title of the emitted Atom feed.", commands=FEED
+    )
     feed_id: str = _setting(
         "urn:uuid:6e3f0c35-7c1e-5c55-9a44-0d1f3f2a0b7e",
         "atom:id of the emitted feed (an absolute IRI; keep it once subscribers exist).",
+        commands=FEED,
+        check=_absolute_iri,
     )
-    jaccard_threshold: float = _setting(0.5, "Estimated Jaccard at or above which two texts are one story.")
+    jaccard_threshold: float = _setting(
+        _THRESHOLDS.jaccard,
+        "Estimated Jaccard at or above which two texts are one story.",
+        commands=STORE,
+        check=_share,
+    )
     containment_threshold: float = _setting(
-        0.8, "Share of the shorter text found in the longer at or above which it is a trimmed copy."
+        _THRESHOLDS.containment,
+        "Share of the shorter text found in the longer at or above which it is a trimmed copy.",
+        commands=STORE,
+        check=_share,
     )
     min_containment_words: int = _setting(
-        40, "Texts shorter than this many words are linked by Jaccard only, never by containment."
+        _THRESHOLDS.min_containment_words,
+        "Texts shorter than this many words are linked by Jaccard only, never by containment.",
+        commands=STORE,
+        check=_at_least(0),
     )
-    num_perm: int = _setting(128, "MinHash permutations per signature (fixed per store).")
-    seed: int = _setting(1, "MinHash seed (fixed per store).")
-    shingle_words: int = _setting(4, "Words per shingle (fixed per store).")
-    bands: int = _setting(42, "LSH bands (fixed per store).")
-    rows: int = _setting(3, "Signature values per LSH band (fixed per store).")
-    lead_shingles: int = _setting(40, "Shingles of a text's lead signature (fixed per store).")
-    lead_bands: int = _setting(16, "LSH bands of the lead signature (fixed per store).")
-    lead_rows: int = _setting(4, "Values per lead band (fixed per store).")
+    num_perm: int = _setting(
+        _FINGERPRINT.num_perm,
+        "MinHash permutations per signature (fixed per store).",
+        commands=STORE,
+        check=_between(1, 4096),
+    )
+    seed: int = _setting(
+        _FINGERPRINT.seed, "MinHash seed (fixed per store).", commands=STORE, check=_between(0, 2**32 - 1)
+    )
+    shingle_words: int = _setting(
+        _FINGERPRINT.shingle_words,
+        "Words per shingle (fixed per store).",
+        commands=STORE,
+        check=_between(1, 32),
+    )
+    bands: int = _setting(
+        _FINGERPRINT.bands, "LSH bands (fixed per store).", commands=STORE, check=_at_least(1)
+    )
+    rows: int = _setting(
+        _FINGERPRINT.rows,
+        "Signature values per LSH band (fixed per store).",
+        commands=STORE,
+        check=_at_least(1),
+    )
+    lead_shingles: int = _setting(
+        _FINGERPRINT.lead_shingles,
+        "Shingles of a text's lead signature (fixed per store).",
+        commands=STORE,
+        check=_at_least(1),
+    )
+    lead_bands: int = _setting(
+        _FINGERPRINT.lead_bands,
+        "LSH bands of the lead signature (fixed per store).",
+        commands=STORE,
+        check=_at_least(1),
+    )
+    lead_rows: int = _setting(
+        _FINGERPRINT.lead_rows, "Values per lead band (fixed per store).", commands=STORE, check=_at_least(1)
+    )
     learn_chrome_stories: int = _setting(
         5,
         "A short line one source repeats in this many different stories is its chrome and is "
         "stripped from its later stories (0: learn nothing).",
+        commands=STORE,
+        check=_at_least(0),
     )
     canonical: tuple[str, ...] = _setting(
         DEFAULT_STEPS,
         "Order of preference for the copy a story cluster shows, after its newest version: "
         "source-priority, earliest, latest, longest (comma-separated; first stored breaks ties).",
+        commands=STORE,
     )
     source_priority: tuple[str, ...] = _setting(
         (),
         "Sources for the source-priority step, best first: feed URLs, hosts (subdomains included) "
         "or agencies as credited (comma-separated).",
+        commands=STORE,
     )
     max_input_mb: int = _setting(
-        100, "Inputs larger than this many megabytes are refused (fetched ones counted once decoded)."
+        100,
+        "Inputs larger than this many megabytes are refused (fetched ones counted once decoded).",
+        commands=READ,
+        check=_at_least(1),
     )
-    host: str = _setting("127.0.0.1", "Address `serve` listens on (loopback unless you mean otherwise).")
-    port: int = _setting(8080, "Port `serve` listens on (0: any free port, printed on start).")
+    host: str = _setting(
+        "127.0.0.1", "Address `serve` listens on (loopback unless you mean otherwise).", commands=SERVE
+    )
+    port: int = _setting(
+        8080,
+        "Port `serve` listens on (0: any free port, printed on start).",
+        commands=SERVE,
+        check=_between(0, 65535),
+    )
     page_size: int = _setting(
         50,
         "Changes per page of the served feed and of each archive page (keep it once subscribers exist: "
         "archive pages are kept per page size).",
+        commands=SERVE,
+        check=_at_least(1),
     )
     fetch_timeout: float = _setting(
-        30.0, "Seconds a fetch may take, from connecting to the last byte, before it is given up."
+        30.0,
+        "Seconds a fetch may take, from connecting to the last byte, before it is given up.",
+        commands=FETCH,
+        check=_positive,
     )
     fetch_workers: int = _setting(
-        4, "URLs fetched at once, at most 2 from one host (stored in input order all the same)."
+        4,
+        "URLs fetched at once, at most 2 from one host (stored in input order all the same).",
+        commands=FETCH,
+        check=_between(1, 64),
     )
     user_agent: str = _setting(
         "",
         "User-Agent header of fetches (empty: newsnorm/VERSION); add a contact address "
         "so the sites you read can reach you.",
+        commands=FETCH,
     )
 
     @property
@@ -150,11 +279,39 @@ class Settings:
 
 
 SETTINGS: tuple[Setting, ...] = tuple(
-    Setting(f.name, f.default, f.metadata["help"]) for f in fields(Settings)
+    Setting(f.name, f.default, f.metadata["help"], f.metadata["commands"], f.metadata["check"])
+    for f in fields(Settings)
 )
 
 
+def settings_of(command: str) -> tuple[Setting, ...]:
+    """The settings a command takes, in declaration order."""
+    return tuple(setting for setting in SETTINGS if command in setting.commands)
+
+
+def _cross_problems(settings: Settings) -> list[str]:
+    """What is wrong with values that are each fine alone but not together."""
+    problems = []
+    for bands, rows, label in (
+        (settings.bands, settings.rows, "bands x rows"),
+        (settings.lead_bands, settings.lead_rows, "lead_bands x lead_rows"),
+    ):
+        if bands * rows > settings.num_perm:
+            problems.append(
+                f"{label} ({bands} x {rows} = {bands * rows}) must be at most num_perm ({settings.num_perm})"
+            )
+    return problems
+
+
 def _coerce(setting: Setting, value: object, origin: str) -> object:
+    coerced = _typed(setting, value, origin)
+    problem = setting.check(coerced) if setting.check else None
+    if problem:
+        raise SettingsError(f"{origin}: {setting.name} must be {problem}, got {value!r}")
+    return coerced
+
+
+def _typed(setting: Setting, value: object, origin: str) -> object:
     kind = setting.kind
     if kind is tuple:
         # A list: a TOML array, or one comma-separated string (flag, environment).
@@ -218,5 +375,8 @@ def load_settings(
         elif setting.name in config:
             values[setting.name] = _coerce(setting, config[setting.name], "configuration")
     settings = replace(Settings(), **values)
+    problems = _cross_problems(settings)
+    if problems:
+        raise SettingsError(f"settings: {problems[0]}")
     settings.canonical_rule  # noqa: B018 - an unknown step is an error now, not at first use
     return settings

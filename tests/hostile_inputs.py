@@ -30,9 +30,11 @@ _WORDS = (
 )  # fmt: skip
 
 
-def huge_feed(path: Path, entries: int = 100_000) -> Path:
-    """A well-formed RSS feed of ``entries`` items, about 600 bytes each (60 MB for 100,000)."""
+def huge_feed(path: Path, entries: int = 100_000, padding: int = 0) -> Path:
+    """A well-formed RSS feed of ``entries`` items, about 600 bytes each (60 MB for 100,000),
+    each with ``padding`` bytes more in an element no reader takes (bulk to stream past)."""
     rng = random.Random(5)
+    pad = f"<comments>http://example.org/{'p' * padding}</comments>" if padding else ""
     with path.open("w", encoding="utf-8") as out:
         out.write('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>')
         out.write("<title>Huge</title><link>http://example.org/</link><description>d</description>\n")
@@ -40,7 +42,8 @@ def huge_feed(path: Path, entries: int = 100_000) -> Path:
             body = " ".join(rng.choice(_WORDS) for _ in range(80))
             out.write(
                 f"<item><guid>urn:huge:{i}</guid><title>Story {i}</title>"
-                f"<pubDate>Tue, 02 Oct 2018 08:00:00 GMT</pubDate><description>{body}</description></item>\n"
+                f"<pubDate>Tue, 02 Oct 2018 08:00:00 GMT</pubDate><description>{body}</description>"
+                f"{pad}</item>\n"
             )
         out.write("</channel></rss>\n")
     return path

@@ -10,6 +10,8 @@ import pytest
 from click.testing import Result
 
 from cli import main
+from normalizer import __version__
+from normalizer.settings import COMMANDS, SETTINGS
 
 Cli = Callable[..., Result]
 HOSTILE_BOMB = "fixtures/hostile/quadratic-blowup-in-atom.atom"
@@ -192,13 +194,49 @@ def test_settings_from_environment_and_flags(
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))  # type: ignore[attr-defined]
-def test_every_command_has_help(cli: Cli, command: str) -> None:
+def test_every_command_has_help_with_its_own_settings(cli: Cli, command: str) -> None:
     result = cli(command, "--help")
     assert result.exit_code == 0
-    assert "Usage:" in result.stdout
+    assert result.stdout.split()[:3] == ["Usage:", "main", command]  # (CliRunner names it main)
+    # Each flag a command lists is one of the settings declared for it, and every one
+    # of those is listed, with its environment variable (no hand-kept lists to drift).
+    for setting in SETTINGS:
+        listed = f"{setting.flag} " in result.stdout
+        assert listed == (command in setting.commands), (command, setting.name)
+        if listed:
+            assert setting.env_var in result.stdout
 
 
-def test_version(cli: Cli) -> None:
-    result = cli("--version")
-    assert result.exit_code == 0
-    assert "newsnorm, version" in result.stdout
+def test_every_command_is_declared_for_settings() -> None:
+    assert set(COMMANDS) == set(main.commands)  # type: ignore[attr-defined]
+    assert all(set(s.commands) <= set(COMMANDS) and s.commands for s in SETTINGS)
+
+
+@pytest.mark.parametrize("command", [None, *sorted(main.commands)])  # type: ignore[attr-defined]
+def test_every_command_answers_version(cli: Cli, command: str | None) -> None:
+    result = cli(*([command] if command else []), "--version")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"newsnorm, version {__version__}\n"
+
+
+@pytest.mark.parametrize("bad", [["--bands", "50"], ["--num-perm", "0"], ["--jaccard-threshold", "7"]])
+def test_a_bad_setting_is_one_line_and_touches_no_store(cli: Cli, tmp_path: Path, bad: list[str]) -> None:
+    new = tmp_path / "new.db"
+    result = cli("ingest", SEED, "--db", str(new), *bad)
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no store was created
+    kept = tmp_path / "kept.db"
+    assert cli("ingest", SEED, "--db", str(kept)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert cli("ingest", "fixtures/demo", "--db", str(kept), *bad).exit_code == 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert cli("ingest", "fixtures/demo", "--db", str(kept)).exit_code == 0  # and it still opens
+
+
+def test_commands_that_only_read_refuse_a_missing_store(cli: Cli, tmp_path: Path) -> None:
+    for command in (["emit"], ["dups"]):
+        result = cli(*command, "--db", str(tmp_path / "typo.db"))
+        assert result.exit_code == 1
+        assert "typo.db: no such store" in result.stderr
+    assert list(tmp_path.iterdir()) == []

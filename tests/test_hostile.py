@@ -133,15 +133,22 @@ def test_deep_html_is_a_named_skip_not_a_silent_loss(
     assert f"  {path} [h1]: unreadable HTML: Excessive depth in document: 256" in outcome.stderr
 
 
-@pytest.mark.slow
-def test_huge_feed_streams_within_the_memory_limit(tmp_path: Path) -> None:
-    feed = huge_feed(tmp_path / "huge.rss")
-    assert feed.stat().st_size > 55_000_000
-    db = tmp_path / "s.db"
-    # A hang guard, not a timing: the speed is the benchmark's business, and 100,000
-    # entries in one transaction take 70-95 s on the machines seen so far.
-    outcome = run_limited(newsnorm_command("ingest", str(feed), "--db", str(db)), timeout=600)
-    assert not outcome.crashed, outcome
-    assert outcome.exit_code == 0, outcome.stderr
-    with sqlite3.connect(db) as connection:
-        assert connection.execute("SELECT COUNT(*) FROM articles").fetchone() == (100_000,)
+def test_a_large_feed_streams_memory_growing_with_its_bytes_only(tmp_path: Path) -> None:
+    # The same items, ten times as many, with 16 KB each of an element no reader
+    # takes: a feed parsed whole (a tree, or feedparser's dictionaries) grows by
+    # several times its size; streamed in chunks, only the document's own bytes stay.
+    # Its speed, and the 60 MB feed of 100,000 entries, are the hostile report's
+    # business (scripts/hostile_report.py --huge), not a test's.
+    peaks = {}
+    for entries in (200, 2_000):
+        feed = huge_feed(tmp_path / f"large-{entries}.rss", entries=entries, padding=16_000)
+        db = tmp_path / f"{entries}.db"
+        outcome = run_limited(newsnorm_command("ingest", str(feed), "--db", str(db)), timeout=600)
+        assert not outcome.crashed, outcome
+        assert outcome.exit_code == 0, outcome.stderr
+        with sqlite3.connect(db) as connection:
+            assert connection.execute("SELECT COUNT(*) FROM articles").fetchone() == (entries,)
+        peaks[entries] = (outcome.peak_mb, feed.stat().st_size / 1e6)
+    (small_peak, small_mb), (large_peak, large_mb) = peaks[200], peaks[2_000]
+    assert large_mb - small_mb > 25
+    assert large_peak - small_peak < 2 * (large_mb - small_mb), peaks
