@@ -3,7 +3,7 @@ packages' own docs show: feedparser to read, lxml for text, one
 ``MinHash.update()`` per shingle, ``MinHashLSH`` for candidates, lxml to write
 Atom. No cleaning, no store.
 
-    python bench/baseline.py FEED_FOLDER OUT.atom
+    python -m bench.baseline FEED_FOLDER OUT.atom
 """
 
 from __future__ import annotations

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from tests.story_corpus import make_items, write_feeds
 
 ITEMS = 20_000

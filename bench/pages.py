@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Pages per second: HTML article pages through the whole clean path, in-process.
 
-    .venv/bin/python bench/pages.py [FOLDER] [--rounds 5]
+    .venv/bin/python -m bench.pages [FOLDER] [--rounds 5]
 
 FOLDER holds ``<page>/source.html`` (default: ``fixtures/pages``; by hand, the 40
 pages of ``../shared/corpus/readability/test-pages``). Each round reads every page
@@ -16,8 +16,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feeds.readers.page import read_html_page
 from normalizer.clean import Cleaner

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The end-to-end benchmark: ``newsnorm run`` against the hand-written baseline.
 
-    .venv/bin/python bench/run.py [--items 20000]
+    .venv/bin/python -m bench.run [--items 20000]
 
 Generates the corpus (RSS feeds of 250-600-word items, about 30% re-publishing an
 earlier story with edits), then runs, each in its own process on one core:
@@ -16,8 +16,6 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import ITEMS, make_corpus_apart
 from tests.limits import Outcome, child_environment, newsnorm_command, run_limited

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Does a run cost more when the store is large? (the LSH bands are an indexed table)
 
-    .venv/bin/python bench/scale.py [--stored 200000] [--new 1000]
+    .venv/bin/python -m bench.scale [--stored 200000] [--new 1000]
 
 Builds a store of STORED articles once with this version (cached under bench/out/,
 named by schema version), then ingests the same NEW articles into a fresh copy of
@@ -16,12 +16,9 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import make_corpus_apart
 from bench.run import _run

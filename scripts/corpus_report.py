@@ -3,7 +3,7 @@
 
 Run by hand from the project root:
 
-    .venv/bin/python scripts/corpus_report.py ../shared/corpus/superdesk-* \\
+    .venv/bin/python -m scripts.corpus_report ../shared/corpus/superdesk-* \\
         ../shared/corpus/iptc-newsml-g2 ../shared/corpus/dpa-*
 
 For each folder and format (as sniffed from the bytes) it prints how many items
@@ -18,8 +18,6 @@ import argparse
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feeds.readers import read_entries
 from feeds.readers.sniff import sniff

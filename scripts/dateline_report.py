@@ -1,16 +1,13 @@
 #!/usr/bin/env python3
 """Print the dateline parser's score on fixtures/datelines.tsv, by agency, and every miss.
 
-.venv/bin/python scripts/dateline_report.py
+.venv/bin/python -m scripts.dateline_report
 """
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from normalizer.dateline import load_dateline_rules
 from tests.dateline_score import load_cases, parse_case

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the near-duplicate scores on a labelled set (default: fixtures/dedup).
 
-    .venv/bin/python scripts/dedup_eval.py [FOLDER] [--show 20]
+    .venv/bin/python -m scripts.dedup_eval [FOLDER] [--show 20]
 
 FOLDER holds ``docs/`` (one article per file) and ``labels.tsv`` (doc, story, kind).
 """
@@ -9,11 +9,8 @@ FOLDER holds ``docs/`` (one article per file) and ``labels.tsv`` (doc, story, ki
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from normalizer.link_type import LINK_TYPES
 from tests.quality import cluster_documents, load_labels, pair_types, score

@@ -4,18 +4,15 @@
 Each file is run through ``newsnorm run`` in its own subprocess under RLIMIT_AS of
 1 GiB and a hang guard, as the tests do. Run by hand from the project root:
 
-    .venv/bin/python scripts/hostile_report.py            # fixtures/hostile + generated
-    .venv/bin/python scripts/hostile_report.py --huge     # plus the 100,000-entry feed
+    .venv/bin/python -m scripts.hostile_report            # fixtures/hostile + generated
+    .venv/bin/python -m scripts.hostile_report --huge     # plus the 100,000-entry feed
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.hostile_inputs import GENERATED
 from tests.limits import ROOT, newsnorm_command, run_limited

@@ -3,7 +3,7 @@
 
 Run by hand from the project root, with the shared corpus beside it:
 
-    .venv/bin/python scripts/make_dedup_set.py ../shared/corpus
+    .venv/bin/python -m scripts.make_dedup_set ../shared/corpus
 
 Originals are real article texts the project may ship: the expected article text
 of Mozilla Readability's news test pages (Apache-2.0) and the full bodies of the
@@ -24,10 +24,7 @@ import json
 import random
 import re
 import shutil
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import feedparser
 

@@ -1,8 +1,8 @@
 """Score page metadata and extraction speed on pages with expected Readability output.
 
 Usage (by hand; the pages are not shipped):
-    .venv/bin/python scripts/page_eval.py ../shared/corpus/readability/test-pages
-    .venv/bin/python scripts/page_eval.py fixtures/pages -v
+    .venv/bin/python -m scripts.page_eval ../shared/corpus/readability/test-pages
+    .venv/bin/python -m scripts.page_eval fixtures/pages -v
 
 Prints how many titles and bylines equal the expected ones exactly (bylines also
 after dropping a leading "By"), and pages per second of extraction in-process
@@ -16,8 +16,6 @@ import json
 import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from normalizer.extract import extract_page
 from normalizer.safexml import parse_html

@@ -3,7 +3,7 @@
 
 Run by hand from the project root:
 
-    .venv/bin/python scripts/rss_direct_check.py ../shared/corpus fixtures
+    .venv/bin/python -m scripts.rss_direct_check ../shared/corpus fixtures
 
 Every file that sniffs as a feed is read twice: with ``feeds.readers.rss`` reading
 the items it can (the default) and with feedparser reading every item. Each
@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 from collections import Counter
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feeds.readers.feed import items_read_directly, read_feed
 from feeds.readers.sniff import sniff

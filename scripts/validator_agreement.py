@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print how often `newsnorm validate` agrees with the W3C Feed Validator's Atom cases.
 
-    .venv/bin/python scripts/validator_agreement.py [--show 30]
+    .venv/bin/python -m scripts.validator_agreement [--show 30]
 
 Agreement: the case expects an error (a message of the validator's Error class) and
 newsnorm finds a problem, or it expects none and newsnorm finds none.
@@ -12,9 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.validator_score import judge, load_cases
 

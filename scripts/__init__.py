@@ -1,0 +1,1 @@
+"""Scripts run by hand, from the project root, as modules: ``python -m scripts.NAME``."""
