@@ -25,7 +25,7 @@ from feeds.readers.sniff import FORMATS, Format
 from normalizer import __version__
 from normalizer.errors import NewsnormError
 from normalizer.html import paragraphs_to_html
-from normalizer.model import Article, Rejected
+from normalizer.model import Article, Rejected, Skipped
 from normalizer.settings import Settings, load_settings, settings_of
 from normalizer.store import Store, open_store
 
@@ -162,7 +162,7 @@ def _report_rejected(rejected: tuple[Rejected, ...] | list[Rejected]) -> None:
             click.echo(f"  {item}", err=True)
 
 
-def _report_skipped(skipped: tuple[Rejected, ...] | list[Rejected]) -> None:
+def _report_skipped(skipped: tuple[Skipped, ...] | list[Skipped]) -> None:
     """Feed entries left out (the rest of their feed was stored); the first few named."""
     if skipped:
         click.echo(f"skipped {len(skipped)} feed entries:", err=True)
@@ -304,9 +304,9 @@ def clean(input_: str, format_out: str, url: str | None, format_in: str | None, 
     with _errors():
         settings = _settings(options)
         articles, problems = clean_inputs([input_], settings, _format(format_in))
-    rejected = [r for r in problems if r.entry is None]
+    rejected = [r for r in problems if isinstance(r, Rejected)]
     _report_rejected(rejected)
-    _report_skipped([r for r in problems if r.entry])
+    _report_skipped([r for r in problems if isinstance(r, Skipped)])
     for article in articles:
         if format_out == "json":
             click.echo(json.dumps(_article_json(article, url), ensure_ascii=False, indent=2))
@@ -342,7 +342,7 @@ def dups(
             raise click.ClickException(f"{path}: no such store (give INPUTs or --db)")
         with open_store(settings, path=path) as store:
             rejected: tuple[Rejected, ...] = ()
-            skipped: tuple[Rejected, ...] = ()
+            skipped: tuple[Skipped, ...] = ()
             if inputs:
                 summary = ingest_inputs(inputs, store, settings, _now(), format_in=_format(format_in))
                 rejected, skipped = summary.rejected, summary.skipped

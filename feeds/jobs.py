@@ -25,7 +25,7 @@ from feeds.readers.sniff import Format, sniff
 from normalizer.clean import Cleaner
 from normalizer.dedup import DuplicateIndex
 from normalizer.errors import InputError, SettingsError
-from normalizer.model import Article, RawEntry, Rejected
+from normalizer.model import Article, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.pipeline import Counts, Pipeline, clean_entries
 from normalizer.settings import Settings
 from normalizer.store import Store
@@ -47,7 +47,7 @@ class IngestSummary:
     documents: int
     counts: Counts
     rejected: tuple[Rejected, ...]
-    skipped: tuple[Rejected, ...]
+    skipped: tuple[Skipped, ...]
     stored: int
     not_modified: int = 0
 
@@ -60,12 +60,15 @@ class _Progress:
     counts: Counts = field(default_factory=Counts)
     not_modified: int = 0
     rejected: list[Rejected] = field(default_factory=list)
-    skipped: list[Rejected] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
-    def left_out(self, problems: Sequence[Rejected]) -> None:
-        """File whole inputs under rejected, single feed entries under skipped."""
-        self.rejected.extend(r for r in problems if r.entry is None)
-        self.skipped.extend(r for r in problems if r.entry)
+    def left_out(self, problems: Sequence[LeftOut]) -> None:
+        """File whole inputs under rejected, single entries under skipped."""
+        for problem in problems:
+            if isinstance(problem, Skipped):
+                self.skipped.append(problem)
+            else:
+                self.rejected.append(problem)
 
 
 def open_index(settings: Settings) -> DuplicateIndex | None:
@@ -104,7 +107,7 @@ def _listed_feeds(document: Document, format_in: Format | None, progress: _Progr
     except InputError as error:
         progress.rejected.append(Rejected(document.name, error.problem))
         return []
-    progress.skipped.extend(Rejected(document.name, "not a web address: not fetched", o) for o in others)
+    progress.skipped.extend(Skipped(document.name, "not a web address: not fetched", o) for o in others)
     return feeds
 
 
@@ -173,7 +176,7 @@ def _ingest_document(
     finally:
         progress.counts += Counts(read=read.entries)
     progress.counts += result.counts
-    progress.left_out(result.skipped)
+    progress.left_out(result.left_out)
     return True
 
 
@@ -183,7 +186,7 @@ class _Counter:
 
     entries: int = 0
 
-    def count(self, entries: Iterable[RawEntry | Rejected]) -> Iterator[RawEntry | Rejected]:
+    def count(self, entries: Iterable[RawEntry | LeftOut]) -> Iterator[RawEntry | LeftOut]:
         for entry in entries:
             self.entries += 1
             yield entry
@@ -219,11 +222,11 @@ def emit_changes(
 
 def clean_inputs(
     inputs: Sequence[str], settings: Settings, format_in: Format | None = None
-) -> tuple[list[Article], list[Rejected]]:
+) -> tuple[list[Article], list[LeftOut]]:
     """Clean inputs (files, standard input or URLs) without storing anything."""
     cleaner = Cleaner.default()
     articles: list[Article] = []
-    rejected: list[Rejected] = []
+    rejected: list[LeftOut] = []
     with Loader(settings.max_input_bytes, _fetch_policy(settings), workers=1) as loader:
         for name in expand_inputs(list(inputs)):
             document = loader.load(name)
@@ -232,7 +235,10 @@ def clean_inputs(
                 continue
             try:
                 for cleaned in clean_entries(read_entries(document.data or b"", name, format_in), cleaner):
-                    (rejected if isinstance(cleaned, Rejected) else articles).append(cleaned)  # type: ignore[arg-type]
+                    if isinstance(cleaned, Article):
+                        articles.append(cleaned)
+                    else:
+                        rejected.append(cleaned)
             except InputError as error:
                 rejected.append(Rejected(name, error.problem))
     return articles, rejected

@@ -1,4 +1,4 @@
-"""Cleaning: a reader's RawEntry -> a clean Article (or Rejected, with the reason).
+"""Cleaning: a reader's RawEntry -> a clean Article (or what was left out, with the reason).
 
 Unicode repair, paragraphs, chrome (shipped rules, then the lines the source is
 known to repeat), headline, byline, dateline and credit, in that order.
@@ -21,7 +21,7 @@ from normalizer.dateline import (
 from normalizer.html import html_to_paragraphs
 from normalizer.identity import article_key
 from normalizer.learned import chrome_source, strip_learned
-from normalizer.model import Article, Dateline, RawEntry, Rejected
+from normalizer.model import Article, Dateline, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.text import repair, settle_paragraph, split_paragraphs
 
 __all__ = ["Cleaner"]
@@ -43,7 +43,7 @@ class Cleaner:
         """A cleaner with the rules shipped in ``normalizer/rules``."""
         return cls(chrome_rules=load_rules(), dateline_rules=load_dateline_rules())
 
-    def clean(self, raw: RawEntry, learned: frozenset[bytes] = frozenset()) -> Article | Rejected:
+    def clean(self, raw: RawEntry, learned: frozenset[bytes] = frozenset()) -> Article | LeftOut:
         """Clean one entry; an entry with no text left is rejected with the reason.
 
         ``learned`` holds the keys of the lines its source is known to repeat
@@ -84,8 +84,10 @@ class Cleaner:
             )
         agency = agency or raw.credit
         if not paragraphs:
-            entry = raw.input_id if raw.origin.kind == "feed" else None
-            return Rejected(raw.origin.name, "no article text left after cleaning", entry)
+            reason = "no article text left after cleaning"
+            if raw.origin.kind == "feed":
+                return Skipped(raw.origin.name, reason, raw.input_id)
+            return Rejected(raw.origin.name, reason)
         return Article(
             key=article_key(raw),
             input_id=raw.input_id,

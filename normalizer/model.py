@@ -236,18 +236,38 @@ class Decision:
 
 @dataclass(frozen=True)
 class Rejected:
-    """An input, or one entry of a feed, that was not stored, and why (one line).
+    """An input that was not stored, and why (one line): nothing of it was kept.
 
     Attributes:
         source: the input's name as the user gave it.
         reason: what is wrong, one line.
-        entry: the entry's id when only that entry of a feed was left out.
     """
 
     source: str
     reason: str
-    entry: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.source} [{self.entry}]" if self.entry else self.source
-        return f"{where}: {self.reason}"
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One entry of an input that was left out while the rest of the input was
+    stored, and why (one line).
+
+    Attributes:
+        source: the input's name as the user gave it.
+        reason: what is wrong, one line.
+        entry: the entry's id (its guid, link or position).
+    """
+
+    source: str
+    reason: str
+    entry: str
+
+    def __str__(self) -> str:
+        return f"{self.source} [{self.entry}]: {self.reason}"
+
+
+# What a reader or the cleaner leaves out: a whole input, or one entry of it.
+LeftOut = Rejected | Skipped

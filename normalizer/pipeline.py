@@ -14,7 +14,7 @@ For each entry of an input, inside the input's one transaction:
    member, superseded versions and similarities again (:mod:`normalizer.clusters`);
 7. **learn**: a new story's short lines count towards its source's chrome.
 
-Whatever goes wrong with one entry is a value (:class:`Rejected`); anything an
+Whatever goes wrong with one entry is a value (:class:`Skipped`); anything an
 input's reading raises rolls the whole input back.
 """
 
@@ -31,7 +31,7 @@ from normalizer.dedup import Candidate, DuplicateIndex, Thresholds, decide
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.learned import chrome_keys, chrome_source
-from normalizer.model import Article, Fingerprint, RawEntry, Rejected
+from normalizer.model import Article, Fingerprint, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.settings import Settings
 from normalizer.store.protocol import Store, StoredVersion
 from normalizer.store.rows import utc_text
@@ -61,25 +61,26 @@ class Counts:
 
 @dataclass(frozen=True)
 class InputResult:
-    """What storing one input did: its counts and the entries left out, with reasons."""
+    """What storing one input did: its counts, and what its reader or the cleaner left
+    out, with reasons (entries skipped; a whole one-article input rejected)."""
 
     counts: Counts
-    skipped: tuple[Rejected, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
 
 
 def clean_entries(
-    entries: Iterable[RawEntry | Rejected],
+    entries: Iterable[RawEntry | LeftOut],
     cleaner: Cleaner,
     learned: Store | None = None,
     learn_after: int = 0,
-) -> Iterator[Article | Rejected]:
+) -> Iterator[Article | LeftOut]:
     """Stage 1 over a reader's entries: each clean article, or why an entry was left out.
 
     With ``learned`` (a store) and ``learn_after`` > 0, the lines an entry's source
     has repeated in that many stories are stripped as its chrome.
     """
     for raw in entries:
-        if isinstance(raw, Rejected):
+        if isinstance(raw, Rejected | Skipped):
             yield raw
             continue
         lines = frozenset[bytes]()
@@ -90,7 +91,7 @@ def clean_entries(
         except InputError as error:
             if raw.origin.kind != "feed":
                 raise
-            yield Rejected(raw.origin.name, error.problem, raw.input_id)
+            yield Skipped(raw.origin.name, error.problem, raw.input_id)
 
 
 class Pipeline:
@@ -126,22 +127,22 @@ class Pipeline:
         self.now = now
         self._at = utc_text(now) or ""
 
-    def ingest(self, entries: Iterable[RawEntry | Rejected]) -> InputResult:
+    def ingest(self, entries: Iterable[RawEntry | LeftOut]) -> InputResult:
         """Store the entries of one input, all or nothing.
 
         ``entries`` may be a generator that reads as it goes: anything it raises
         rolls the whole input back.
         """
         counts = Counts()
-        skipped: list[Rejected] = []
+        left_out: list[LeftOut] = []
         with self.store.transaction():
             for article in clean_entries(entries, self.cleaner, self.store, self.learn_after):
-                if isinstance(article, Rejected):
-                    skipped.append(article)
-                else:
+                if isinstance(article, Article):
                     counts += self._store_one(article)
+                else:
+                    left_out.append(article)
         self.store.settle()
-        return InputResult(counts, tuple(skipped))
+        return InputResult(counts, tuple(left_out))
 
     def _store_one(self, article: Article) -> Counts:
         fingerprint = self.sketcher.fingerprint(article.paragraphs)

@@ -23,7 +23,7 @@ from feeds.readers import read_entries
 from feeds.readers.sniff import sniff
 from normalizer.clean import Cleaner
 from normalizer.errors import NewsnormError
-from normalizer.model import Rejected
+from normalizer.model import Rejected, Skipped
 
 _REASON_WIDTH = 70
 
@@ -40,8 +40,8 @@ def report(folders: list[Path], verbose: bool) -> int:
             key = (folder.name, form)
             try:
                 for raw in read_entries(data, str(path)):
-                    item = raw if isinstance(raw, Rejected) else cleaner.clean(raw)
-                    if isinstance(item, Rejected):
+                    item = raw if isinstance(raw, Rejected | Skipped) else cleaner.clean(raw)
+                    if isinstance(item, Rejected | Skipped):
                         rows[key]["rejected"] += 1
                         reasons[key][item.reason[:_REASON_WIDTH]] += 1
                     elif item.title and item.body:

@@ -18,7 +18,7 @@ from feeds.readers import read_entries
 from feeds.readers.sniff import sniff
 from normalizer.clean import Cleaner
 from normalizer.errors import InputError
-from normalizer.model import Article, Rejected
+from normalizer.model import Article, LeftOut, Rejected, Skipped
 
 from .conftest import FIXTURES
 
@@ -27,16 +27,16 @@ SAMPLES = sorted(p for p in AGENCY.iterdir() if p.name != "README.md")
 CLEANER = Cleaner.default()
 
 
-def _read(data: bytes, name: str) -> list[Article | Rejected]:
-    out: list[Article | Rejected] = []
+def _read(data: bytes, name: str) -> list[Article | LeftOut]:
+    out: list[Article | LeftOut] = []
     for raw in read_entries(data, name):
-        out.append(raw if isinstance(raw, Rejected) else CLEANER.clean(raw))
+        out.append(raw if isinstance(raw, Rejected | Skipped) else CLEANER.clean(raw))
     return out
 
 
-def _json(item: Article | Rejected) -> dict[str, Any]:
-    if isinstance(item, Rejected):
-        return {"rejected": item.reason, "entry": item.entry}
+def _json(item: Article | LeftOut) -> dict[str, Any]:
+    if isinstance(item, Rejected | Skipped):
+        return {"rejected": item.reason, "entry": item.entry if isinstance(item, Skipped) else None}
     return {
         "input_id": item.input_id,
         "key": item.key,
@@ -69,7 +69,7 @@ def test_text_items_have_a_title_and_a_body_and_the_rest_a_reason() -> None:
     articles = rejected = 0
     for path in SAMPLES:
         for item in _read(path.read_bytes(), path.name):
-            if isinstance(item, Rejected):
+            if isinstance(item, Rejected | Skipped):
                 assert item.reason
                 rejected += 1
             else:
@@ -91,7 +91,7 @@ def test_a_package_lists_its_items_and_a_photo_or_planning_item_is_named() -> No
     reasons = [
         i.reason
         for i in _read((AGENCY / "iptc-g2-news-message-package.xml").read_bytes(), "m.xml")
-        if isinstance(i, Rejected)
+        if isinstance(i, Rejected | Skipped)
     ]
     assert any(r.startswith("a package of 4 item(s), not an article: N1, N2, N3, N4") for r in reasons)
     (photo,) = _read((AGENCY / "iptc-g2-photo.xml").read_bytes(), "p.xml")
@@ -99,7 +99,7 @@ def test_a_package_lists_its_items_and_a_photo_or_planning_item_is_named() -> No
         isinstance(photo, Rejected) and photo.reason == "a picture item (ninat:picture), not a text article"
     )
     (planning,) = _read((AGENCY / "iptc-g2-planning-item.xml").read_bytes(), "p.xml")
-    assert isinstance(planning, Rejected) and "planning item" in planning.reason
+    assert isinstance(planning, Rejected | Skipped) and "planning item" in planning.reason
 
 
 NEWSML_12 = """<?xml version="1.0" encoding="iso-8859-1"?>
@@ -120,7 +120,7 @@ NEWSML_12 = """<?xml version="1.0" encoding="iso-8859-1"?>
 def test_newsml_12_declared_latin_1_with_a_photo_item() -> None:
     assert sniff(NEWSML_12) == "newsml"
     article, photo = _read(NEWSML_12, "afp.xml")
-    assert isinstance(article, Article) and isinstance(photo, Rejected)
+    assert isinstance(article, Article) and isinstance(photo, Rejected | Skipped)
     assert article.title == "Grève à la SNCF: trafic très perturbé"
     assert article.key == "urn:newsml:afp.com:20240301T101500Z:TX-PAR-ABC12:2"
     assert (article.agency, article.byline, article.language) == ("AFP", "Zoé Lefèvre", "fr")
@@ -244,7 +244,7 @@ def test_ritzau_queue_lists_many_and_rejects_withdrawn_items() -> None:
     ).encode()
     first, second = _read(data, "queue.xml")
     assert isinstance(first, Article) and first.input_id == "a1"
-    assert isinstance(second, Rejected) and "withdrawn" in second.reason and second.entry == "b2"
+    assert isinstance(second, Skipped) and "withdrawn" in second.reason and second.entry == "b2"
 
 
 def test_ntb_release_reads_lead_and_html_body() -> None:

@@ -97,14 +97,6 @@ def _is_web_address(value: str | None) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def entry_updated(stored: StoredArticle) -> datetime:
-    """The entry's atom:updated: the article's own dates, else when it was first stored;
-    moved on by a change in a later run (a new version, its story cluster changed)."""
-    article = stored.article
-    own = article.updated or article.published or stored.first_seen
-    return max(own, stored.touched) if stored.touched else own
-
-
 def _source(entry: etree._Element, stored: StoredArticle) -> None:
     origin = stored.article.origin
     source = _sub(entry, _atom("source"))
@@ -155,7 +147,7 @@ def _entry(stored: StoredArticle, members: Sequence[StoredArticle]) -> etree._El
     entry = etree.Element(_atom("entry"), nsmap=_NSMAP)  # type: ignore[arg-type]
     _sub(entry, _atom("id"), atom_id(article.key))
     _sub(entry, _atom("title"), article.title, type="text")
-    _sub(entry, _atom("updated"), rfc3339(entry_updated(stored)))
+    _sub(entry, _atom("updated"), rfc3339(stored.entry_time))
     if article.published:
         _sub(entry, _atom("published"), rfc3339(article.published))
     author = article.byline or article.agency

@@ -14,13 +14,13 @@ from feeds.readers.sniff import Format, sniff
 from feeds.readers.vendor import read_ntb_release, read_ritzau
 from feeds.readers.wire_text import read_anpa, read_iptc7901
 from normalizer.errors import InputError
-from normalizer.model import RawEntry, Rejected
+from normalizer.model import LeftOut, RawEntry
 from normalizer.safexml import parse_xml, refuse_entity_declarations
 
 __all__ = ["read_entries"]
 
 
-_AGENCY_READERS: dict[str, Callable[[bytes, str], Iterator[RawEntry | Rejected]]] = {
+_AGENCY_READERS: dict[str, Callable[[bytes, str], Iterator[RawEntry | LeftOut]]] = {
     "nitf": read_nitf,
     "newsml-g2": read_newsml_g2,
     "newsml": read_newsml1,
@@ -33,11 +33,12 @@ _AGENCY_READERS: dict[str, Callable[[bytes, str], Iterator[RawEntry | Rejected]]
 }
 
 
-def read_entries(data: bytes, source: str, format_in: Format | None = None) -> Iterator[RawEntry | Rejected]:
+def read_entries(data: bytes, source: str, format_in: Format | None = None) -> Iterator[RawEntry | LeftOut]:
     """Every raw entry of a document (one for an article file or page), streamed.
 
     An item of an agency document that is not a text article (a picture, a
-    package, a planning item...) comes as a :class:`Rejected` with the reason.
+    package, a planning item...) comes as a :class:`Skipped` (or, for a document
+    of one item, a :class:`Rejected`) with the reason.
 
     Raises:
         InputError: the document is empty, unsafe, or unreadable as its format

@@ -21,7 +21,7 @@ from lxml import etree
 from feeds.readers.common import agency_time, find, input_id_for, local_name, person_of, text_of
 from normalizer.errors import InputError
 from normalizer.html import html_to_paragraphs
-from normalizer.model import Origin, RawEntry, Rejected
+from normalizer.model import LeftOut, Origin, RawEntry, Rejected, Skipped
 from normalizer.safexml import parse_xml
 
 __all__ = ["read_newsml1", "read_newsml_g2", "read_nitf"]
@@ -84,9 +84,9 @@ def _entry(
     language: str | None = None,
     dateline: str | None = None,
     credit: str | None = None,
-) -> RawEntry | Rejected:
+) -> RawEntry | LeftOut:
     if not paragraphs:
-        return Rejected(source, "no body text in the item", input_id)
+        return Skipped(source, "no body text in the item", input_id)
     return RawEntry(
         input_id=input_id,
         origin=Origin(kind="file", name=source),
@@ -106,7 +106,7 @@ def _entry(
 # -- NITF --------------------------------------------------------------------
 
 
-def _nitf_entry(nitf: etree._Element, source: str, input_id: str, **known: object) -> RawEntry | Rejected:
+def _nitf_entry(nitf: etree._Element, source: str, input_id: str, **known: object) -> RawEntry | LeftOut:
     head = find(nitf, "head")
     body = find(nitf, "body")
     body_head = find(body, "body.head")
@@ -158,13 +158,13 @@ def _lang(head: etree._Element | None) -> str | None:
     return meta.get("content") if meta is not None else None
 
 
-def read_nitf(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
+def read_nitf(data: bytes, source: str) -> Iterator[RawEntry | LeftOut]:
     """An NITF 3.x document: one article."""
     root = parse_xml(data, source)
     if local_name(root) != "nitf":
         raise InputError(source, f"not NITF: the root element is <{local_name(root)}>")
     entry = _nitf_entry(root, source, input_id_for(source, data))
-    if isinstance(entry, Rejected):
+    if isinstance(entry, Skipped):
         entry = Rejected(source, "NITF without body text")
     yield entry
 
@@ -191,12 +191,12 @@ def _not_a_text_item(item: etree._Element) -> str | None:
     return None
 
 
-def _g2_item(item: etree._Element, source: str, input_id: str) -> RawEntry | Rejected:
+def _g2_item(item: etree._Element, source: str, input_id: str) -> RawEntry | LeftOut:
     guid = item.get("guid")
     label = guid or input_id
     not_text = _not_a_text_item(item)
     if not_text:
-        return Rejected(source, not_text, label)
+        return Skipped(source, not_text, label)
     item_meta = find(item, "itemMeta")
     content_meta = find(item, "contentMeta")
     content = find(item, "contentSet")
@@ -237,7 +237,7 @@ def _g2_item(item: etree._Element, source: str, input_id: str) -> RawEntry | Rej
         text = inline_data.text if inline_data is not None and inline_data.text else ""
         paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     if not paragraphs and _descendant(content, "remoteContent") is not None:
-        return Rejected(source, "the item links its text (remoteContent) rather than carrying it", label)
+        return Skipped(source, "the item links its text (remoteContent) rather than carrying it", label)
     return _entry(source, label, headline, paragraphs, **known)  # type: ignore[arg-type]
 
 
@@ -248,7 +248,7 @@ def _provider(item_meta: etree._Element | None) -> str | None:
     return text_of(find(provider, "name")) or (provider.get("literal") or None)
 
 
-def read_newsml_g2(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
+def read_newsml_g2(data: bytes, source: str) -> Iterator[RawEntry | LeftOut]:
     """A NewsML-G2 item, or a newsMessage of many: each text newsItem is an article."""
     root = parse_xml(data, source)
     kind = local_name(root)
@@ -262,7 +262,7 @@ def read_newsml_g2(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
             yield _g2_item(item, source, f"{input_id_for(source, data)}-{number}")
         return
     entry = _g2_item(root, source, input_id_for(source, data))
-    if isinstance(entry, Rejected):
+    if isinstance(entry, Skipped):
         # One item that is not an article: the document itself is rejected.
         entry = Rejected(source, entry.reason)
     yield entry
@@ -295,7 +295,7 @@ def _newsml1_component(component: etree._Element) -> tuple[str, etree._Element |
     return ", ".join(media_types) or "none", None, ""
 
 
-def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
+def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | LeftOut]:
     """A NewsML 1.2 document (AFP, ANP, Belga, Kyodo...): each NewsItem with text."""
     root = parse_xml(data, source)
     items = [e for e in root.iter() if local_name(e) == "NewsItem"]
@@ -307,11 +307,11 @@ def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
         label = text_of(public) or (stem if len(items) == 1 else f"{stem}-{number}")
         component = find(item, "NewsComponent")
         if component is None:
-            yield Rejected(source, "a NewsItem without a NewsComponent", label)
+            yield Skipped(source, "a NewsItem without a NewsComponent", label)
             continue
         media_type, content, form = _newsml1_component(component)
         if content is None:
-            yield Rejected(source, f"no text content (media: {media_type}), not a text article", label)
+            yield Skipped(source, f"no text content (media: {media_type}), not a text article", label)
             continue
         lines = _descendant(component, "NewsLines")
         body = _descendant(content, "body.content")
@@ -343,6 +343,6 @@ def read_newsml1(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
             dateline=text_of(_descendant(lines, "DateLine")),
             credit=credit or (provider.get("FormalName") if provider is not None else None),
         )
-        if isinstance(entry, Rejected) and len(items) == 1:
+        if isinstance(entry, Skipped) and len(items) == 1:
             entry = Rejected(source, "NewsML 1.2 item without body text")
         yield entry

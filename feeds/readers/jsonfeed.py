@@ -13,7 +13,7 @@ from typing import Any
 
 from feeds.readers.common import agency_time, input_id_for, person_of
 from normalizer.errors import InputError
-from normalizer.model import Origin, RawEntry, Rejected
+from normalizer.model import LeftOut, Origin, RawEntry, Rejected, Skipped
 
 __all__ = ["is_json_feed", "load_json", "read_json_feed", "read_ninjs"]
 
@@ -43,7 +43,7 @@ def _str(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def read_json_feed(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
+def read_json_feed(data: bytes, source: str) -> Iterator[RawEntry | LeftOut]:
     """A JSON Feed 1.0/1.1: each item is an article."""
     document = load_json(data, source)
     if not is_json_feed(document):
@@ -61,12 +61,12 @@ def read_json_feed(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
     feed_language = _str(document.get("language")) or None
     for number, item in enumerate(items):
         if not isinstance(item, dict):
-            yield Rejected(source, "an item that is not an object", f"item {number}")
+            yield Skipped(source, "an item that is not an object", f"item {number}")
             continue
         item_id = _str(item.get("id")) or _str(item.get("url")) or f"item {number}"
         html, text = _str(item.get("content_html")), _str(item.get("content_text"))
         if not (html or text):
-            yield Rejected(source, "no content_html or content_text", item_id)
+            yield Skipped(source, "no content_html or content_text", item_id)
             continue
         authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
         names = [_str(a.get("name")) for a in authors if isinstance(a, dict)]
@@ -139,7 +139,7 @@ def _byline(item: dict[str, Any]) -> str | None:
     return person_of(byline) or None
 
 
-def read_ninjs(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
+def read_ninjs(data: bytes, source: str) -> Iterator[RawEntry | LeftOut]:
     """A ninjs document (1.x, 2.x, dpa digitalwires, AP Media API): each text item."""
     document = load_json(data, source)
     items = _ninjs_items(document)
@@ -149,7 +149,7 @@ def read_ninjs(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
     single = len(items) == 1
     for number, item in enumerate(items):
         if not isinstance(item, dict):
-            yield Rejected(source, "an item that is not an object", f"{stem}-{number}")
+            yield Skipped(source, "an item that is not an object", f"{stem}-{number}")
             continue
         guid = (
             _str(item.get("uri"))
@@ -160,7 +160,11 @@ def read_ninjs(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
         label = guid or (stem if single else f"{stem}-{number}")
         kind = _str(item.get("type")) or "text"
         if kind not in _TEXT_TYPES:
-            yield Rejected(source, f"a {kind} item, not a text article", None if single else label)
+            yield (
+                Rejected(source, f"a {kind} item, not a text article")
+                if single
+                else Skipped(source, f"a {kind} item, not a text article", label)
+            )
             continue
         content, content_type = _ninjs_body(item)
         if not content:
@@ -169,7 +173,7 @@ def read_ninjs(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
                 if item.get("renditions")
                 else "no body text"
             )
-            yield Rejected(source, reason, None if single else label)
+            yield (Rejected(source, reason) if single else Skipped(source, reason, label))
             continue
         located = item.get("located")
         dateline = _str(item.get("dateline")) or (_str(located) if isinstance(located, str) else "")

@@ -24,7 +24,7 @@ from lxml import etree
 
 from feeds.readers.common import agency_time, child_text, input_id_for
 from normalizer.errors import InputError
-from normalizer.model import Origin, RawEntry, Rejected
+from normalizer.model import LeftOut, Origin, RawEntry, Skipped
 from normalizer.safexml import parse_xml
 
 __all__ = ["read_ntb_release", "read_ritzau"]
@@ -32,14 +32,14 @@ __all__ = ["read_ntb_release", "read_ritzau"]
 _RELEASE_TIME = "%d.%m.%Y %H:%M"
 
 
-def _ritzau_item(item: etree._Element, source: str) -> RawEntry | Rejected:
+def _ritzau_item(item: etree._Element, source: str) -> RawEntry | LeftOut:
     news_id = child_text(item, "NewsID")
     input_id = news_id or source
     if child_text(item, "Annuleret").lower() == "true":
-        return Rejected(source, "a withdrawn item (Annuleret), not an article", input_id)
+        return Skipped(source, "a withdrawn item (Annuleret), not an article", input_id)
     content = child_text(item, "content")
     if not content:
-        return Rejected(source, "no body text in the item", input_id)
+        return Skipped(source, "no body text in the item", input_id)
     origin = child_text(item, "origin").strip("/ ")
     town = child_text(item, "town")
     # A flash has no headline; its strapline ("NU/FLASH-U") is a desk code, not a title.
@@ -59,7 +59,7 @@ def _ritzau_item(item: etree._Element, source: str) -> RawEntry | Rejected:
     )
 
 
-def read_ritzau(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
+def read_ritzau(data: bytes, source: str) -> Iterator[RawEntry | LeftOut]:
     """A Ritzau RBNews document, or the queue response that lists many."""
     root = parse_xml(data, source)
     name = etree.QName(root).localname
@@ -82,7 +82,7 @@ def _release_time(text: str) -> datetime | None:
         return None
 
 
-def read_ntb_release(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
+def read_ntb_release(data: bytes, source: str) -> Iterator[RawEntry | LeftOut]:
     """An NTB press release (``<release id=... lang=...>``): one article."""
     root = parse_xml(data, source)
     if etree.QName(root).localname != "release":
@@ -92,7 +92,7 @@ def read_ntb_release(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
     body = child_text(root, "body")
     lead = child_text(root, "leadtext")
     if not body and not lead:
-        yield Rejected(source, "a press release without body text", input_id)
+        yield Skipped(source, "a press release without body text", input_id)
         return
     # The body is HTML written with HTML's own entities (&aring;, &ndash;), which the
     # HTML reader knows; the lead is plain text and goes first, as its own paragraph.

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from feeds.readers.common import decode_text, input_id_for
 from normalizer.errors import InputError
-from normalizer.model import Origin, RawEntry, Rejected
+from normalizer.model import LeftOut, Origin, RawEntry, Rejected
 
 __all__ = ["read_anpa", "read_iptc7901"]
 
@@ -44,7 +44,7 @@ def _framed(data: bytes, source: str) -> tuple[str, str]:
 
 def _entry(
     source: str, data: bytes, title: str, paragraphs: list[str], author: str | None
-) -> RawEntry | Rejected:
+) -> RawEntry | LeftOut:
     if not paragraphs:
         return Rejected(source, "a wire story without body text")
     return RawEntry(
@@ -57,7 +57,7 @@ def _entry(
     )
 
 
-def read_anpa(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
+def read_anpa(data: bytes, source: str) -> Iterator[RawEntry | LeftOut]:
     """An ANPA-1312 story."""
     header, text = _framed(data, source)
     keyword, title, author = "", "", None
@@ -89,7 +89,7 @@ def read_anpa(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
     yield _entry(source, data, title or keyword, paragraphs, author)
 
 
-def read_iptc7901(data: bytes, source: str) -> Iterator[RawEntry | Rejected]:
+def read_iptc7901(data: bytes, source: str) -> Iterator[RawEntry | LeftOut]:
     """An IPTC 7901 story."""
     header, text = _framed(data, source)
     lines = header.replace("\r", "").split("\n")

@@ -27,10 +27,16 @@ __all__ = ["LastChange", "Store", "StoredArticle", "StoredVersion"]
 
 @dataclass(frozen=True)
 class StoredArticle:
-    """An article as the store gives it back, with its cluster standing."""
+    """An article as the store gives it back, with its cluster standing.
+
+    ``entry_time`` is the entry's atom:updated, which the feed is ordered by: the
+    article's own updated time, else published, else first seen, moved on by a change
+    in a later run than the one that stored it (a new version, its cluster changed).
+    """
 
     article: Article
     first_seen: datetime
+    entry_time: datetime
     cluster_key: str
     canonical: bool
     canonical_key: str

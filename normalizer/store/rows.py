@@ -22,6 +22,7 @@ from normalizer.store.protocol import StoredArticle
 __all__ = [
     "ARTICLE_COLUMNS",
     "CLUSTER_TEXT_COLUMNS",
+    "ENTRY_TIME",
     "STORED_COLUMNS",
     "article_values",
     "candidate",
@@ -37,15 +38,20 @@ ARTICLE_COLUMNS = (
     "dateline", "agency", "byline", "published", "updated", "url", "language", "removed", "word_count",
 )  # fmt: skip
 
+# An entry's atom:updated (see StoredArticle.entry_time), in SQL so the feed is
+# ordered by it: its own updated time, else published, else first seen; a change
+# in a later run than the one that stored it (``touched``) moves it on.
+ENTRY_TIME = "MAX(COALESCE(a.updated, a.published, a.first_seen), COALESCE(t.at, ''))"
+
 # A stored article with its cluster standing (over the joins of sqlite.FEED_FROM).
-STORED_COLUMNS = """
+STORED_COLUMNS = f"""
     a.key, a.input_id, a.origin_kind, a.origin_name, a.feed_id, a.feed_title, a.feed_link,
     a.title, a.body, a.dateline, a.agency, a.byline, a.published, a.updated, a.first_seen,
     a.url, a.language, a.removed,
     m.cluster AS cluster_key, c.canonical = a.id AS is_canonical, canonical.key AS canonical_key,
     m.canonical_jaccard, m.rule, m.linked_to, m.jaccard, m.containment_new, m.containment_old,
     (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster) AS cluster_size,
-    sup.by_key AS superseded_by, t.at AS touched
+    sup.by_key AS superseded_by, t.at AS touched, {ENTRY_TIME} AS entry_time
 """
 
 # A cluster member with its text, for the cluster decisions.
@@ -106,6 +112,7 @@ def stored_article(row: sqlite3.Row, bodies: BodyCodec) -> StoredArticle:
     return StoredArticle(
         article=article,
         first_seen=datetime.fromisoformat(row["first_seen"]),
+        entry_time=datetime.fromisoformat(row["entry_time"]),
         cluster_key=row["cluster_key"],
         canonical=bool(row["is_canonical"]),
         canonical_key=row["canonical_key"],

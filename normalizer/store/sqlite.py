@@ -31,6 +31,7 @@ from normalizer.store.protocol import LastChange, StoredArticle, StoredVersion
 from normalizer.store.rows import (
     ARTICLE_COLUMNS,
     CLUSTER_TEXT_COLUMNS,
+    ENTRY_TIME,
     STORED_COLUMNS,
     article_values,
     cluster_text,
@@ -44,9 +45,6 @@ __all__ = ["SqliteStore"]
 # The meta row holding the canonical rule the clusters were picked under.
 RULE_KEY = "canonical_rule"
 _BUSY_TIMEOUT_MS = 60_000
-# An entry's atom:updated: its own updated time, else published, else first seen.
-# A change in a later run than the one that stored it moves it on (see log.py).
-_ENTRY_TIME = "MAX(COALESCE(a.updated, a.published, a.first_seen), COALESCE(t.at, ''))"
 
 # Every stored article with its cluster standing, superseding version and last change.
 _FEED_FROM = """
@@ -427,15 +425,15 @@ class SqliteStore:
         the change log.
         """
         where, parameters = _feed_filter(canonical_only, changes)
-        return self._select_stored(f"{where} ORDER BY {_ENTRY_TIME} DESC, a.key", parameters)
+        return self._select_stored(f"{where} ORDER BY {ENTRY_TIME} DESC, a.key", parameters)
 
     def newest_entry_time(
         self, canonical_only: bool = False, changes: tuple[int, int] | None = None
     ) -> datetime | None:
-        """The latest entry time (see :data:`_ENTRY_TIME`) of the entries
+        """The latest entry time (see :data:`ENTRY_TIME`) of the entries
         :meth:`iter_feed_order` gives for the same arguments, if any."""
         where, parameters = _feed_filter(canonical_only, changes)
-        row = self._db.execute(f"SELECT MAX({_ENTRY_TIME}) {_FEED_FROM} {where}", parameters).fetchone()
+        row = self._db.execute(f"SELECT MAX({ENTRY_TIME}) {_FEED_FROM} {where}", parameters).fetchone()
         return parse_time(row[0]) if row and row[0] else None
 
     def _select_stored(self, tail: str, parameters: tuple[object, ...] = ()) -> Iterator[StoredArticle]:
