@@ -9,23 +9,23 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from feeds.intake.sources import expand_inputs
 from feeds.jobs import IngestSummary, clean_inputs, emit_changes, emit_feed, ingest_inputs
-from feeds.publish.reports import cluster_table, dups_document, story_clusters
+from feeds.publish.output import atomic_output
+from feeds.publish.reports import article_document, cluster_table, dups_document, story_clusters
 from feeds.readers.sniff import FORMATS, Format
 from normalizer import __version__
 from normalizer.errors import NewsnormError
 from normalizer.html import paragraphs_to_html
-from normalizer.model import Article, Rejected, Skipped
+from normalizer.model import Rejected, Skipped
 from normalizer.settings import Settings, load_settings, settings_of
 from normalizer.store import Store, open_store
 
@@ -94,34 +94,6 @@ def _errors() -> Iterator[None]:
         yield
     except NewsnormError as error:
         raise click.ClickException(str(error)) from None
-
-
-@contextmanager
-def _output(output: str) -> Iterator[BinaryIO]:
-    """Stdout, or a file written atomically: a failed run leaves the old file as it was."""
-    if output == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    target = Path(output)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
-    try:
-        with open(descriptor, "wb") as stream:
-            yield stream
-        # A temporary file is private (0600); the feed gets a new file's usual mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def _ingest(
@@ -256,39 +228,13 @@ def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
 def _emit(store: Store, settings: Settings, output: str, collapse: bool, changed: bool) -> None:
     """Write the feed; with ``changed``, only what changed, then move the output's cursor."""
     if not changed:
-        with _output(output) as out:
+        with atomic_output(output) as out:
             emit_feed(store, settings, out, collapse=collapse)
         return
     name = "-" if output == "-" else str(Path(output).resolve())
-    with _output(output) as out:
+    with atomic_output(output) as out:
         upto = emit_changes(store, settings, out, name, collapse=collapse)
     store.save_emit_cursor(name, upto)
-
-
-def _article_json(article: Article, url: str | None) -> dict[str, Any]:
-    dateline = article.dateline
-    return {
-        "title": article.title,
-        "body": article.body,
-        "dateline": (
-            {
-                "place": dateline.place,
-                "date": dateline.date,
-                "month": dateline.month,
-                "day": dateline.day,
-                "raw": dateline.raw,
-            }
-            if dateline
-            else None
-        ),
-        "agency": article.agency,
-        "byline": article.byline,
-        "published": article.published.isoformat() if article.published else None,
-        "url": url or article.url,
-        "language": article.language,
-        "input_id": article.input_id,
-        "removed": [{"rule": r.rule, "text": r.text} for r in article.removed],
-    }
 
 
 @main.command()
@@ -309,7 +255,7 @@ def clean(input_: str, format_out: str, url: str | None, format_in: str | None, 
     _report_skipped([r for r in problems if isinstance(r, Skipped)])
     for article in articles:
         if format_out == "json":
-            click.echo(json.dumps(_article_json(article, url), ensure_ascii=False, indent=2))
+            click.echo(json.dumps(article_document(article, url), ensure_ascii=False, indent=2))
         elif format_out == "html":
             click.echo(paragraphs_to_html(article.paragraphs))
         else:

@@ -43,3 +43,7 @@ class SettingsError(NewsnormError):
 
 class StoreError(NewsnormError):
     """The store cannot be opened or is incompatible with this run's parameters."""
+
+
+class OutputError(NewsnormError):
+    """An output (a feed file) could not be written; what was there before is kept."""

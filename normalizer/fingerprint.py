@@ -31,7 +31,6 @@ __all__ = [
     "band_keys",
     "canonical_tokens",
     "compare",
-    "estimate_jaccard",
     "shingle_ids",
 ]
 
@@ -166,14 +165,6 @@ class Sketcher:
 
 def _values(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype=_DTYPE)
-
-
-def estimate_jaccard(a: bytes, b: bytes) -> float:
-    """The share of equal MinHash values: an unbiased estimate of Jaccard similarity."""
-    left, right = _values(a), _values(b)
-    if left.shape != right.shape:
-        raise ValueError(f"signatures of {left.size} and {right.size} values cannot be compared")
-    return float(np.count_nonzero(left == right)) / float(left.size)
 
 
 def compare(new: bytes, old: bytes) -> Similarity:

@@ -1,4 +1,4 @@
-"""Story clusters for people and programs: one source for ``dups`` and ``serve``.
+"""Reports for people and programs: one source for ``dups``, ``clean`` and ``serve``.
 
 :func:`story_clusters` groups a store's articles; :func:`dups_document` is the
 JSON of ``newsnorm dups --format json``, :func:`cluster_view` that of ``serve``'s
@@ -13,9 +13,18 @@ from typing import Any
 
 from feeds.publish.atom import atom_id
 from normalizer.canonical import CanonicalRule, Member, cluster_member, explain_canonical
+from normalizer.model import Article
 from normalizer.store import Store, StoredArticle
 
-__all__ = ["Cluster", "cluster_table", "cluster_view", "dups_document", "member_link", "story_clusters"]
+__all__ = [
+    "Cluster",
+    "article_document",
+    "cluster_table",
+    "cluster_view",
+    "dups_document",
+    "member_link",
+    "story_clusters",
+]
 
 
 @dataclass(frozen=True)
@@ -154,3 +163,30 @@ def cluster_table(clusters: list[Cluster], rule: CanonicalRule) -> str:
             )
     lines.append(f"sim: Jaccard similarity to the canonical member; canonical rule: {rule.describe()}")
     return "\n".join(lines)
+
+
+def article_document(article: Article, url: str | None = None) -> dict[str, Any]:
+    """``clean --format json``: one cleaned article, with what cleaning removed."""
+    dateline = article.dateline
+    return {
+        "title": article.title,
+        "body": article.body,
+        "dateline": (
+            {
+                "place": dateline.place,
+                "date": dateline.date,
+                "month": dateline.month,
+                "day": dateline.day,
+                "raw": dateline.raw,
+            }
+            if dateline
+            else None
+        ),
+        "agency": article.agency,
+        "byline": article.byline,
+        "published": article.published.isoformat() if article.published else None,
+        "url": url or article.url,
+        "language": article.language,
+        "input_id": article.input_id,
+        "removed": [{"rule": r.rule, "text": r.text} for r in article.removed],
+    }

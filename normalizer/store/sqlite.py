@@ -1,21 +1,20 @@
 """The embedded SQLite store: one file, WAL journal, one transaction per input.
 
-An input is stored whole or not at all. Opening a store reads: it takes the
-write lock only when a migration (see ``migrations.py``) or the creation of a new
-store is due, so ``emit``, ``dups`` and ``serve`` never wait behind an ingest. A
-store the user may only read is opened read-only. The fingerprint parameters live
-in the ``meta`` table and are checked on opening, before anything is written,
-because signatures made with other parameters cannot be compared.
+An input is stored whole or not at all. Opening a store reads (``connection.py``):
+it takes the write lock only when a migration or the creation of a new store is
+due, so ``emit``, ``dups`` and ``serve`` never wait behind an ingest; a store the
+user may only read is opened read-only. The fingerprint parameters live in the
+``meta`` table and are checked on opening, before anything is written, because
+signatures made with other parameters cannot be compared.
 
 This package is the only place that imports ``sqlite3``.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 
@@ -23,9 +22,9 @@ from normalizer.canonical import CanonicalRule
 from normalizer.clusters import ClusterState, ClusterText
 from normalizer.errors import StoreError
 from normalizer.model import Article, Decision, Fingerprint, FingerprintParams
-from normalizer.store import migrations
 from normalizer.store.bands import RECENT_BANDS_LIMIT, BandIndex
 from normalizer.store.bodies import BodyCodec
+from normalizer.store.connection import connect, may_write, open_schema, transaction
 from normalizer.store.log import ChangeLog
 from normalizer.store.protocol import LastChange, StoredArticle, StoredVersion
 from normalizer.store.rows import (
@@ -44,7 +43,6 @@ __all__ = ["SqliteStore"]
 
 # The meta row holding the canonical rule the clusters were picked under.
 RULE_KEY = "canonical_rule"
-_BUSY_TIMEOUT_MS = 60_000
 
 # Every stored article with its cluster standing, superseding version and last change.
 _FEED_FROM = """
@@ -65,12 +63,6 @@ def _feed_filter(canonical_only: bool, changes: tuple[int, int] | None) -> tuple
     if changes is None:
         return where, ()
     return f"{where} AND a.id IN (SELECT article FROM changes WHERE seq > ? AND seq <= ?)", changes
-
-
-def _may_write(path: str) -> bool:
-    """Whether this process may write the store file and its WAL beside it."""
-    folder = os.path.dirname(os.path.abspath(path))
-    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
 
 
 class SqliteStore:
@@ -102,10 +94,10 @@ class SqliteStore:
         exists = memory or Path(path).exists()
         if not exists and not create:
             raise StoreError(f"{path}: no such store (run ingest first, or give --db)")
-        self.read_only = exists and not memory and (read_only or not _may_write(path))
+        self.read_only = exists and not memory and (read_only or not may_write(path))
         try:
-            self._db = self._connect(exists)
-            self._open(exists)
+            self._db = connect(path, exists=exists, read_only=self.read_only)
+            open_schema(self._db, path, params, read_only=self.read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: cannot open the store: {error}") from None
         self._index = BandIndex(self._db)
@@ -113,79 +105,6 @@ class SqliteStore:
         stored_rule = self._meta_value(RULE_KEY)
         self._canonical = CanonicalRule.from_json(stored_rule) if stored_rule else None
         self.requested_rule = canonical or CanonicalRule()
-
-    def _connect(self, exists: bool) -> sqlite3.Connection:
-        if self.read_only:
-            target = f"{Path(self.path).resolve().as_uri()}?mode=ro"
-            db = sqlite3.connect(target, uri=True, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        else:
-            if not exists:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        # 16 MB of page cache (SQLite's default is 2 MB): one input of many thousand
-        # entries is one transaction, and its random band-key inserts would otherwise
-        # spill pages to the WAL before the commit (a 30,000-entry feed: 20.6 s
-        # against 26.9 s).
-        db.execute("PRAGMA cache_size = -16384")
-        db.execute("PRAGMA foreign_keys = ON")
-        if not self.read_only:
-            if not exists:
-                # Rows of 2-3 KB waste a third of 4 KB pages; 16 KB pages pack them.
-                # Only a new file takes it (an existing store keeps its page size).
-                db.execute("PRAGMA page_size = 16384")
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-        return db
-
-    def _open(self, exists: bool) -> None:
-        """Check the store's parameters, then migrate or create it if that is due."""
-        stored = self._stored_meta() if exists else {}
-        self._check_params(stored)
-        steps = migrations.pending(stored.get("schema_version"))
-        if steps is None:
-            raise StoreError(
-                f"{self.path}: a store of schema version {stored.get('schema_version')}, which this "
-                f"version (schema {migrations.SCHEMA_VERSION}) cannot read or migrate"
-            )
-        if not steps:
-            return
-        if self.read_only:
-            raise StoreError(
-                f"{self.path}: the store must be migrated to schema {migrations.SCHEMA_VERSION}, "
-                "and it is read-only here: run a writing command (ingest) on it once"
-            )
-        with self.transaction():
-            # Another process may have migrated it while this one waited for the lock.
-            stored = self._stored_meta()
-            self._check_params(stored)
-            for step in migrations.pending(stored.get("schema_version")) or ():
-                step.apply(self._db)
-            values = {**self._params.as_dict(), "schema_version": str(migrations.SCHEMA_VERSION)}
-            if stored:
-                values = {"schema_version": values["schema_version"]}
-            self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(values.items()))
-
-    def _stored_meta(self) -> dict[str, str]:
-        has_meta = self._db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-        ).fetchone()
-        if has_meta is None:
-            return {}
-        return {str(row[0]): str(row[1]) for row in self._db.execute("SELECT key, value FROM meta")}
-
-    def _check_params(self, stored: dict[str, str]) -> None:
-        if not stored:
-            return
-        expected = self._params.as_dict()
-        mismatched = sorted(k for k in expected if stored.get(k) != expected[k])
-        if mismatched:
-            details = ", ".join(f"{k} {stored.get(k)} (store) vs {expected[k]} (run)" for k in mismatched)
-            raise StoreError(
-                f"{self.path}: the store was made with other parameters: {details}; "
-                "use the store's parameters or a new store"
-            )
 
     def _meta_value(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -228,18 +147,11 @@ class SqliteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """All or nothing: commit on success, roll back on any exception."""
         if self.read_only:
             raise StoreError(f"{self.path}: the store is read-only here: nothing can be written to it")
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        return transaction(self._db)
 
     def meta(self) -> dict[str, str]:
         """The store's meta table: schema version and fingerprint parameters."""
