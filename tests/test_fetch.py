@@ -7,9 +7,11 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from feeds.intake.fetch import Fetcher, FetchPolicy, Validators
+from feeds.intake.sources import Loader
 from normalizer.errors import InputError
 
 from .conftest import Cli, dump_store
@@ -205,3 +207,25 @@ def test_fetches_run_ahead_two_per_host_and_store_in_input_order(
     with sqlite3.connect(tmp_path / "together.db") as connection:
         order = [row[0] for row in connection.execute("SELECT input_id FROM articles ORDER BY id")]
     assert order == ["urn:delay:a", "urn:delay:b", "urn:delay:c", "urn:delay:d"]
+
+
+class _RecordingTransport(httpx.HTTPTransport):
+    """httpx's own transport, noting each request it sends (the traffic is real)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(str(request.url))
+        return super().handle_request(request)
+
+
+def test_the_transport_is_injected(server: FeedServer, tmp_path: Path) -> None:
+    transport = _RecordingTransport()
+    urls = [server.url("/feed"), server.url("/dated")]
+    with Loader(MEGABYTE, POLICY, workers=2, transport=transport) as loader:
+        loader.ahead(urls)
+        documents = [loader.load(url) for url in urls]
+    assert [d.data for d in documents] == [server.feed, documents[1].data] and documents[1].data
+    assert sorted(transport.sent) == sorted(urls)

@@ -15,8 +15,7 @@ import pytest
 from feeds.jobs import emit_feed, ingest_inputs
 from normalizer.errors import StoreError
 from normalizer.settings import Settings
-from normalizer.store import SCHEMA_VERSION, SqliteStore, open_store
-from normalizer.store.migrations import MIGRATIONS, pending
+from normalizer.store import SqliteStore, open_store
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -94,17 +93,6 @@ def test_a_missing_store_is_not_created_by_a_reader(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such store"):
         open_store(Settings(db=str(tmp_path / "typo.db")), create=False)
     assert list(tmp_path.iterdir()) == []
-
-
-def test_migrations_are_ordered_named_and_lead_to_this_schema() -> None:
-    versions = [m.version for m in MIGRATIONS]
-    assert versions == list(range(versions[0], versions[0] + len(versions)))
-    assert len({m.name for m in MIGRATIONS}) == len(MIGRATIONS)
-    assert versions[-1] == SCHEMA_VERSION
-    assert pending(None) == MIGRATIONS
-    assert pending(str(SCHEMA_VERSION)) == ()
-    assert [m.version for m in pending("4") or ()] == [5, 6]
-    assert pending("1") is None and pending(str(SCHEMA_VERSION + 1)) is None and pending("x") is None
 
 
 def test_a_store_newer_than_this_code_is_refused_untouched(tmp_path: Path) -> None:

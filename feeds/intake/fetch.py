@@ -118,11 +118,17 @@ class Fetcher:
     """One HTTP client for a run: connections are reused across a site's feeds.
 
     Use as a context manager, or call :meth:`close`.
+
+    Args:
+        policy: the limits and the User-Agent.
+        transport: how requests reach the network (httpx's own by default); a
+            caller can put a guard or a recorder in its place, as httpx allows.
     """
 
-    def __init__(self, policy: FetchPolicy) -> None:
+    def __init__(self, policy: FetchPolicy, transport: httpx.BaseTransport | None = None) -> None:
         self.policy = policy
         self._client = httpx.Client(
+            transport=transport,
             headers={"User-Agent": policy.user_agent, "Accept": _ACCEPT},
             timeout=httpx.Timeout(policy.timeout),
             follow_redirects=True,

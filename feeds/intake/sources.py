@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
+
 from feeds.intake.fetch import Fetched, Fetcher, FetchPolicy, Validators, is_url
 from normalizer.errors import InputError
 
@@ -99,6 +101,7 @@ class Loader:
             (called in the asking thread, so a store connection need not be
             shared); without it every fetch is unconditional.
         workers: fetches at once (1: one after the other).
+        transport: the HTTP transport of the fetches (httpx's own by default).
     """
 
     def __init__(
@@ -107,7 +110,9 @@ class Loader:
         policy: FetchPolicy,
         validators: Callable[[str], Validators | None] | None = None,
         workers: int = 4,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
+        self._transport = transport
         self.max_bytes = max_bytes
         self.workers = max(1, workers)
         self._policy = policy
@@ -159,7 +164,7 @@ class Loader:
     def _client(self) -> Fetcher:
         with self._hosts_lock:
             if self._fetcher is None:
-                self._fetcher = Fetcher(self._policy)
+                self._fetcher = Fetcher(self._policy, self._transport)
             return self._fetcher
 
     def _fetch(self, url: str, validators: Validators | None) -> Document:

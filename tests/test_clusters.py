@@ -1,0 +1,68 @@
+"""The cluster decision: canonical member, superseded versions, similarities, as one value."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from normalizer.canonical import CanonicalRule, cluster_member
+from normalizer.clusters import ClusterText, settle_cluster
+from normalizer.dedup import Candidate
+from normalizer.fingerprint import canonical_tokens, compare, shingle_ids
+
+WORDS = [f"word{i}" for i in range(200)]
+DAY = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def _text(key: str, words: list[str]) -> Candidate:
+    text = " ".join(words)
+    shingles = np.unique(shingle_ids(canonical_tokens([text]), 4)).tobytes()
+    return Candidate(key=key, digest=text, shingles=shingles, word_count=len(words))
+
+
+def _member(
+    order: int, key: str, words: list[str], hours: int, url: str, link: str | None = None
+) -> ClusterText:
+    member = cluster_member(
+        key,
+        DAY.replace(hour=hours),
+        len(words),
+        order,
+        source=(None, url, None, None, "feed.rss"),
+        link=(link, "k1" if link else key),
+    )
+    return ClusterText(member=member, text=_text(key, words))
+
+
+def test_the_rule_picks_the_canonical_member_and_similarities_follow_it() -> None:
+    founder = _member(1, "k1", WORDS[:150], 8, "https://wire.example/1")
+    longer = _member(2, "k2", WORDS, 9, "https://site.example/2", link="excerpt")
+    earliest = settle_cluster([founder, longer], CanonicalRule(("earliest",)))
+    assert earliest.canonical == 1
+    longest = settle_cluster([founder, longer], CanonicalRule(("longest",)))
+    assert longest.canonical == 2
+    expected = compare(founder.text.shingles, longer.text.shingles).jaccard
+    assert dict(longest.similarities) == {1: expected, 2: 1.0}
+    assert dict(earliest.similarities) == {1: 1.0, 2: expected}
+    assert earliest.member_ids == (1, 2) and earliest.superseded == ()
+
+
+def test_an_update_supersedes_its_own_publishers_earlier_version_and_is_canonical() -> None:
+    first = _member(1, "k1", WORDS[:150], 8, "https://wire.example/1")
+    copy = _member(2, "k2", WORDS[:150], 9, "https://site.example/2", link="copy")
+    update = _member(3, "k3", WORDS, 10, "https://wire.example/3", link="update")
+    state = settle_cluster([first, copy, update], CanonicalRule(("earliest",)))
+    assert state.canonical == 3  # the newest version, whatever the rule
+    assert state.superseded == ((1, "k3"),)  # the wire's first take, not the site's copy
+    assert dict(state.similarities)[3] == 1.0
+
+
+def test_the_decision_does_not_depend_on_the_order_members_are_given_in() -> None:
+    members = [
+        _member(1, "k1", WORDS[:150], 8, "https://wire.example/1"),
+        _member(2, "k2", WORDS[:180], 8, "https://site.example/2", link="excerpt"),
+        _member(3, "k3", WORDS[:150], 8, "https://other.example/3", link="copy"),
+    ]
+    rule = CanonicalRule(("earliest", "longest"))
+    assert settle_cluster(members, rule) == settle_cluster(list(reversed(members)), rule)

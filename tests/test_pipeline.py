@@ -1,0 +1,83 @@
+"""The stages in order, over a real (in-memory) store: what each input's entries become."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from normalizer.model import Origin, RawEntry, Skipped
+from normalizer.pipeline import Counts, InputResult, Pipeline
+from normalizer.settings import Settings
+from normalizer.store import SqliteStore, open_store
+
+NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
+FEED = Origin("feed", "wire.rss", "urn:wire", "Wire", "https://wire.example/")
+STORY = " ".join(f"story{i} said the minister" for i in range(60))
+OTHER = " ".join(f"other{i} markets rose today" for i in range(60))
+
+
+def _entry(guid: str, body: str, title: str = "A headline", updated: datetime | None = None) -> RawEntry:
+    return RawEntry(guid, FEED, title, body, "text", guid=f"urn:{guid}", updated=updated)
+
+
+@pytest.fixture
+def store() -> Iterator[SqliteStore]:
+    with open_store(Settings(), path=":memory:") as opened:
+        yield opened
+
+
+def _ingest(store: SqliteStore, *entries: RawEntry | Skipped, now: datetime = NOW) -> InputResult:
+    return Pipeline(store, Settings(), now).ingest(entries)
+
+
+def test_counts_add_up_field_by_field() -> None:
+    assert Counts(read=1, new=2) + Counts(read=3, duplicates=1) == Counts(read=4, new=2, duplicates=1)
+
+
+def test_a_new_story_a_copy_and_an_entry_with_no_text(store: SqliteStore) -> None:
+    result = _ingest(store, _entry("a", STORY), _entry("b", STORY, "Another headline"), _entry("c", "   "))
+    assert result.counts == Counts(new=2, duplicates=1)
+    (left,) = result.left_out
+    assert left == Skipped("wire.rss", "no article text left after cleaning", "c")
+    (first, copy) = store.stored_articles()
+    assert copy.cluster_key == first.cluster_key and copy.rule == "exact"
+
+
+def test_the_same_text_again_changes_nothing_and_a_new_text_is_a_version(store: SqliteStore) -> None:
+    _ingest(store, _entry("a", STORY))
+    again = _ingest(store, _entry("a", STORY), now=NOW.replace(hour=13))
+    assert again.counts == Counts(unchanged=1)
+    newer = _ingest(store, _entry("a", STORY + " A late paragraph was added."), now=NOW.replace(hour=14))
+    assert newer.counts == Counts(updated=1)
+    (stored,) = store.stored_articles()
+    assert stored.article.paragraphs[-1].endswith("A late paragraph was added.")
+    assert stored.article.updated == NOW.replace(hour=14)  # no date of its own: the time of the run
+    assert stored.entry_time == NOW.replace(hour=14)
+
+
+def test_an_older_version_arriving_late_changes_nothing(store: SqliteStore) -> None:
+    _ingest(store, _entry("a", STORY, updated=NOW))
+    late = _ingest(store, _entry("a", OTHER, updated=NOW.replace(hour=9)))
+    assert late.counts == Counts(unchanged=1)
+    assert store.stored_articles()[0].article.paragraphs[0].startswith("story0")
+
+
+def test_stages_log_the_new_article_then_its_peers(store: SqliteStore) -> None:
+    _ingest(store, _entry("a", STORY))
+    later = NOW.replace(hour=15)
+    _ingest(store, _entry("b", STORY, "Another headline"), now=later)
+    last = store.last_change()
+    assert last is not None and last.seq == 3  # a: new; b: new; a: its cluster changed
+    assert store.change_at(2) == store.change_at(3) == later.isoformat()
+
+
+def test_anything_the_reading_raises_rolls_the_input_back(store: SqliteStore) -> None:
+    def entries() -> Iterator[RawEntry]:
+        yield _entry("a", STORY)
+        raise ValueError("the reader broke part-way")
+
+    with pytest.raises(ValueError, match="part-way"):
+        Pipeline(store, Settings(), NOW).ingest(entries())
+    assert store.article_count() == 0
