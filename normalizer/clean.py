@@ -44,7 +44,8 @@ class Cleaner:
         return cls(chrome_rules=load_rules(), dateline_rules=load_dateline_rules())
 
     def clean(self, raw: RawEntry, learned: frozenset[bytes] = frozenset()) -> Article | LeftOut:
-        """Clean one entry; an entry with no text left is rejected with the reason.
+        """Clean one entry; an entry with no text left is left out with the reason,
+        unless it is a feed item with a headline and a link (a headline-only article).
 
         ``learned`` holds the keys of the lines its source is known to repeat
         (see :mod:`normalizer.learned`).
@@ -83,7 +84,9 @@ class Cleaner:
                 str(raw.dateline), self.dateline_rules, raw.published or raw.updated
             )
         agency = agency or raw.credit
-        if not paragraphs:
+        if not paragraphs and not (raw.origin.kind == "feed" and title and (raw.link or raw.guid)):
+            # A feed item with a headline and a link or id is an article with no body
+            # (headline services, alerts): it is kept. Anything else with no text is not.
             reason = "no article text left after cleaning"
             if raw.origin.kind == "feed":
                 return Skipped(raw.origin.name, reason, raw.input_id)

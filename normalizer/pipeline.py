@@ -27,11 +27,11 @@ from datetime import datetime
 
 from normalizer.clean import Cleaner
 from normalizer.clusters import settle_cluster
-from normalizer.dedup import Candidate, DuplicateIndex, Thresholds, decide
+from normalizer.dedup import Candidate, DuplicateIndex, Match, Thresholds, decide
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.learned import chrome_keys, chrome_source
-from normalizer.model import Article, Fingerprint, LeftOut, RawEntry, Rejected, Skipped
+from normalizer.model import Article, Decision, Fingerprint, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.settings import Settings
 from normalizer.store.protocol import Store, StoredVersion
 from normalizer.store.rows import utc_text
@@ -157,7 +157,16 @@ class Pipeline:
             word_count=article.word_count,
             figures=frozenset(fingerprint.figures),
         )
-        match = self.index.match(new, fingerprint, keys, lambda found: decide(new, found, self.thresholds))
+        if not article.paragraphs:
+            # A headline-only article has no text to compare (every empty text would
+            # be an exact copy of every other): it founds its own story, and is not
+            # indexed. The same link or guid is the same article all the same.
+            keys = []
+            match = Match(Decision(linked_to=None, rule="founder"), article.key)
+        else:
+            match = self.index.match(
+                new, fingerprint, keys, lambda found: decide(new, found, self.thresholds)
+            )
         decision = match.decision
         article_id = self.store.add(article, fingerprint, keys, decision, self.now, cluster=match.cluster)
         self.store.log_changes([article_id], self._at, "new")

@@ -37,12 +37,23 @@ def test_counts_add_up_field_by_field() -> None:
 
 
 def test_a_new_story_a_copy_and_an_entry_with_no_text(store: SqliteStore) -> None:
-    result = _ingest(store, _entry("a", STORY), _entry("b", STORY, "Another headline"), _entry("c", "   "))
+    result = _ingest(
+        store, _entry("a", STORY), _entry("b", STORY, "Another headline"), _entry("c", "   ", "")
+    )
     assert result.counts == Counts(new=2, duplicates=1)
     (left,) = result.left_out
     assert left == Skipped("wire.rss", "no article text left after cleaning", "c")
     (first, copy) = store.stored_articles()
     assert copy.cluster_key == first.cluster_key and copy.rule == "exact"
+
+
+def test_headline_only_items_are_articles_and_never_copies_of_each_other(store: SqliteStore) -> None:
+    result = _ingest(store, _entry("h1", "", "Quake hits coast"), _entry("h2", " ", "Markets close higher"))
+    assert result.counts == Counts(new=2)
+    first, second = store.stored_articles()
+    assert first.article.paragraphs == second.article.paragraphs == ()
+    assert first.cluster_key != second.cluster_key and first.rule == second.rule == "founder"
+    assert _ingest(store, _entry("h1", "", "Quake hits coast")).counts == Counts(unchanged=1)
 
 
 def test_the_same_text_again_changes_nothing_and_a_new_text_is_a_version(store: SqliteStore) -> None:

@@ -155,9 +155,14 @@ def _entry(stored: StoredArticle, members: Sequence[StoredArticle]) -> etree._El
         _sub(_sub(entry, _atom("author")), _atom("name"), author)
     if _is_web_address(article.url):
         _sub(entry, _atom("link"), rel="alternate", type="text/html", href=str(article.url))
-    content = _sub(entry, _atom("content"), paragraphs_to_html(article.paragraphs), type="html")
-    if article.language:
-        content.set("{http://www.w3.org/XML/1998/namespace}lang", article.language)
+    if article.paragraphs or not _is_web_address(article.url):
+        # A headline-only article with a web address links to its text instead
+        # (RFC 4287 4.1.2: no atom:content, then an alternate link).
+        content = _sub(entry, _atom("content"), paragraphs_to_html(article.paragraphs), type="html")
+        if article.language:
+            content.set("{http://www.w3.org/XML/1998/namespace}lang", article.language)
+    elif article.language:
+        entry.set("{http://www.w3.org/XML/1998/namespace}lang", article.language)
     _source(entry, stored)
     _story(entry, stored, members)
     if article.dateline:

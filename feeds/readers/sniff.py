@@ -86,7 +86,21 @@ def sniff(data: bytes) -> Format:
             return "html"
         # A prolog longer than the head we look at (a large DOCTYPE) is still XML.
         return "xml" if stripped.startswith(("<?xml", "<!")) else "text"
-    return _by_root(root.group(2).lower(), rest)
+    found = _by_root(root.group(2).lower(), rest)
+    # "<TIFFANY AND CO> TO GO PUBLIC": a wire headline that opens with a bracketed
+    # ticker, not a document. XML declares itself or closes its root element.
+    declared = stripped.startswith("<?xml") or _root_closes(data, root.group(0)[1:])
+    return "text" if found == "xml" and not declared else found
+
+
+def _root_closes(data: bytes, qualified_name: str) -> bool:
+    """Whether the root element is closed somewhere: an end tag, or an empty-element tag."""
+    name = qualified_name.encode("utf-8", errors="replace")
+    if b"</" + name in data:
+        return True
+    start = data.find(b"<" + name)
+    end = data.find(b">", start)
+    return end > 0 and data[end - 1 : end] == b"/"
 
 
 def _by_root(name: str, rest: str) -> Format:

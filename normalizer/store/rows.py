@@ -78,6 +78,11 @@ def _similarity(row: sqlite3.Row) -> Similarity | None:
     return Similarity(float(row["jaccard"]), float(row["containment_new"]), float(row["containment_old"]))
 
 
+def _paragraphs(body: str) -> tuple[str, ...]:
+    # A headline-only article's body is empty: no paragraphs, not one empty one.
+    return tuple(body.split("\n\n")) if body else ()
+
+
 def article_values(article: Article, bodies: BodyCodec) -> tuple[object, ...]:
     """The values of :data:`ARTICLE_COLUMNS` for an article."""
     dateline = json.dumps(article.dateline.__dict__, sort_keys=True) if article.dateline else None
@@ -99,7 +104,7 @@ def stored_article(row: sqlite3.Row, bodies: BodyCodec) -> StoredArticle:
         input_id=row["input_id"],
         origin=Origin(kind, row["origin_name"], row["feed_id"], row["feed_title"], row["feed_link"]),
         title=row["title"],
-        paragraphs=tuple(bodies.unpack(row["body"]).split("\n\n")) if row["body"] else (),
+        paragraphs=_paragraphs(bodies.unpack(row["body"]) if row["body"] else ""),
         dateline=Dateline(**json.loads(row["dateline"])) if row["dateline"] else None,
         agency=row["agency"],
         byline=row["byline"],
