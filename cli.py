@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from feeds.intake.sources import expand_inputs
+from feeds.intake.sources import expand_inputs, own_files
 from feeds.jobs import IngestSummary, clean_inputs, emit_changes, emit_feed, ingest_inputs
 from feeds.publish.output import atomic_output
 from feeds.publish.reports import article_document, cluster_table, dups_document, story_clusters
@@ -25,11 +25,13 @@ from feeds.readers.sniff import FORMATS, Format
 from normalizer import __version__
 from normalizer.errors import NewsnormError
 from normalizer.html import paragraphs_to_html
-from normalizer.model import Rejected, Skipped
+from normalizer.model import PassedOver, Rejected, Skipped
 from normalizer.settings import Settings, load_settings, settings_of
 from normalizer.store import Store, open_store
 
 EXIT_REJECTED = 3
+# Between the articles of a many-article input in clean's text output.
+_ARTICLE_BREAK = "* * *"
 _SKIPPED_SHOWN = 10
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,14 +99,18 @@ def _errors() -> Iterator[None]:
 
 
 def _ingest(
-    inputs: tuple[str, ...], store: Store, settings: Settings, format_in: str | None
+    inputs: tuple[str, ...],
+    store: Store,
+    settings: Settings,
+    format_in: str | None,
+    output: str | None = None,
 ) -> IngestSummary:
-    names = expand_inputs(inputs)
+    found = expand_inputs(inputs, own_files(store.name, output))
     if not sys.stderr.isatty():
-        return ingest_inputs(names, store, settings, _now(), format_in=_format(format_in))
-    with click.progressbar(length=len(names), label="reading", file=sys.stderr) as bar:
+        return ingest_inputs(found, store, settings, _now(), format_in=_format(format_in))
+    with click.progressbar(length=len(found.names), label="reading", file=sys.stderr) as bar:
         return ingest_inputs(
-            names, store, settings, _now(), format_in=_format(format_in), on_document=lambda _: bar.update(1)
+            found, store, settings, _now(), format_in=_format(format_in), on_document=lambda _: bar.update(1)
         )
 
 
@@ -124,6 +130,7 @@ def _report(summary: IngestSummary, store_path: str) -> None:
     )
     _report_rejected(summary.rejected)
     _report_skipped(summary.skipped)
+    _report_passed_over(summary.passed_over)
     click.echo(f"store {store_path}: {summary.stored} articles", err=True)
 
 
@@ -144,7 +151,21 @@ def _report_skipped(skipped: tuple[Skipped, ...] | list[Skipped]) -> None:
             click.echo(f"  ... and {len(skipped) - _SKIPPED_SHOWN} more", err=True)
 
 
-def _finish(rejected: tuple[Rejected, ...] | list[Rejected]) -> None:
+def _report_passed_over(passed_over: tuple[PassedOver, ...] | list[PassedOver]) -> None:
+    """Inputs not read as sources (the run's own files, empty feeds); the first few named."""
+    if passed_over:
+        click.echo(f"passed over {len(passed_over)} input(s):", err=True)
+        for item in passed_over[:_SKIPPED_SHOWN]:
+            click.echo(f"  {item}", err=True)
+        if len(passed_over) > _SKIPPED_SHOWN:
+            click.echo(f"  ... and {len(passed_over) - _SKIPPED_SHOWN} more", err=True)
+
+
+def _finish(rejected: tuple[Rejected, ...] | list[Rejected], named: bool = False) -> None:
+    """Exit 3 if anything was rejected (``named``: name the rejections first, which
+    nothing printed yet)."""
+    if named:
+        _report_rejected(rejected)
     if rejected:
         raise RejectedInputs(f"{len(rejected)} input(s) rejected")
 
@@ -189,7 +210,7 @@ def run(
     with _errors():
         settings = _settings(options)
         with open_store(settings) as store:
-            summary = _ingest(inputs, store, settings, format_in)
+            summary = _ingest(inputs, store, settings, format_in, output)
             _emit(store, settings, output, collapse, changed)
     _report(summary, settings.db)
     click.echo(f"wrote {output}", err=True)
@@ -251,17 +272,24 @@ def clean(input_: str, format_out: str, url: str | None, format_in: str | None, 
         settings = _settings(options)
         articles, problems = clean_inputs([input_], settings, _format(format_in))
     rejected = [r for r in problems if isinstance(r, Rejected)]
+    passed_over = [r for r in problems if isinstance(r, PassedOver)]
     _report_rejected(rejected)
     _report_skipped([r for r in problems if isinstance(r, Skipped)])
-    for article in articles:
+    if articles:
+        _report_passed_over(passed_over)
+    for number, article in enumerate(articles):
         if format_out == "json":
-            click.echo(json.dumps(article_document(article, url), ensure_ascii=False, indent=2))
+            # JSON Lines: one object per article, however many the input holds.
+            click.echo(json.dumps(article_document(article, url), ensure_ascii=False))
         elif format_out == "html":
             click.echo(paragraphs_to_html(article.paragraphs))
         else:
-            click.echo(article.body)
+            if number:
+                click.echo("\n" + _ARTICLE_BREAK + "\n")
+            click.echo(f"# {article.title}\n\n{article.body}" if len(articles) > 1 else article.body)
     if not articles:
-        _finish(rejected or [Rejected(input_, "no article found")])
+        reason = f"no article found ({passed_over[0].reason})" if passed_over else "no article found"
+        _finish(rejected or [Rejected(input_, reason)], named=not rejected)
 
 
 @main.command()

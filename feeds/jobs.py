@@ -8,6 +8,7 @@ the stages between are ``normalizer.pipeline``'s.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,14 +19,14 @@ from typing import BinaryIO
 
 from feeds.intake.fetch import FetchPolicy, Validators, is_url
 from feeds.intake.opml import opml_feeds
-from feeds.intake.sources import Document, Loader, expand_inputs
-from feeds.publish.atom import FeedPart, feed_info, write_atom
+from feeds.intake.sources import Document, Inputs, Loader, expand_inputs, own_files
+from feeds.publish.atom import EXT_NS, FeedPart, feed_info, write_atom
 from feeds.readers import read_entries
 from feeds.readers.sniff import Format, sniff
 from normalizer.clean import Cleaner
 from normalizer.dedup import DuplicateIndex
 from normalizer.errors import InputError, SettingsError
-from normalizer.model import Article, LeftOut, RawEntry, Rejected, Skipped
+from normalizer.model import Article, LeftOut, PassedOver, RawEntry, Rejected, Skipped
 from normalizer.pipeline import Counts, Pipeline, clean_entries
 from normalizer.settings import Settings
 from normalizer.store import Store
@@ -50,6 +51,7 @@ class IngestSummary:
     skipped: tuple[Skipped, ...]
     stored: int
     not_modified: int = 0
+    passed_over: tuple[PassedOver, ...] = ()
 
 
 @dataclass
@@ -61,6 +63,7 @@ class _Progress:
     not_modified: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    passed_over: list[PassedOver] = field(default_factory=list)
 
     def left_out(self, problems: Sequence[LeftOut]) -> None:
         """File whole inputs under rejected, single entries under skipped."""
@@ -112,13 +115,14 @@ def _listed_feeds(document: Document, format_in: Format | None, progress: _Progr
 
 
 def ingest_inputs(
-    inputs: Sequence[str],
+    inputs: Sequence[str] | Inputs,
     store: Store,
     settings: Settings,
     now: datetime,
     *,
     format_in: Format | None = None,
     on_document: Callable[[str], None] | None = None,
+    output: str | None = None,
 ) -> IngestSummary:
     """Read, clean, fingerprint, link and store every input (one transaction each).
 
@@ -128,11 +132,15 @@ def ingest_inputs(
     hides what it failed to store. An OPML list adds the feeds it lists. The
     next URLs are fetched ahead, a few at once; documents are still stored in
     input order, so the store does not depend on which server answered first.
+
+    A folder walk passes over the run's own store and ``output``; an Atom feed
+    this newsnorm wrote (its own feed id) is passed over wherever it is given.
     """
     pipeline = Pipeline(store, settings, now, open_index(settings))
-    queue = deque(expand_inputs(list(inputs)))
+    found = inputs if isinstance(inputs, Inputs) else expand_inputs(inputs, own_files(store.name, output))
+    queue = deque(found.names)
     seen = set(queue)
-    progress = _Progress()
+    progress = _Progress(rejected=list(found.unreadable), passed_over=list(found.passed_over))
     policy = _fetch_policy(settings)
     with Loader(
         settings.max_input_bytes, policy, partial(_validators, store), settings.fetch_workers
@@ -149,6 +157,8 @@ def ingest_inputs(
             elif (listed := _listed_feeds(document, format_in, progress)) is not None:
                 queue.extend(feed for feed in listed if feed not in seen)
                 seen.update(listed)
+            elif _is_own_feed(document.data or b"", settings.feed_id):
+                progress.passed_over.append(PassedOver(name, _OWN_FEED))
             elif _ingest_document(document, pipeline, format_in, progress):
                 _remember_fetch(store, document, now)
             if on_document is not None:
@@ -160,7 +170,23 @@ def ingest_inputs(
         skipped=tuple(progress.skipped),
         stored=store.article_count(),
         not_modified=progress.not_modified,
+        passed_over=tuple(progress.passed_over),
     )
+
+
+_OWN_FEED = (
+    "an Atom feed this newsnorm wrote (its id is --feed-id's): its entries are the store's, not a new source"
+)
+_FEED_ID = re.compile(rb"<id>\s*([^<\s]+)\s*</id>")
+
+
+def _is_own_feed(data: bytes, feed_id: str) -> bool:
+    """Whether a document is an Atom feed written by newsnorm under this feed id."""
+    head = data[:8192]
+    if EXT_NS.encode() not in head or b"<feed" not in head:
+        return False
+    found = _FEED_ID.search(head)
+    return found is not None and found.group(1).decode("utf-8", "replace") == feed_id
 
 
 def _ingest_document(
@@ -177,6 +203,8 @@ def _ingest_document(
         progress.counts += Counts(read=read.entries)
     progress.counts += result.counts
     progress.left_out(result.left_out)
+    if read.entries == 0:
+        progress.passed_over.append(PassedOver(document.name, "a feed with no entries"))
     return True
 
 
@@ -222,23 +250,31 @@ def emit_changes(
 
 def clean_inputs(
     inputs: Sequence[str], settings: Settings, format_in: Format | None = None
-) -> tuple[list[Article], list[LeftOut]]:
-    """Clean inputs (files, standard input or URLs) without storing anything."""
+) -> tuple[list[Article], list[LeftOut | PassedOver]]:
+    """Clean inputs (files, standard input or URLs) without storing anything; the
+    articles, and what was left out or passed over, with reasons."""
     cleaner = Cleaner.default()
     articles: list[Article] = []
-    rejected: list[LeftOut] = []
+    rejected: list[LeftOut | PassedOver] = []
+    found = expand_inputs(inputs)
+    rejected.extend(found.unreadable)
     with Loader(settings.max_input_bytes, _fetch_policy(settings), workers=1) as loader:
-        for name in expand_inputs(list(inputs)):
+        for name in found.names:
             document = loader.load(name)
             if document.problem is not None:
                 rejected.append(Rejected(name, document.problem.problem))
                 continue
+            read = _Counter()
             try:
-                for cleaned in clean_entries(read_entries(document.data or b"", name, format_in), cleaner):
+                entries = read.count(read_entries(document.data or b"", name, format_in))
+                for cleaned in clean_entries(entries, cleaner):
                     if isinstance(cleaned, Article):
                         articles.append(cleaned)
                     else:
                         rejected.append(cleaned)
             except InputError as error:
                 rejected.append(Rejected(name, error.problem))
+                continue
+            if read.entries == 0:
+                rejected.append(PassedOver(name, "a feed with no entries"))
     return articles, rejected

@@ -269,5 +269,22 @@ class Skipped:
         return f"{self.source} [{self.entry}]: {self.reason}"
 
 
+@dataclass(frozen=True)
+class PassedOver:
+    """An input deliberately not read as a source, and why: newsnorm's own store or
+    output, or a feed with nothing in it. Not an error.
+
+    Attributes:
+        source: the input's name as the user gave it (or as a folder walk found it).
+        reason: why it was passed over, one line.
+    """
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
 # What a reader or the cleaner leaves out: a whole input, or one entry of it.
 LeftOut = Rejected | Skipped

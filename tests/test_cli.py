@@ -240,3 +240,19 @@ def test_commands_that_only_read_refuse_a_missing_store(cli: Cli, tmp_path: Path
         assert result.exit_code == 1
         assert "typo.db: no such store" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_clean_over_many_articles_prints_json_lines_and_separated_text(cli: Cli) -> None:
+    feed = "fixtures/demo/heise.atom"
+    lines = cli("clean", "--format", "json", feed).stdout.splitlines()
+    assert len(lines) == 15 and len({json.loads(line)["title"] for line in lines}) == 15
+    text = cli("clean", feed).stdout
+    assert text.count("\n* * *\n") == 14
+    assert text.startswith("# Java-Anwendungsserver: Red Hat gibt WildFly 10 frei\n\n")
+
+
+def test_clean_of_a_feed_with_no_entries_names_it_and_why(cli: Cli) -> None:
+    feed = "fixtures/hostile/external-dtd-loopback.atom"
+    result = cli("clean", feed)
+    assert result.exit_code == 3
+    assert f"  {feed}: no article found (a feed with no entries)" in result.stderr.splitlines()

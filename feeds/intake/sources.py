@@ -15,8 +15,9 @@ import httpx
 
 from feeds.intake.fetch import Fetched, Fetcher, FetchPolicy, Validators, is_url
 from normalizer.errors import InputError
+from normalizer.model import PassedOver, Rejected
 
-__all__ = ["Document", "Loader", "expand_inputs", "read_document"]
+__all__ = ["Document", "Inputs", "Loader", "expand_inputs", "own_files", "read_document"]
 
 # Fetches in flight against one host at most: a site with many feeds sees a
 # reader, not a crowd.
@@ -37,25 +38,62 @@ class Document:
     fetched: Fetched | None = None
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files below a folder, recursively, sorted, hidden files and folders skipped."""
-    for root, dirs, files in os.walk(folder):
+@dataclass(frozen=True)
+class Inputs:
+    """What an INPUT list names: the documents to read, the files passed over (the
+    run's own store and output), and folders that could not be read."""
+
+    names: list[str]
+    passed_over: list[PassedOver]
+    unreadable: list[Rejected]
+
+
+def _walk(folder: Path, unreadable: list[Rejected]) -> Iterator[Path]:
+    """Files below a folder, recursively, sorted, hidden files and folders skipped;
+    a folder that cannot be listed is noted, not silently left out."""
+
+    def note(error: OSError) -> None:
+        where = error.filename or str(folder)
+        unreadable.append(Rejected(str(where), f"cannot read the folder: {error.strerror or error}"))
+
+    for root, dirs, files in os.walk(folder, onerror=note):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(root) / name
 
 
-def expand_inputs(inputs: tuple[str, ...] | list[str]) -> list[str]:
-    """Every file an INPUT list names, folders walked in sorted order, ``-`` kept."""
-    names: list[str] = []
+def own_files(store: str | None, output: str | None) -> dict[str, str]:
+    """The run's own files, by real path, with why a walk passes them over: the store
+    with its journal files, and the feed it writes."""
+    own: dict[str, str] = {}
+    if store and store != ":memory:" and not is_url(store):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            own[os.path.realpath(store + suffix)] = "the run's own store, not an input"
+    if output and output != "-":
+        own[os.path.realpath(output)] = "the feed this run writes, not an input"
+    return own
+
+
+def expand_inputs(inputs: Iterable[str], own: dict[str, str] | None = None) -> Inputs:
+    """Every file an INPUT list names, folders walked in sorted order, ``-`` kept.
+
+    ``own`` (see :func:`own_files`) names files a folder walk passes over.
+    """
+    own = own or {}
+    found = Inputs([], [], [])
     for given in inputs:
         path = Path(given)
         if given != "-" and not is_url(given) and path.is_dir():
-            names.extend(str(p) for p in _walk(path))
+            for file in _walk(path, found.unreadable):
+                reason = own.get(os.path.realpath(file))
+                if reason:
+                    found.passed_over.append(PassedOver(str(file), reason))
+                else:
+                    found.names.append(str(file))
         else:
-            names.append(given)
-    return names
+            found.names.append(given)
+    return found
 
 
 def read_document(name: str, max_bytes: int) -> Document:
