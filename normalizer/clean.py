@@ -6,10 +6,14 @@ known to repeat), headline, byline, dateline and credit, in that order.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 
+from normalizer import __version__
 from normalizer.boilerplate import ChromeRule, load_rules, strip_chrome
 from normalizer.dateline import (
     DatelineRules,
@@ -24,7 +28,7 @@ from normalizer.learned import chrome_source, strip_learned
 from normalizer.model import Article, Dateline, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.text import repair, settle_paragraph, split_paragraphs
 
-__all__ = ["Cleaner"]
+__all__ = ["Cleaner", "cleaning_version"]
 
 _HEADLINE_MAX_WORDS = 25
 _DERIVED_TITLE_WORDS = 12
@@ -37,11 +41,15 @@ class Cleaner:
 
     chrome_rules: tuple[ChromeRule, ...]
     dateline_rules: DatelineRules
+    # What the cleaning is made of (see cleaning_version); "" for a cleaner built by hand.
+    version: str = ""
 
     @classmethod
     def default(cls) -> Cleaner:
         """A cleaner with the rules shipped in ``normalizer/rules``."""
-        return cls(chrome_rules=load_rules(), dateline_rules=load_dateline_rules())
+        return cls(
+            chrome_rules=load_rules(), dateline_rules=load_dateline_rules(), version=cleaning_version()
+        )
 
     def clean(self, raw: RawEntry, learned: frozenset[bytes] = frozenset()) -> Article | LeftOut:
         """Clean one entry; an entry with no text left is left out with the reason,
@@ -119,6 +127,26 @@ class Cleaner:
             # dateline, so a short unpunctuated line above another is its headline.
             return second_is_dateline and not first.endswith((".", ":", ";", ","))
         return not first.endswith((".", ":", ";", ",")) or second_is_dateline
+
+
+# The modules whose code decides what an entry's clean text is.
+_CLEANING_MODULES = (
+    "clean.py", "text.py", "html.py", "boilerplate.py", "dateline.py", "learned.py", "extract.py",
+    "page_meta.py", "identity.py",
+)  # fmt: skip
+
+
+@functools.cache
+def cleaning_version() -> str:
+    """A digest of this version's cleaning: its rule files and the code that applies
+    them. Stored with each entry's digest, so that a new rule re-cleans what it touches."""
+    package = resources.files("normalizer")
+    digest = hashlib.sha256(__version__.encode())
+    for rules in sorted(package.joinpath("rules").iterdir(), key=lambda p: p.name):
+        digest.update(rules.name.encode() + rules.read_bytes())
+    for module in _CLEANING_MODULES:
+        digest.update(module.encode() + package.joinpath(module).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _derived_title(paragraphs: Sequence[str]) -> str:

@@ -9,11 +9,14 @@ of each other. A guid that is not a web address is compared as written.
 from __future__ import annotations
 
 import hashlib
+import json
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import xxhash
 
 from normalizer.model import RawEntry
 
-__all__ = ["article_key", "content_id", "identity_url", "is_tracking_parameter"]
+__all__ = ["article_key", "content_id", "identity_url", "is_tracking_parameter", "raw_digest"]
 
 _TRACKING_PREFIXES = ("utm_", "at_", "mc_", "pk_", "mtm_", "hsa_", "oly_", "_hs")
 # Only names that are tracking wherever they appear; "id", "cid" or "source" may
@@ -93,6 +96,22 @@ def article_key(raw: RawEntry) -> str:
     if raw.link:
         return identity_url(raw.link)
     return f"{raw.origin.kind}:{raw.input_id}"
+
+
+def raw_digest(raw: RawEntry, cleaning_version: str) -> str:
+    """A digest of everything a reader gave for an entry, and of the cleaning that
+    turns it into an article: equal digests, the same article again.
+
+    A change of the cleaning rules (``cleaning_version``) changes every digest, so
+    entries are cleaned again under the new rules.
+    """
+    fields = (
+        cleaning_version, raw.input_id, raw.origin.kind, raw.origin.name, raw.origin.feed_id,
+        raw.origin.feed_title, raw.origin.feed_link, raw.title, raw.content, raw.content_type, raw.guid,
+        raw.link, raw.published.isoformat() if raw.published else None,
+        raw.updated.isoformat() if raw.updated else None, raw.author, raw.language, raw.dateline, raw.credit,
+    )  # fmt: skip
+    return xxhash.xxh3_128_hexdigest(json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 def content_id(data: bytes) -> str:

@@ -2,17 +2,19 @@
 
 For each entry of an input, inside the input's one transaction:
 
-1. **clean**: the lines its source is known to repeat, then :class:`Cleaner`
+1. **seen?** an entry stored before exactly as it is now (the same digest of what
+   its reader gave, under the same cleaning) is unchanged, and goes no further;
+2. **clean**: the lines its source is known to repeat, then :class:`Cleaner`
    (repair, paragraphs, chrome, headline, byline, dateline);
-2. **fingerprint**: canonical text -> digest, shingle set, MinHash signatures, band keys;
-3. **version**: the same article already stored? the same text changes nothing,
+3. **fingerprint**: canonical text -> digest, shingle set, MinHash signatures, band keys;
+4. **version**: the same article already stored? the same text changes nothing,
    another text is a new version of it (it keeps its cluster);
-4. **match**: the duplicate index proposes candidates, :func:`decide` verifies them,
+5. **match**: the duplicate index proposes candidates, :func:`decide` verifies them,
    and the index remembers which cluster the new text joins;
-5. **store** the article in its cluster, and log the change;
-6. **recluster**: a cluster that gained or changed a member gets its canonical
+6. **store** the article in its cluster, and log the change;
+7. **recluster**: a cluster that gained or changed a member gets its canonical
    member, superseded versions and similarities again (:mod:`normalizer.clusters`);
-7. **learn**: a new story's short lines count towards its source's chrome.
+8. **learn**: a new story's short lines count towards its source's chrome.
 
 Whatever goes wrong with one entry is a value (:class:`Skipped`); anything an
 input's reading raises rolls the whole input back.
@@ -30,13 +32,14 @@ from normalizer.clusters import settle_cluster
 from normalizer.dedup import Candidate, DuplicateIndex, Match, Thresholds, decide
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
+from normalizer.identity import article_key, raw_digest
 from normalizer.learned import chrome_keys, chrome_source
 from normalizer.model import Article, Decision, Fingerprint, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.settings import Settings
 from normalizer.store.protocol import Store, StoredVersion
 from normalizer.store.rows import utc_text
 
-__all__ = ["Counts", "InputResult", "Pipeline", "clean_entries"]
+__all__ = ["Counts", "InputResult", "Pipeline", "clean_entries", "clean_one"]
 
 
 @dataclass(frozen=True)
@@ -80,18 +83,23 @@ def clean_entries(
     has repeated in that many stories are stripped as its chrome.
     """
     for raw in entries:
-        if isinstance(raw, Rejected | Skipped):
-            yield raw
-            continue
-        lines = frozenset[bytes]()
-        if learned is not None and learn_after > 0:
-            lines = learned.learned_lines(chrome_source(raw.link, raw.origin.name), learn_after)
-        try:
-            yield cleaner.clean(raw, lines)
-        except InputError as error:
-            if raw.origin.kind != "feed":
-                raise
-            yield Skipped(raw.origin.name, error.problem, raw.input_id)
+        yield raw if isinstance(raw, Rejected | Skipped) else clean_one(raw, cleaner, learned, learn_after)
+
+
+def clean_one(
+    raw: RawEntry, cleaner: Cleaner, learned: Store | None = None, learn_after: int = 0
+) -> Article | LeftOut:
+    """Stage 1 for one entry (see :func:`clean_entries`); a feed entry the cleaner
+    cannot read is skipped, any other input's problem raises."""
+    lines = frozenset[bytes]()
+    if learned is not None and learn_after > 0:
+        lines = learned.learned_lines(chrome_source(raw.link, raw.origin.name), learn_after)
+    try:
+        return cleaner.clean(raw, lines)
+    except InputError as error:
+        if raw.origin.kind != "feed":
+            raise
+        return Skipped(raw.origin.name, error.problem, raw.input_id)
 
 
 class Pipeline:
@@ -136,20 +144,29 @@ class Pipeline:
         counts = Counts()
         left_out: list[LeftOut] = []
         with self.store.transaction():
-            for article in clean_entries(entries, self.cleaner, self.store, self.learn_after):
+            for entry in entries:
+                if isinstance(entry, Rejected | Skipped):
+                    left_out.append(entry)
+                    continue
+                digest = raw_digest(entry, self.cleaner.version)
+                stored = self.store.version_of(article_key(entry))
+                if stored is not None and stored.raw_digest == digest:
+                    # Seen before exactly as it is: unchanged, whatever was learned since.
+                    counts += Counts(unchanged=1)
+                    continue
+                article = clean_one(entry, self.cleaner, self.store, self.learn_after)
                 if isinstance(article, Article):
-                    counts += self._store_one(article)
+                    counts += self._store_one(article, digest, stored)
                 else:
                     left_out.append(article)
         self.store.settle()
         return InputResult(counts, tuple(left_out))
 
-    def _store_one(self, article: Article) -> Counts:
+    def _store_one(self, article: Article, digest: str, stored: StoredVersion | None) -> Counts:
         fingerprint = self.sketcher.fingerprint(article.paragraphs)
         keys = band_keys(fingerprint, self.sketcher.params)
-        stored = self.store.version_of(article.key)
         if stored is not None:
-            return self._new_version(article, fingerprint, keys, stored)
+            return self._new_version(article, fingerprint, keys, stored, digest)
         new = Candidate(
             key=article.key,
             digest=fingerprint.digest,
@@ -168,7 +185,9 @@ class Pipeline:
                 new, fingerprint, keys, lambda found: decide(new, found, self.thresholds)
             )
         decision = match.decision
-        article_id = self.store.add(article, fingerprint, keys, decision, self.now, cluster=match.cluster)
+        article_id = self.store.add(
+            article, fingerprint, keys, decision, self.now, cluster=match.cluster, raw_digest=digest
+        )
         self.store.log_changes([article_id], self._at, "new")
         if decision.linked_to is not None:
             self._recluster(match.cluster, article_id)
@@ -181,17 +200,21 @@ class Pipeline:
         return Counts(new=1)
 
     def _new_version(
-        self, article: Article, fingerprint: Fingerprint, keys: list[int], stored: StoredVersion
+        self, article: Article, fingerprint: Fingerprint, keys: list[int], stored: StoredVersion, digest: str
     ) -> Counts:
-        if stored.digest == fingerprint.digest or _older(article.updated, stored.updated):
-            # The same text, or an older version arriving after a newer one.
+        if stored.digest == fingerprint.digest:
+            # Another form of the same text (a new date, tracking in its link...).
+            self.store.remember_raw(stored.article_id, digest)
+            return Counts(unchanged=1)
+        if _older(article.updated, stored.updated):
+            # An older version arriving after a newer one.
             return Counts(unchanged=1)
         # A new version: its updated time moves, to its own if that is later than the
         # stored one, else to now (a feed that re-sends an item with new text and no
         # new date still changed it).
         if article.updated is None or (stored.updated is not None and article.updated <= stored.updated):
             article = dataclasses.replace(article, updated=self.now)
-        self.store.replace(stored.article_id, article, fingerprint, keys)
+        self.store.replace(stored.article_id, article, fingerprint, keys, raw_digest=digest)
         self.store.log_changes([stored.article_id], self._at, "updated")
         self._recluster(stored.cluster, stored.article_id)
         return Counts(updated=1)

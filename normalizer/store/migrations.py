@@ -161,6 +161,14 @@ def _drop_kept_signatures(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE signatures DROP COLUMN signature")
 
 
+def _add_raw_digest(db: sqlite3.Connection) -> None:
+    """The digest of the entry each article was cleaned from (NULL for older rows:
+    they are cleaned once more when next seen, and get one)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+    if "raw_digest" not in columns:
+        db.execute("ALTER TABLE articles ADD COLUMN raw_digest TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "articles-and-clusters", _script(_ARTICLES_AND_CLUSTERS)),
     Migration(3, "learned-source-lines", _script(_SOURCE_LINES)),
@@ -169,6 +177,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "superseded-versions", _script(_SUPERSEDED)),
     Migration(5, "change-log", _change_log),
     Migration(6, "drop-kept-signatures", _drop_kept_signatures),
+    # What the reader gave, hashed with the cleaning rules' version: an entry seen
+    # again as it was is unchanged before it is cleaned (learned chrome lines that
+    # arrived since cannot make it look new; a re-poll skips the work).
+    Migration(7, "raw-digest", _add_raw_digest),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # The oldest version a migration starts from (version 1 named clusters otherwise).

@@ -57,12 +57,13 @@ class StoredArticle:
 @dataclass(frozen=True)
 class StoredVersion:
     """What the store knows of an article's current version: its id, text digest,
-    updated time and cluster."""
+    updated time and cluster, and the digest of the entry it was cleaned from."""
 
     article_id: int
     digest: str
     updated: datetime | None
     cluster: str
+    raw_digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,15 +115,19 @@ class Store(Protocol):
 
     def add(
         self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int], decision: Decision,
-        first_seen: datetime, *, cluster: str,
+        first_seen: datetime, *, cluster: str, raw_digest: str,
     ) -> int:  # fmt: skip
         """Store a new article as a member of ``cluster``; returns its id."""
         ...
 
     def replace(
-        self, article_id: int, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]
-    ) -> None:
+        self, article_id: int, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int],
+        *, raw_digest: str,
+    ) -> None:  # fmt: skip
         """Replace a stored article's text with a new version; it keeps its cluster."""
+
+    def remember_raw(self, article_id: int, raw_digest: str) -> None:
+        """Note that an entry seen in another form gave the same text (nothing else moves)."""
 
     def cluster_texts(self, cluster: str) -> list[ClusterText]:
         """The members of a cluster as :mod:`normalizer.clusters` decides over them."""

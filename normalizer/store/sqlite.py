@@ -163,28 +163,30 @@ class SqliteStore:
     def version_of(self, key: str) -> StoredVersion | None:
         """The stored version of an article: id, text digest, updated time, cluster."""
         row = self._db.execute(
-            "SELECT a.id, s.digest, a.updated, m.cluster FROM articles a "
+            "SELECT a.id, s.digest, a.updated, m.cluster, a.raw_digest FROM articles a "
             "JOIN signatures s ON s.article = a.id JOIN members m ON m.article = a.id WHERE a.key = ?",
             (key,),
         ).fetchone()
         if row is None:
             return None
-        return StoredVersion(int(row["id"]), row["digest"], parse_time(row["updated"]), row["cluster"])
+        return StoredVersion(
+            int(row["id"]), row["digest"], parse_time(row["updated"]), row["cluster"], row["raw_digest"]
+        )
 
     def add(
         self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int], decision: Decision,
-        first_seen: datetime, *, cluster: str,
+        first_seen: datetime, *, cluster: str, raw_digest: str,
     ) -> int:  # fmt: skip
         """Store a new article as a member of ``cluster`` (inside a transaction); its id.
 
         A cluster is named by its founder's key; a founder is its own canonical
         member at similarity 1, as inserted.
         """
-        columns = ", ".join(("key", *ARTICLE_COLUMNS, "first_seen"))
-        placeholders = ",".join("?" * (len(ARTICLE_COLUMNS) + 2))
+        columns = ", ".join(("key", *ARTICLE_COLUMNS, "first_seen", "raw_digest"))
+        placeholders = ",".join("?" * (len(ARTICLE_COLUMNS) + 3))
         cursor = self._db.execute(
             f"INSERT INTO articles ({columns}) VALUES ({placeholders})",
-            (article.key, *article_values(article, self._bodies), utc_text(first_seen)),
+            (article.key, *article_values(article, self._bodies), utc_text(first_seen), raw_digest),
         )
         article_id = int(cursor.lastrowid or 0)
         self._write_signature(article_id, fingerprint, band_keys)
@@ -208,17 +210,22 @@ class SqliteStore:
         return article_id
 
     def replace(
-        self, article_id: int, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int]
-    ) -> None:
+        self, article_id: int, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int],
+        *, raw_digest: str,
+    ) -> None:  # fmt: skip
         """Replace a stored article's text with a new version of it; it keeps its cluster."""
-        assignments = ", ".join(f"{column} = ?" for column in ARTICLE_COLUMNS)
+        assignments = ", ".join(f"{column} = ?" for column in (*ARTICLE_COLUMNS, "raw_digest"))
         self._db.execute(
             f"UPDATE articles SET {assignments} WHERE id = ?",
-            (*article_values(article, self._bodies), article_id),
+            (*article_values(article, self._bodies), raw_digest, article_id),
         )
         self._index.forget(article_id)
         self._db.execute("DELETE FROM signatures WHERE article = ?", (article_id,))
         self._write_signature(article_id, fingerprint, band_keys)
+
+    def remember_raw(self, article_id: int, raw_digest: str) -> None:
+        """Note that an entry seen in another form gave the same text."""
+        self._db.execute("UPDATE articles SET raw_digest = ? WHERE id = ?", (raw_digest, article_id))
 
     def _write_signature(self, article_id: int, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
         # The MinHash signature itself is not kept: it is the shingle set's, under the
