@@ -27,6 +27,7 @@ from normalizer.identity import article_key
 from normalizer.learned import chrome_source, strip_learned
 from normalizer.model import Article, Dateline, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.text import repair, settle_paragraph, split_paragraphs
+from normalizer.values import language_tag
 
 __all__ = ["Cleaner", "cleaning_version"]
 
@@ -111,7 +112,7 @@ class Cleaner:
             published=raw.published,
             updated=raw.updated,
             url=raw.link,
-            language=raw.language,
+            language=language_tag(raw.language),
             removed=tuple(removed),
         )
 

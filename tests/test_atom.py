@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
+import pytest
 from lxml import etree
 
 from feeds.jobs import ingest_inputs
@@ -16,7 +17,7 @@ from normalizer.identity import identity_url
 from normalizer.settings import Settings
 from normalizer.store import SqliteStore, open_store
 
-from .conftest import DEMO
+from .conftest import DEMO, FIXTURES
 
 NOW = datetime(2024, 10, 2, 12, tzinfo=UTC)
 SETTINGS = Settings()
@@ -124,3 +125,17 @@ def test_golden_demo_feed(
     result = cli("run", "fixtures/demo", "-o", str(out), "--db", str(tmp_path / "g.db"))
     assert result.exit_code == 0
     check_golden("demo.atom", out.read_bytes())
+
+
+@pytest.mark.parametrize("folder", ["demo", "agency", "real", "pages", "hostile", "dedup/docs", "ftfy"])
+def test_everything_written_from_every_fixture_folder_validates(folder: str, tmp_path: Path) -> None:
+    # Whatever the sources give (locale language tags, relative ids and links, hostile
+    # bytes), what newsnorm writes passes its own validator; both collapsed and whole.
+    settings = Settings(db=str(tmp_path / "s.db"))
+    with open_store(settings) as store:
+        ingest_inputs([str(FIXTURES / folder)], store, settings, NOW)
+        for collapse in (False, True):
+            data = atom_bytes(
+                store, FeedInfo(settings.feed_id, settings.feed_title, "test"), collapse=collapse
+            )
+            assert validate_atom(data, f"{folder}.atom") == [], folder

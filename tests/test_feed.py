@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from feeds.readers import read_entries
+from feeds.readers.feed import read_feed
 from feeds.readers.sniff import sniff
 from normalizer.errors import InputError
 
-from .conftest import DEMO, HOSTILE
+from .conftest import DEMO, FIXTURES, HOSTILE
 
 
 def test_bbc_rss() -> None:
@@ -88,3 +89,18 @@ def test_non_feeds_are_one_line_errors(name: str, problem: str) -> None:
 )
 def test_sniff(data: bytes, expected: str) -> None:
     assert sniff(data) == expected
+
+
+def test_relative_links_and_ids_resolve_against_the_feeds_own_address() -> None:
+    feed = FIXTURES / "real" / "relative-links.atom"
+    entries = list(read_feed(feed.read_bytes(), str(feed)))
+    assert [e.link for e in entries] == [
+        "https://news.example.com/livewire/2024/10/02/storm-closes-ports",
+        "https://news.example.com/livewire/2024/10/02/central-bank-holds-rates",
+    ]
+    assert entries[0].origin.feed_id == "https://news.example.com/livewire/feed.atom"
+    rust = FIXTURES / "real" / "locale-language.rss"
+    (entry,) = read_feed(rust.read_bytes(), str(rust))
+    # A relative channel link with nothing to resolve it against is left out, not copied.
+    assert entry.origin.feed_link is None and entry.origin.feed_id is None
+    assert entry.link == "https://forum.example.org/r/rust/comments/1/new-release/"

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -22,6 +22,7 @@ from normalizer.html import paragraphs_to_html
 from normalizer.settings import Settings
 from normalizer.store import Store, StoredArticle
 from normalizer.text import strip_xml_illegal
+from normalizer.values import is_web_address
 
 __all__ = [
     "ATOM_NS",
@@ -90,13 +91,6 @@ def _ext(tag: str) -> str:
     return f"{{{EXT_NS}}}{tag}"
 
 
-def _is_web_address(value: str | None) -> bool:
-    if not value:
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
 def _source(entry: etree._Element, stored: StoredArticle) -> None:
     origin = stored.article.origin
     source = _sub(entry, _atom("source"))
@@ -104,12 +98,12 @@ def _source(entry: etree._Element, stored: StoredArticle) -> None:
         source_id = origin.feed_id or origin.feed_link or f"urn:newsnorm:feed:{quote(origin.name)}"
         _sub(source, _atom("id"), source_id)
         _sub(source, _atom("title"), origin.feed_title or origin.name)
-        if _is_web_address(origin.feed_link):
+        if is_web_address(origin.feed_link):
             _sub(source, _atom("link"), rel="alternate", href=str(origin.feed_link))
-        if _is_web_address(origin.name):
+        if is_web_address(origin.name):
             _sub(source, _atom("link"), rel="self", href=origin.name)
     else:
-        location = origin.name if _is_web_address(origin.name) else None
+        location = origin.name if is_web_address(origin.name) else None
         _sub(source, _atom("id"), location or f"urn:newsnorm:{origin.kind}:{quote(origin.name)}")
         _sub(source, _atom("title"), origin.name)
         if location:
@@ -153,9 +147,9 @@ def _entry(stored: StoredArticle, members: Sequence[StoredArticle]) -> etree._El
     author = article.byline or article.agency
     if author:
         _sub(_sub(entry, _atom("author")), _atom("name"), author)
-    if _is_web_address(article.url):
+    if is_web_address(article.url):
         _sub(entry, _atom("link"), rel="alternate", type="text/html", href=str(article.url))
-    if article.paragraphs or not _is_web_address(article.url):
+    if article.paragraphs or not is_web_address(article.url):
         # A headline-only article with a web address links to its text instead
         # (RFC 4287 4.1.2: no atom:content, then an alternate link).
         content = _sub(entry, _atom("content"), paragraphs_to_html(article.paragraphs), type="html")

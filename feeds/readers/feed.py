@@ -16,6 +16,7 @@ hardened pre-screen in :mod:`normalizer.safexml`:
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +29,7 @@ from normalizer.html import html_to_paragraphs
 from normalizer.identity import content_id
 from normalizer.model import ContentType, Origin, RawEntry
 from normalizer.safexml import iter_elements
+from normalizer.values import absolute_iri, is_web_address
 
 __all__ = ["CHUNK_ITEMS", "items_read_directly", "read_feed"]
 
@@ -173,13 +175,27 @@ def _title(entry: Any) -> str:
 
 
 def _origin(feed: Any, source: str) -> Origin:
+    # Ids and links as absolute IRIs: a relative one is resolved against the feed's own
+    # web address (its link, else the URL it was fetched from), or left out.
+    fetched_from = source if is_web_address(source) else None
+    link = absolute_iri(_text(feed.get("link")), fetched_from)
     return Origin(
         kind="feed",
         name=source,
-        feed_id=_text(feed.get("id")) or _text(feed.get("link")) or None,
+        feed_id=absolute_iri(_text(feed.get("id")), link or fetched_from) or link,
         feed_title=_text(feed.get("title")) or None,
-        feed_link=_text(feed.get("link")) or None,
+        feed_link=link,
     )
+
+
+def _absolute_link(entry: RawEntry) -> RawEntry:
+    """An entry whose link is relative (``/livewire/...``, no xml:base) with the link
+    resolved against its feed's web address, as feed readers do; left out if none."""
+    if not entry.link or absolute_iri(entry.link) == entry.link:
+        return entry
+    origin = entry.origin
+    base = origin.feed_link or (origin.name if is_web_address(origin.name) else None)
+    return dataclasses.replace(entry, link=absolute_iri(entry.link, base))
 
 
 def _raw_entry(entry: Any, origin: Origin, language: str | None) -> RawEntry:
@@ -270,7 +286,7 @@ def read_feed(
             while iterating, before any entry when the problem is the whole file).
     """
     if not _is_well_formed(data, source):
-        yield from _parsed_entries(data, source, None)
+        yield from map(_absolute_link, _parsed_entries(data, source, None))
         return
     origin: Origin | None = None
     for chunker, items in _chunks(data, source, chunk_items):
@@ -278,4 +294,4 @@ def read_feed(
         if entries is None:
             entries = _parsed_entries(chunker.document(items), source, origin)
         origin = origin or (entries[0].origin if entries else None)
-        yield from entries
+        yield from map(_absolute_link, entries)

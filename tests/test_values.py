@@ -1,0 +1,56 @@
+"""Source values made into what Atom allows: BCP 47 tags, absolute IRIs."""
+
+from __future__ import annotations
+
+import pytest
+
+from normalizer.values import absolute_iri, is_web_address, language_tag
+
+
+@pytest.mark.parametrize(
+    ("given", "tag"),
+    [
+        ("en_US", "en-US"),
+        ("EN-us", "en-US"),
+        ("en-gb", "en-GB"),
+        ("fr_FR.UTF-8", "fr-FR"),
+        ("zh_Hans_CN", "zh-Hans-CN"),
+        ("iw", "he"),
+        ("ja", "ja"),
+        ("English", None),
+        ("en us", None),
+        ("", None),
+        (None, None),
+        ("en\x01", None),
+    ],
+)
+def test_language_tag(given: str | None, tag: str | None) -> None:
+    assert language_tag(given) == tag
+
+
+@pytest.mark.parametrize(
+    ("given", "base", "iri"),
+    [
+        (
+            "urn:uuid:6e3f0c35-7c1e-5c55-9a44-0d1f3f2a0b7e",
+            None,
+            "urn:uuid:6e3f0c35-7c1e-5c55-9a44-0d1f3f2a0b7e",
+        ),
+        ("tag:example.org,2024:1", None, "tag:example.org,2024:1"),
+        ("https://a.example/x", None, "https://a.example/x"),
+        ("/r/rust/.rss", None, None),
+        ("/livewire/x", "https://news.example.com/feed.atom", "https://news.example.com/livewire/x"),
+        ("x/y", "https://news.example.com/a/feed", "https://news.example.com/a/x/y"),
+        ("/x", "/relative/base", None),
+        ("http:/no-host", None, None),
+        ("https://a.example/with space", None, None),
+        ("  ", None, None),
+    ],
+)
+def test_absolute_iri(given: str, base: str | None, iri: str | None) -> None:
+    assert absolute_iri(given, base) == iri
+
+
+def test_web_addresses() -> None:
+    assert is_web_address("https://a.example/") and not is_web_address("urn:x:1")
+    assert not is_web_address("/path") and not is_web_address(None)
