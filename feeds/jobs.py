@@ -195,7 +195,8 @@ def _ingest_document(
     """Store one document's articles, all or nothing; whether it was stored."""
     read = _Counter()
     try:
-        result = pipeline.ingest(read.count(read_entries(document.data or b"", document.name, format_in)))
+        entries = read_entries(document.data or b"", document.name, format_in, document.charset)
+        result = pipeline.ingest(read.count(entries))
     except InputError as error:
         progress.rejected.append(Rejected(document.name, error.problem))
         return False
@@ -266,7 +267,7 @@ def clean_inputs(
                 continue
             read = _Counter()
             try:
-                entries = read.count(read_entries(document.data or b"", name, format_in))
+                entries = read.count(read_entries(document.data or b"", name, format_in, document.charset))
                 for cleaned in clean_entries(entries, cleaner):
                     if isinstance(cleaned, Article):
                         articles.append(cleaned)

@@ -21,6 +21,7 @@ from typing import TypedDict
 
 from lxml import etree, html
 
+from normalizer.encoding import legacy_encoding
 from normalizer.errors import InputError, UnsafeInputError
 from normalizer.text import strip_xml_illegal
 
@@ -176,13 +177,14 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]
 _ENCODING_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "ascii": "cp1252"}
 
 
-def decode_html(data: bytes) -> str:
+def decode_html(data: bytes, hint: str | None = None) -> str:
     """The text of an HTML page, whatever its declared encoding claims.
 
     Bytes that are valid UTF-8 are UTF-8: pages are often re-saved as UTF-8 with
     their old ``<meta charset>`` left in place, and legacy text almost never forms
     valid UTF-8 by chance. Otherwise the BOM, then the declared charset, then
-    Windows-1252 (the commonest legacy encoding of Western pages).
+    the transport's ``hint`` (an HTTP charset), then what the bytes show (Western
+    pages stay Windows-1252; see :mod:`normalizer.encoding`).
     """
     wide = wide_encoding(data)
     if wide is not None:
@@ -199,14 +201,17 @@ def decode_html(data: bytes) -> str:
             return data.decode(_ENCODING_SUPERSETS.get(label, label), errors="replace")
         except LookupError:
             pass  # an unknown label: fall through to the legacy default
-    return data.decode("cp1252", errors="replace")
+    return data.decode(legacy_encoding(data, hint), errors="replace")
 
 
-def parse_html(text: str | bytes, source: str) -> html.HtmlElement:
-    """Parse an HTML page or fragment leniently, or raise :class:`InputError`."""
+def parse_html(text: str | bytes, source: str, hint: str | None = None) -> html.HtmlElement:
+    """Parse an HTML page or fragment leniently, or raise :class:`InputError`.
+
+    ``hint`` is the transport's charset, for bytes that declare none.
+    """
     if isinstance(text, bytes):
         refuse_entity_declarations(text, source)
-        text = decode_html(text)
+        text = decode_html(text, hint)
     elif "<!ENTITY" in text.upper():
         raise UnsafeInputError(source, "refused: the document declares XML entities")
     if not text.strip():

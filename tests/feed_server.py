@@ -53,6 +53,13 @@ class FeedServer:
 
 
 _TEXT = {"Content_Type": "text/plain"}
+# A Russian feed in KOI8-R with no encoding declaration: only the HTTP charset says it.
+KOI8_TITLE = "Правительство обсудило меры поддержки"
+KOI8_FEED = (
+    f"<rss version='2.0'><channel><title>Новости</title><item><guid>urn:koi8:1</guid>"
+    f"<title>{KOI8_TITLE}</title><description>Правительство в среду обсудило новые меры поддержки "
+    "экономики, в том числе льготные кредиты для малого бизнеса.</description></item></channel></rss>"
+).encode("koi8-r")
 # Answers that never change: status, body, headers.
 _FIXED: dict[str, tuple[int, bytes, dict[str, str]]] = {
     "/atom": (200, OTHER_FEED, {"Content_Type": "application/atom+xml"}),
@@ -68,6 +75,7 @@ _FIXED: dict[str, tuple[int, bytes, dict[str, str]]] = {
     "/gzipped": (200, gzip.compress(FEED), {"Content_Encoding": "gzip"}),
     "/loop": (302, b"", {"Location": "/loop"}),
     "/picture": (200, b"\x89PNG\r\n\x1a\n" + b"\0" * 64, {"Content_Type": "image/png"}),
+    "/koi8": (200, KOI8_FEED, {"Content_Type": "application/rss+xml; charset=KOI8-R"}),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ __all__ = ["Document", "Inputs", "Loader", "expand_inputs", "own_files", "read_d
 # Fetches in flight against one host at most: a site with many feeds sees a
 # reader, not a crowd.
 PER_HOST = 2
+_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([A-Za-z0-9._\-]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,13 @@ class Document:
     data: bytes | None = None
     problem: InputError | None = None
     fetched: Fetched | None = None
+
+    @property
+    def charset(self) -> str | None:
+        """The ``charset`` the server gave for a fetched document, if any."""
+        content_type = self.fetched.content_type if self.fetched else None
+        found = _CHARSET.search(content_type or "")
+        return found.group(1) if found else None
 
 
 @dataclass(frozen=True)

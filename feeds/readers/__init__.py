@@ -13,6 +13,7 @@ from feeds.readers.page import read_html_page, read_text_article
 from feeds.readers.sniff import Format, sniff
 from feeds.readers.vendor import read_ntb_release, read_ritzau
 from feeds.readers.wire_text import read_anpa, read_iptc7901
+from normalizer.encoding import undeclared_xml_as_utf8
 from normalizer.errors import InputError
 from normalizer.model import LeftOut, RawEntry
 from normalizer.safexml import parse_xml, refuse_entity_declarations
@@ -33,8 +34,18 @@ _AGENCY_READERS: dict[str, Callable[[bytes, str], Iterator[RawEntry | LeftOut]]]
 }
 
 
-def read_entries(data: bytes, source: str, format_in: Format | None = None) -> Iterator[RawEntry | LeftOut]:
+_XML_FORMATS = frozenset(
+    {"rss", "atom", "rdf", "nitf", "newsml-g2", "newsml", "ritzau", "ntb-release", "xml"}
+)
+
+
+def read_entries(
+    data: bytes, source: str, format_in: Format | None = None, charset: str | None = None
+) -> Iterator[RawEntry | LeftOut]:
     """Every raw entry of a document (one for an article file or page), streamed.
+
+    ``charset`` is the transport's (an HTTP ``charset``): it is used for a document
+    that declares no encoding of its own and is not UTF-8.
 
     An item of an agency document that is not a text article (a picture, a
     package, a planning item...) comes as a :class:`Skipped` (or, for a document
@@ -48,12 +59,16 @@ def read_entries(data: bytes, source: str, format_in: Format | None = None) -> I
     if not data.strip():
         raise InputError(source, "empty document")
     found = format_in or sniff(data)
+    if found in _XML_FORMATS:
+        # XML that declares no encoding is UTF-8 to a parser: legacy bytes so sent
+        # (a Russian feed in Windows-1251, no declaration) are made UTF-8 first.
+        data = undeclared_xml_as_utf8(data, charset)
     if found in _AGENCY_READERS:
         # The XML ones parse through safexml.parse_xml, which refuses entity
         # declarations itself; JSON and teletype text carry no XML at all.
         return _AGENCY_READERS[found](data, source)
     if found == "text":
-        return iter(read_text_article(data, source))
+        return iter(read_text_article(data, source, charset))
     if found == "opml":
         raise InputError(source, "an OPML feed list, not a feed: give it to ingest or run to fetch its feeds")
     if found == "xml":
@@ -65,4 +80,4 @@ def read_entries(data: bytes, source: str, format_in: Format | None = None) -> I
     refuse_entity_declarations(data, source)
     if found in ("rss", "atom", "rdf"):
         return read_feed(data, source)
-    return iter(read_html_page(data, source))
+    return iter(read_html_page(data, source, charset))

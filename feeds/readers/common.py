@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from lxml import etree
 
+from normalizer.encoding import legacy_encoding
 from normalizer.errors import InputError
 from normalizer.identity import content_id
 
@@ -32,8 +33,9 @@ def input_id_for(source: str, data: bytes) -> str:
     return PurePath(source).stem or source
 
 
-def decode_text(data: bytes, source: str) -> str:
-    """Bytes of a text file as text: UTF-8 (with or without BOM), else Windows-1252."""
+def decode_text(data: bytes, source: str, hint: str | None = None) -> str:
+    """Bytes of a text file as text: UTF-8 (with or without BOM), else the transport's
+    ``hint`` (an HTTP charset), else what the bytes show (Western text Windows-1252)."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(source, "binary data, not a text article")
     for encoding in (
@@ -43,9 +45,9 @@ def decode_text(data: bytes, source: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    # Not UTF-8: the commonest legacy encoding of Western news text. ftfy repairs
-    # what this gets wrong later on.
-    return data.decode("cp1252", errors="replace")
+    # Not UTF-8: legacy text. Western text stays Windows-1252 (ftfy repairs what that
+    # gets wrong later on); Cyrillic, CJK, Arabic... are told apart by their bytes.
+    return data.decode(legacy_encoding(data, hint), errors="replace")
 
 
 def local_name(element: etree._Element) -> str:

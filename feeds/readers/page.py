@@ -17,9 +17,11 @@ def _origin_kind(source: str, page: bool) -> OriginKind:
     return "page" if page else "file"
 
 
-def read_text_article(data: bytes, source: str) -> list[RawEntry]:
-    """A plain-text article: optional rule line and headline, dateline, body, chrome."""
-    text = decode_text(data, source)
+def read_text_article(data: bytes, source: str, charset: str | None = None) -> list[RawEntry]:
+    """A plain-text article: optional rule line and headline, dateline, body, chrome.
+
+    ``charset`` is the transport's (HTTP), for bytes that are not UTF-8."""
+    text = decode_text(data, source, charset)
     if not text.strip():
         raise InputError(source, "empty document")
     origin = Origin(kind=_origin_kind(source, page=False), name=source)
@@ -34,9 +36,10 @@ def read_text_article(data: bytes, source: str) -> list[RawEntry]:
     ]
 
 
-def read_html_page(data: bytes, source: str) -> list[RawEntry]:
-    """An HTML article page: its main content and metadata."""
-    page = extract_page(parse_html(data, source))
+def read_html_page(data: bytes, source: str, charset: str | None = None) -> list[RawEntry]:
+    """An HTML article page: its main content and metadata (``charset``: the
+    transport's, for a page that declares none)."""
+    page = extract_page(parse_html(data, source, charset))
     if not page.paragraphs:
         raise InputError(source, "no article text found in the HTML page")
     return [
