@@ -104,3 +104,14 @@ def test_relative_links_and_ids_resolve_against_the_feeds_own_address() -> None:
     # A relative channel link with nothing to resolve it against is left out, not copied.
     assert entry.origin.feed_link is None and entry.origin.feed_id is None
     assert entry.link == "https://forum.example.org/r/rust/comments/1/new-release/"
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_full_text_the_feed_carries_wins_over_its_teaser(direct: bool) -> None:
+    feed = FIXTURES / "real" / "yandex-full-text.rss"
+    (entry,) = read_feed(feed.read_bytes(), str(feed), direct=direct)
+    assert entry.content_type == "text"
+    assert entry.content.startswith(
+        "Правительство в среду обсудило новые меры поддержки экономики, в том числе"
+    )
+    assert "несколько сотен миллиардов рублей." in entry.content

@@ -143,8 +143,8 @@ def _text(value: Any) -> str:
 
 
 def _content(entry: Any) -> tuple[str, ContentType]:
-    """The fullest body the entry has (the longest of its contents and its summary),
-    and how to read it.
+    """The fullest body the entry has (the longest of its contents, its summary and a
+    ``yandex:full-text``), and how to read it.
 
     Not simply the content when there is one: feedparser files a ``media:description``
     (a photo caption) as content when it follows the item's description, and the
@@ -160,6 +160,12 @@ def _content(entry: Any) -> tuple[str, ContentType]:
         best_value = summary
         detail = entry.get("summary_detail") or {}
         best_type = _text(detail.get("type")) or "text/html"
+    # yandex:full-text (feeds made for Yandex.News carry the whole article there, in
+    # plain text, beside a teaser description); feedparser keeps it under the
+    # document's own prefix.
+    for key, value in entry.items():
+        if key.endswith("full-text") and len(_text(value)) > len(best_value):
+            best_value, best_type = _text(value), "text/plain"
     if not best_value:
         best_type = "text/html"
     content_type: ContentType = "html" if best_type in _HTML_TYPES else "text"

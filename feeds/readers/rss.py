@@ -57,6 +57,8 @@ _FIELDS = {
     f"{_DC}creator": "author",
     f"{_DC}date": "updated",
     f"{_CONTENT}encoded": "content",
+    # Feeds made for Yandex.News: the whole article, plain text, beside a teaser.
+    "{http://news.yandex.ru}full-text": "full_text",
 }
 _ATTRIBUTES_ALLOWED = {"guid": frozenset({"isPermaLink"})}
 _MEDIA = "{http://search.yahoo.com/mrss/}"
@@ -180,12 +182,14 @@ def _entry(item: etree._Element, origin: Origin, language: str | None) -> RawEnt
     # The longest, as feedparser's reading does (feeds.readers.feed._content).
     content, description = text.get("content", ""), text.get("description", "")
     body = content if len(content) >= len(description) else description
+    full_text = text.get("full_text", "")
+    plain = len(full_text) > len(body)
     return RawEntry(
         input_id=guid or link or "",
         origin=origin,
         title=title,
-        content=body,
-        content_type="html",
+        content=full_text if plain else body,
+        content_type="text" if plain else "html",
         guid=guid or None,
         link=link or None,
         published=parsed_time(_parse_date(text["published"])) if "published" in text else None,
