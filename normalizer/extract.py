@@ -32,7 +32,25 @@ _SHORT_BODY_WORDS = 120
 _LEAD_MAX_LEVELS = 3
 _LEAD_MIN_WORDS = 20
 _SUBHEAD_MAX_WORDS = 15
+# A paragraph taken back from the middle of a story: at least this many words.
+_GAP_MIN_WORDS = 6
+# Cookie and consent dialogs, by the names their vendors give them.
+_CONSENT = re.compile(
+    r"(?:^|[\s_-])(?:cmp(?=$|[\s_-])|consent|cookie|gdpr|didomi|onetrust|usercentrics|sp_message|qc-cmp|truste|"
+    r"privacy-(?:wall|manager|banner)|cookiebanner|cookiebar)",
+    re.IGNORECASE,
+)
+# Boxes inside an article that are not its text: captions, embedded posts, teasers.
+_FURNITURE_CLASS = re.compile(
+    r"caption|tweet|instagram|tiktok|embed|social|related|teaser|promo|recommend|newsletter|"
+    r"byline|author|read-?more|more-?stories|advert|sponsor",
+    re.IGNORECASE,
+)
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: a no-break space is meant
+# Scripts written without spaces between words: Han, Hiragana, Katakana, Hangul, Thai.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# How a sentence ends, in the scripts of the news (Latin, CJK, Arabic, Devanagari).
+_SENTENCE_ENDS = (".", "!", "?", '."', "”", "»", "。", "！", "？", "」", "』", "؟", "।")
 # Never part of an article's text; removed before the extractors look, which also
 # spares them the work. (Not <form>: whole ASP.NET pages sit inside one.)
 _NEVER_TEXT = (
@@ -71,8 +89,14 @@ def _text(element: html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
+def _words(text: str) -> int:
+    """Words in a text, in any script: CJK and Thai are written without spaces, so
+    two of their characters count as a word (about what a word there is)."""
+    return len(text.split()) + len(_UNSPACED.findall(text)) // 2
+
+
 def _word_count(paragraphs: list[str]) -> int:
-    return sum(len(p.split()) for p in paragraphs)
+    return sum(_words(p) for p in paragraphs)
 
 
 def _collapse_whitespace(root: html.HtmlElement) -> None:
@@ -87,6 +111,22 @@ def _collapse_whitespace(root: html.HtmlElement) -> None:
         # (Texts are left as they are: readability judges some paragraphs by them.)
         if element.tail:
             element.tail = _WHITESPACE.sub(_one_space, element.tail)
+
+
+def _drop_consent_walls(root: html.HtmlElement) -> None:
+    """Remove cookie and consent dialogs: served in the page before the story, their
+    long legal text is what an extractor takes for the article otherwise."""
+    walls = [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and _CONSENT.search(f"{element.get('id') or ''} {element.get('class') or ''}")
+        and next(element.iter("h1", "article"), None) is None
+    ]
+    for wall in walls:
+        parent = wall.getparent()
+        if parent is not None:
+            parent.remove(wall)
 
 
 def _one_space(match: re.Match[str]) -> str:
@@ -150,6 +190,54 @@ def _recover_lead(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
+def _recover_gaps(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Put back paragraphs the extractor dropped from the middle of the story.
+
+    readability drops a block it judges link-dense: a paragraph that is a list of
+    places, each a link (``宮崎県：<a>高鍋町</a>、<a>新富町</a>``), goes with the menus.
+    A ``<p>`` that stands on the page between two chosen paragraphs, inside the
+    element holding both, is taken back in its place; captions are not.
+    """
+    elements = [p for p in page.iter("p") if not _in_furniture(p)]
+    where: dict[str, int] = {}
+    for index, element in enumerate(elements):
+        where.setdefault(_text(element), index)
+    present = set(paragraphs)
+    out: list[str] = []
+    previous: int | None = None
+    for text in paragraphs:
+        position = where.get(text)
+        if position is not None and previous is not None and position > previous + 1:
+            container = _common_ancestor(elements[previous], elements[position])
+            for element in elements[previous + 1 : position]:
+                missing = _text(element)
+                if (
+                    _words(missing) >= _GAP_MIN_WORDS
+                    and missing not in present
+                    and container in element.iterancestors()
+                ):
+                    out.append(missing)
+                    present.add(missing)
+        out.append(text)
+        if position is not None:
+            previous = position
+    return out
+
+
+def _in_furniture(element: html.HtmlElement) -> bool:
+    """Whether a paragraph sits in a caption, an embedded post or a teaser box."""
+    return any(
+        ancestor.tag in ("figure", "figcaption")
+        or _FURNITURE_CLASS.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}")
+        for ancestor in (element, *element.iterancestors())
+    )
+
+
+def _common_ancestor(first: html.HtmlElement, second: html.HtmlElement) -> html.HtmlElement | None:
+    ancestors = set(first.iterancestors())
+    return next((a for a in second.iterancestors() if a in ancestors), None)
+
+
 def _recover_subheads(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
     """Put back the subheads of the story that the extractor dropped.
 
@@ -161,7 +249,7 @@ def _recover_subheads(page: html.HtmlElement, paragraphs: list[str]) -> list[str
     before: dict[int, list[str]] = {}
     for heading in page.iter("h2", "h3", "h4", "h5", "h6"):
         title = _text(heading)
-        if not title or title in position or len(title.split()) > _SUBHEAD_MAX_WORDS:
+        if not title or title in position or _words(title) > _SUBHEAD_MAX_WORDS:
             continue
         following = _next_text(heading)
         if following in position and position[following] > 0:
@@ -188,7 +276,7 @@ def _next_text(heading: html.HtmlElement) -> str | None:
 
 
 def _is_prose(text: str) -> bool:
-    return len(text.split()) >= _LEAD_MIN_WORDS and text.endswith((".", "!", "?", '."', "”", "»"))
+    return _words(text) >= _LEAD_MIN_WORDS and text.endswith(_SENTENCE_ENDS)
 
 
 def _drop_headline(paragraphs: list[str], headlines: set[str]) -> list[str]:
@@ -206,13 +294,14 @@ def extract_page(root: html.HtmlElement) -> PageContent:
     headlines = {meta.title, *(_text(h) for h in root.iter("h1"))}
     work = copy.deepcopy(root)
     etree.strip_elements(work, *_NEVER_TEXT, with_tail=False)
+    _drop_consent_walls(work)
     _collapse_whitespace(work)
     paragraphs = _readability_paragraphs(copy.deepcopy(work))
     if _word_count(paragraphs) < _SHORT_BODY_WORDS:
         second = _trafilatura_paragraphs(work, meta.url)
         if _word_count(second) > _word_count(paragraphs):
             paragraphs = second
-    paragraphs = _recover_subheads(work, _recover_lead(work, paragraphs))
+    paragraphs = _recover_subheads(work, _recover_gaps(work, _recover_lead(work, paragraphs)))
     return PageContent(
         title=meta.title,
         paragraphs=tuple(_drop_headline(paragraphs, headlines)),
