@@ -32,6 +32,12 @@ _SHORT_BODY_WORDS = 120
 _LEAD_MAX_LEVELS = 3
 _LEAD_MIN_WORDS = 20
 _SUBHEAD_MAX_WORDS = 15
+# Class names of a story's standfirst: lead, deck, chapô, intro, summary...
+_LEAD_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:desc|description|lead|leade|standfirst|intro|summary|deck|chapo|chapeau|"
+    r"teaser-text|subtitle|subheadline|sub-headline|excerpt|abstract|kicker-text|article__desc)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 # A paragraph taken back from the middle of a story: at least this many words.
 _GAP_MIN_WORDS = 6
 # Cookie and consent dialogs, by the names their vendors give them.
@@ -190,6 +196,54 @@ def _recover_lead(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
+def _recover_standfirst(page: html.HtmlElement, paragraphs: list[str], title: str) -> list[str]:
+    """Put back the story's standfirst (lead, deck, chapô) when the extractor left it.
+
+    Sites set it apart from the body, above it: Le Monde's ``<p class="article__desc">``,
+    a deck in an ``<h2>`` or ``<h4>`` right under the headline. The first element
+    before the body's first paragraph whose class names a lead, or a heading right
+    after the page's ``<h1>``, is taken when it is prose and not already there.
+    """
+    if not paragraphs:
+        return paragraphs
+    first = next((p for p in page.iter("p") if _text(p) == paragraphs[0]), None)
+    if first is None:
+        return paragraphs
+    present = {p.casefold() for p in paragraphs} | {title.casefold()}
+    for element in _before(page, first):
+        text = _text(element)
+        if not text or text.casefold() in present or _in_furniture(element):
+            continue
+        named = _LEAD_CLASS.search(f"{element.get('class') or ''} {element.get('id') or ''}")
+        deck = element.tag in ("h2", "h3", "h4") and _follows_headline(element)
+        if (
+            (named or deck)
+            and _is_prose(text)
+            and not any(_text(c) for c in element.iter("p") if c is not element)
+        ):
+            return [text, *paragraphs]
+    return paragraphs
+
+
+def _before(page: html.HtmlElement, anchor: html.HtmlElement) -> list[html.HtmlElement]:
+    """The elements that open before ``anchor`` in the document, nearest first."""
+    found: list[html.HtmlElement] = []
+    for element in page.iter():
+        if element is anchor:
+            return list(reversed(found))
+        if isinstance(element.tag, str) and element.tag in ("p", "div", "h2", "h3", "h4", "span", "section"):
+            found.append(element)
+    return []
+
+
+def _follows_headline(element: html.HtmlElement) -> bool:
+    """Whether a heading comes right after the page's ``<h1>`` (its deck)."""
+    previous = element.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    return previous is not None and previous.tag == "h1"
+
+
 def _recover_gaps(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
     """Put back paragraphs the extractor dropped from the middle of the story.
 
@@ -301,7 +355,8 @@ def extract_page(root: html.HtmlElement) -> PageContent:
         second = _trafilatura_paragraphs(work, meta.url)
         if _word_count(second) > _word_count(paragraphs):
             paragraphs = second
-    paragraphs = _recover_subheads(work, _recover_gaps(work, _recover_lead(work, paragraphs)))
+    paragraphs = _recover_gaps(work, _recover_lead(work, paragraphs))
+    paragraphs = _recover_subheads(work, _recover_standfirst(work, paragraphs, meta.title))
     return PageContent(
         title=meta.title,
         paragraphs=tuple(_drop_headline(paragraphs, headlines)),
