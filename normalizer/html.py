@@ -31,7 +31,7 @@ SKIPPED_TAGS = frozenset(
     {
         "script", "style", "noscript", "template", "iframe", "object", "svg",
         "canvas", "button", "form", "select", "textarea", "input", "nav", "aside",
-        "footer", "figure", "figcaption", "picture", "video", "audio", "head", "title",
+        "footer", "figcaption", "picture", "video", "audio", "head", "title",
         "meta", "link", "plaintext",
     }
 )  # fmt: skip
@@ -42,6 +42,13 @@ _BLOCK_TAGS = frozenset(
         "h2", "h3", "h4", "h5", "h6", "hr", "br", "address", "center", "caption", "body",
     }
 )  # fmt: skip
+# A block inside a <figure> this long is text, not a caption line.
+_FIGURE_TEXT_WORDS = 15
+# Captions and picture credits by their class names.
+_CAPTION = re.compile(
+    r"(?:^|[\s_-])(?:caption|wp-caption-text|photo-?credit|image-?credit|img-?credit)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 _SAFE_TAGS = {
     "p", "br", "a", "em", "strong", "b", "i", "u", "blockquote", "q", "cite", "ul", "ol",
     "li", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "td", "th", "sub",
@@ -53,10 +60,29 @@ _LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": 
 _BREAK = "\n\n"
 
 
+def _is_caption(element: etree._Element) -> bool:
+    """A caption or picture credit by its class (``<p class="caption">``), not story text."""
+    return bool(_CAPTION.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
 def _collect(element: etree._Element, out: list[str]) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
     tag = tag.rsplit("}", 1)[-1].lower()
-    if tag in SKIPPED_TAGS or not isinstance(element.tag, str):
+    if tag in SKIPPED_TAGS or not isinstance(element.tag, str) or _is_caption(element):
+        if element.tail:
+            out.append(element.tail.translate(_LINE_BREAKS))
+        return
+    if tag == "figure":
+        # A figure's own text is its caption; paragraphs inside it are text (a
+        # slideshow's slides, or story text an unclosed <figure> swallowed).
+        out.append(_BREAK)
+        for child in element:
+            child_tag = child.tag.rsplit("}", 1)[-1].lower() if isinstance(child.tag, str) else ""
+            if child_tag == "figure" or (
+                child_tag in _BLOCK_TAGS and len(child.text_content().split()) >= _FIGURE_TEXT_WORDS
+            ):
+                _collect(child, out)
+        out.append(_BREAK)
         if element.tail:
             out.append(element.tail.translate(_LINE_BREAKS))
         return

@@ -30,3 +30,12 @@ def test_each_page_keeps_its_story_paragraphs(cli: Cli, page: Path) -> None:
 
 def test_every_page_has_an_expected_text() -> None:
     assert all(page.with_suffix(".expected.txt").exists() for page in PAGES.glob("*.html"))
+
+
+def test_slideshow_text_inside_a_figure_is_kept_and_captions_are_not(cli: Cli) -> None:
+    result = cli("clean", "--format", "json", str(FIXTURES / "real" / "slideshow-items.rss"))
+    slides, laptop = (json.loads(line) for line in result.stdout.splitlines())
+    assert slides["body"].startswith("The new tablet arrives with a faster chip")
+    assert "Prices start at 599 dollars" in slides["body"]
+    assert "shown here in blue" not in slides["body"]
+    assert laptop["body"].endswith("two weeks of classes and homework.")  # no "Photo: Tech world"
