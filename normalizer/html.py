@@ -78,9 +78,8 @@ def _collect(element: etree._Element, out: list[str]) -> None:
         out.append(_BREAK)
         for child in element:
             child_tag = child.tag.rsplit("}", 1)[-1].lower() if isinstance(child.tag, str) else ""
-            if child_tag == "figure" or (
-                child_tag in _BLOCK_TAGS and len("".join(child.itertext()).split()) >= _FIGURE_TEXT_WORDS
-            ):
+            words = len("".join(map(str, child.itertext())).split())
+            if child_tag == "figure" or (child_tag in _BLOCK_TAGS and words >= _FIGURE_TEXT_WORDS):
                 _collect(child, out)
         out.append(_BREAK)
         if element.tail:
