@@ -22,7 +22,7 @@ from normalizer.dateline import (
     read_given_dateline,
     split_dateline,
 )
-from normalizer.html import html_to_paragraphs
+from normalizer.html import html_to_paragraphs, unescape_left
 from normalizer.identity import article_key
 from normalizer.learned import chrome_source, strip_learned
 from normalizer.model import Article, Dateline, LeftOut, RawEntry, Rejected, Skipped
@@ -70,7 +70,9 @@ class Cleaner:
                 paragraphs, learned, chrome_source(raw.link, raw.origin.name)
             )
             removed.extend(learned_removals)
-        title = settle_paragraph(repair(raw.title))
+        # A headline from page metadata may carry its references escaped once more
+        # ("Türkiye&#039;de", JSON-LD's &quot;): as in bodies, none is text.
+        title = settle_paragraph(unescape_left(repair(raw.title)))
         # A plain-text article file opens with its headline; a feed entry without a
         # title does not, and its first paragraph is story text.
         if not title and raw.origin.kind != "feed" and self._opens_with_headline(paragraphs):

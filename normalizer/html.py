@@ -22,6 +22,7 @@ __all__ = [
     "html_to_paragraphs",
     "paragraphs_to_html",
     "sanitise",
+    "unescape_left",
 ]
 
 # Elements whose content is never article text. Not ``embed``: it is void, and what
@@ -102,7 +103,7 @@ _LEFT_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0
 _MAX_ESCAPE_LEVELS = 4
 
 
-def _unescape_left(text: str) -> str:
+def unescape_left(text: str) -> str:
     """References left in the text once the HTML is parsed: HTML5 names that
     libxml2's HTML 4 table lacks ("Spire&apos;s"), and text escaped twice at the
     source ("&amp;amp;apos;"). No one writes a reference as text in news copy.
@@ -121,7 +122,7 @@ def element_to_paragraphs(element: etree._Element) -> list[str]:
     # The element's own tail is outside it.
     if element.tail:
         out.pop()
-    return split_paragraphs(_unescape_left("".join(out)))
+    return split_paragraphs(unescape_left("".join(out)))
 
 
 def html_to_paragraphs(fragment: str, source: str) -> list[str]:

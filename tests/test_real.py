@@ -1,5 +1,6 @@
 """The real-input folder (fixtures/real/): every page keeps the paragraphs its
-expected-text file pins, and leaves out what its unexpected-text file names."""
+expected-text file (fixtures/real-expected/) pins, and leaves out what its
+unexpected-text file names; the whole folder runs with nothing rejected."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from .conftest import FIXTURES, Cli
 
 PAGES = FIXTURES / "real" / "pages"
+# Beside the folder, not in it: a run over fixtures/real reads only the inputs.
+EXPECTED = FIXTURES / "real-expected"
 
 
 def _paragraphs(path: Path) -> list[str]:
@@ -22,14 +25,14 @@ def test_each_page_keeps_its_story_paragraphs(cli: Cli, page: Path) -> None:
     result = cli("clean", "--format", "json", str(page))
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)["body"].split("\n\n")
-    for kept in _paragraphs(page.with_suffix(".expected.txt")):
+    for kept in _paragraphs(EXPECTED / f"{page.stem}.expected.txt"):
         assert kept in body, kept
-    for gone in _paragraphs(page.with_suffix(".unexpected.txt")):
+    for gone in _paragraphs(EXPECTED / f"{page.stem}.unexpected.txt"):
         assert gone not in body, gone
 
 
 def test_every_page_has_an_expected_text() -> None:
-    assert all(page.with_suffix(".expected.txt").exists() for page in PAGES.glob("*.html"))
+    assert all((EXPECTED / f"{page.stem}.expected.txt").exists() for page in PAGES.glob("*.html"))
 
 
 def test_slideshow_text_inside_a_figure_is_kept_and_captions_are_not(cli: Cli) -> None:
@@ -39,3 +42,13 @@ def test_slideshow_text_inside_a_figure_is_kept_and_captions_are_not(cli: Cli) -
     assert "Prices start at 599 dollars" in slides["body"]
     assert "shown here in blue" not in slides["body"]
     assert laptop["body"].endswith("two weeks of classes and homework.")  # no "Photo: Tech world"
+
+
+def test_the_whole_folder_runs_with_nothing_rejected_and_validates(cli: Cli, tmp_path: Path) -> None:
+    out, db = tmp_path / "real.atom", tmp_path / "real.db"
+    result = cli("run", str(FIXTURES / "real"), "-o", str(out), "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    assert "rejected" not in result.stderr and "skipped" not in result.stderr
+    inputs = [p for p in (FIXTURES / "real").rglob("*") if p.is_file()]
+    assert f"read {len(inputs)} inputs" in result.stderr
+    assert cli("validate", str(out)).exit_code == 0
