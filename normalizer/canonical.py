@@ -24,9 +24,9 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from normalizer.errors import SettingsError
+from normalizer.values import web_host
 
 __all__ = [
     "CANONICAL_STEPS",
@@ -123,8 +123,7 @@ def cluster_member(
     """
     agency, url, feed_link, feed_id, origin = source
     kind, linked_to = link
-    host = urlsplit(url).hostname if url else None
-    host = host.removeprefix("www.") if host else None
+    host = web_host(url)
     names = {
         name.strip().lower() for name in (agency, feed_link, feed_id, origin, host) if name and name.strip()
     }

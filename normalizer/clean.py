@@ -32,6 +32,8 @@ from normalizer.values import language_tag
 __all__ = ["Cleaner", "cleaning_version"]
 
 _HEADLINE_MAX_WORDS = 25
+# An all-capitals first line of this many words or more is a headline, not a dateline.
+_CAPS_HEADLINE_WORDS = 4
 _DERIVED_TITLE_WORDS = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
@@ -124,6 +126,10 @@ class Cleaner:
         if len(paragraphs) < 2 or not 0 < len(paragraphs[0].split()) <= _HEADLINE_MAX_WORDS:
             return False
         first, second = paragraphs[0], paragraphs[1]
+        if _all_capitals(first) and len(first.split()) >= _CAPS_HEADLINE_WORDS:
+            # "ECUADOR UNABLE TO SERVICE DEBT - CENTRAL BANK": a wire headline, whose
+            # dash and capitals make it look like a dateline ("CENTRAL BANK" the story).
+            return True
         second_is_dateline = split_dateline(second, self.dateline_rules) is not None
         if split_dateline(first, self.dateline_rules) is not None:
             # "CAIRO — Gunmen opened fire" over "BERLIN (AFP) - ...": a story has one
@@ -150,6 +156,12 @@ def cleaning_version() -> str:
     for module in _CLEANING_MODULES:
         digest.update(module.encode() + package.joinpath(module).read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _all_capitals(line: str) -> bool:
+    """Whether every cased letter of a line is a capital (and it has some)."""
+    letters = [c for c in line if c.isalpha() and c.lower() != c.upper()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _derived_title(paragraphs: Sequence[str]) -> str:

@@ -38,8 +38,12 @@ __all__ = [
     "split_dateline",
 ]
 
-_CAPS_WORD = r"[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+"
-_TITLE_WORD = r"[A-ZÀ-Þ][a-zß-ÿ'’.\-]+"
+# Capitals and small letters of the cased scripts datelines are written in: Latin,
+# Cyrillic ("МОСКВА, 14 мая. /ТАСС/.") and Greek.
+_UPPER = "A-ZÀ-ÞА-ЯЁΑ-Ω"
+_LOWER = "a-zß-ÿа-яёα-ω"
+_CAPS_WORD = rf"[{_UPPER}][{_UPPER}'’.\-]+"
+_TITLE_WORD = rf"[{_UPPER}][{_LOWER}'’.\-]+"
 # Lower-case words inside a place name: "Frankfurt am Main", "Rio de Janeiro".
 _PARTICLE = r"(?:de|da|do|del|di|la|le|am|an|der|im|on|upon|sur|en)"
 _CAPS_PLACE = rf"(?P<caps>{_CAPS_WORD}(?:[ /]{_CAPS_WORD}){{0,4}})"
@@ -60,6 +64,11 @@ class DatelineRules:
     pattern: re.Pattern[str]
     months: dict[str, int]
     agencies: frozenset[str]
+    # Forms of scripts without capitals, or with a shape of their own.
+    chinese: re.Pattern[str] | None = None
+    japanese: re.Pattern[str] | None = None
+    arabic: re.Pattern[str] | None = None
+    agency_first: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,9 +105,50 @@ def load_dateline_rules(text: str | None = None) -> DatelineRules:
         rf"|\s(?P<bare>{_alternatives(agencies)})\b)"
     )
     place = rf"(?:{_CAPS_PLACE}|{_TITLE_PLACE})(?P<qualifier>{qualifier}{{0,2}})"
-    pattern = re.compile(rf"^(?:{not_a_date}{place})?{when}?{credit}?{_SEPARATOR}")
+    after = _alternatives(table.get("agencies_after", {}).get("names", []))
+    credit_after = rf"(?:(?P<after>{after})\.\s+)?" if after else ""
+    pattern = re.compile(rf"^(?:{not_a_date}{place})?{when}?{credit}?{_SEPARATOR}{credit_after}")
     return DatelineRules(
-        pattern=pattern, months=months, agencies=frozenset(name.lower() for name in agencies)
+        pattern=pattern,
+        months=months,
+        agencies=frozenset(name.lower() for name in agencies),
+        chinese=_chinese(table.get("chinese", {}).get("agencies", [])),
+        japanese=_japanese(table.get("japanese", {}).get("agencies", [])),
+        arabic=_arabic(table.get("arabic", {}).get("agencies", [])),
+        agency_first=re.compile(rf"^(?P<agency>{_alternatives(agencies)}),\s+{_CAPS_PLACE}$"),
+    )
+
+
+_DIGIT = "[0-9０-９]"
+
+
+def _chinese(agencies: list[str]) -> re.Pattern[str] | None:
+    """新华社北京4月24日电 (and 中新社, ...): agency, place, date, 电, a reporter in brackets."""
+    if not agencies:
+        return None
+    return re.compile(
+        rf"^(?P<agency>{_alternatives(agencies)})(?P<place>[\u4e00-\u9fff]{{2,8}}?)"
+        rf"(?P<month>{_DIGIT}{{1,2}})月(?P<day>{_DIGIT}{{1,2}})日电(?:[（(][^）)]{{1,30}}[）)])?\s*"
+    )
+
+
+def _japanese(agencies: list[str]) -> re.Pattern[str] | None:
+    """【東京共同】, 【ソウル＝小池和樹】: place and agency, or place and reporter."""
+    known = _alternatives(agencies) if agencies else "(?!)"
+    return re.compile(
+        rf"^【(?:(?P<place>[^【】＝=]{{1,12}}?)(?P<agency>{known})|(?P<place2>[^【】＝=]{{1,12}})"
+        rf"(?:[＝=](?P<reporter>[^【】]{{1,20}}))?)】\s*"
+    )
+
+
+def _arabic(agencies: list[str]) -> re.Pattern[str] | None:
+    """دمشق (أ ف ب) -, دمشق، سوريا (CNN) --: a place, maybe its country, a credit, a dash."""
+    if not agencies:
+        return None
+    word = r"[\u0621-\u064a\u0671-\u06d3]+"
+    return re.compile(
+        rf"^(?P<place>{word}(?:\s{word}){{0,2}})(?:\s?،\s?(?P<qualifier>{word}(?:\s{word})?))?"
+        rf"\s?\((?P<agency>{_alternatives(agencies)})\)\s*(?:-{{1,2}}|[–—])\s+"
     )
 
 
@@ -130,21 +180,24 @@ def _resolve_date(
 def _plausible(groups: dict[str, str | None], rules: DatelineRules, month: int | None) -> bool:
     """Whether what the pattern matched is a dateline rather than the story's first words."""
     place = groups["caps"] or groups["title"]
-    agency = groups["agency"] or groups["slashed"] or groups["bare"]
+    agency = groups["agency"] or groups["slashed"] or groups["bare"] or groups.get("after")
     if place is None:
         # "Jan 30 (Reuters) -": a date and a credit, the place left out.
         return month is not None and agency is not None and groups["sep"] is not None
     if groups["title"] and agency is None:
-        # "The Senate voted -" reads like a sentence; a title-case place needs its credit.
-        return False
+        # "The Senate voted -" reads like a sentence; a title-case place needs its credit,
+        # or a date and a dash after it ("Toronto, Feb 26 -").
+        day = groups["day"] or groups["day2"]
+        return month is not None and day is not None and groups["sep"] in ("-", "--", "–", "—")
     if groups["sep"] is None:
         # No separator: only after a credit that cannot be the story's own words.
         bracketed = groups["agency"]
         known = bracketed is not None and bracketed.split()[0].lower() in rules.agencies
         return bool(groups["slashed"] or groups["stop"] or known)
     if month is None and agency is None:
-        # "WARNING: ..." is a label; "US - China talks" is a headline.
-        return groups["sep"] != ":" and len(place) >= 3
+        # "WARNING: ..." is a label; "US - China talks" is a headline; neither is a place
+        # of more than three words ("ECUADOR UNABLE TO SERVICE DEBT - CENTRAL BANK").
+        return groups["sep"] != ":" and len(place) >= 3 and len(place.split()) <= 3
     return True
 
 
@@ -161,22 +214,34 @@ def split_dateline(
     Returns:
         The dateline, the credit and the rest of the paragraph, or ``None``.
     """
+    scripted = _scripted(paragraph, rules)
+    if scripted is not None:
+        return scripted
     lead = _LEAD_CREDIT.match(paragraph)
     head = paragraph[lead.end() :] if lead else paragraph
     match = rules.pattern.match(head)
-    if match is None:
+    if match is None or (lead is not None and not _dateline_after_credit(match)):
+        if lead is not None and lead["agency"].split()[0].lower() in rules.agencies:
+            # "(CNN) — The storm...": a known credit and no place.
+            return DatelineMatch(
+                Dateline(place="", month=None, day=None, date=None, raw=paragraph[: lead.end()].strip()),
+                lead["agency"].strip(),
+                head.strip(),
+            )
         return None
     groups = match.groupdict()
     month = _month_number(rules, groups["month"] or groups["month2"])
-    if lead is not None:
-        # "(ANSA) - ROME, JUL 11 -", never "(Sports Network) - With the Phillies...".
-        if groups["sep"] is None or not (groups["caps"] or (groups["title"] and month)):
-            return None
-    elif not _plausible(groups, rules, month):
+    # After a credit ("(ANSA) - ROME, JUL 11 -") the dateline was checked above, never
+    # "(Sports Network) - With the Phillies...".
+    if lead is None and not _plausible(groups, rules, month):
         return None
     day_text = groups["day"] or groups["day2"]
     year_text = groups["year"] or groups["year2"]
-    credit = lead["agency"] if lead else groups["agency"] or groups["slashed"] or groups["bare"]
+    credit = (
+        lead["agency"]
+        if lead
+        else groups["agency"] or groups["slashed"] or groups["bare"] or groups.get("after")
+    )
     place = (groups["caps"] or groups["title"] or "") + (groups["qualifier"] or "")
     day = int(day_text) if day_text else None
     raw = paragraph[: (lead.end() if lead else 0) + match.end()].strip()
@@ -189,6 +254,55 @@ def split_dateline(
     )
     agency = (credit or "").strip() or None
     return DatelineMatch(dateline=dateline, agency=agency, rest=head[match.end() :].strip())
+
+
+def _dateline_after_credit(match: re.Match[str]) -> bool:
+    """Whether "(ANSA) - " is followed by a dateline ("ROME, JUL 11 -") rather than the story."""
+    groups = match.groupdict()
+    return groups["sep"] is not None and bool(groups["caps"] or (groups["title"] and groups["month"]))
+
+
+def _scripted(paragraph: str, rules: DatelineRules) -> DatelineMatch | None:
+    """The datelines of scripts with forms of their own (Chinese, Japanese, Arabic), and a
+    credit-first line of its own ("AFP, MANILA")."""
+    first = paragraph[:1]
+    if first == "【" and rules.japanese is not None and (found := rules.japanese.match(paragraph)):
+        place, agency = found["place"] or found["place2"], found["agency"]
+        return _simple(paragraph, found, place, agency)
+    if (
+        "\u4e00" <= first <= "\u9fff"
+        and rules.chinese is not None
+        and (found := rules.chinese.match(paragraph))
+    ):
+        month, day = int(_ascii_digits(found["month"])), int(_ascii_digits(found["day"]))
+        return _simple(paragraph, found, found["place"], found["agency"], (month, day))
+    if (
+        "\u0600" <= first <= "\u06ff"
+        and rules.arabic is not None
+        and (found := rules.arabic.match(paragraph))
+    ):
+        place = found["place"] + (f"، {found['qualifier']}" if found["qualifier"] else "")
+        return _simple(paragraph, found, place, found["agency"])
+    if rules.agency_first is not None and (found := rules.agency_first.match(paragraph)):
+        return DatelineMatch(Dateline(found["caps"], None, None, None, paragraph), found["agency"], "")
+    return None
+
+
+def _simple(
+    paragraph: str,
+    found: re.Match[str],
+    place: str,
+    agency: str | None,
+    when: tuple[int | None, int | None] = (None, None),
+) -> DatelineMatch:
+    raw = paragraph[: found.end()].strip()
+    dateline = Dateline(place.strip(), when[0], when[1], None, raw)
+    return DatelineMatch(dateline, agency, paragraph[found.end() :].strip())
+
+
+def _ascii_digits(text: str) -> str:
+    """Full-width digits (４月２４日) as ASCII ones."""
+    return text.translate({0xFF10 + i: str(i) for i in range(10)})
 
 
 def read_given_dateline(

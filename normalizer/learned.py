@@ -15,11 +15,11 @@ ever learned, and a story's first paragraph (its lead) is never removed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
 
 import xxhash
 
 from normalizer.model import Removal
+from normalizer.values import web_host
 
 __all__ = ["LEARNED_RULE", "MAX_WORDS", "chrome_keys", "chrome_source", "line_key", "strip_learned"]
 
@@ -44,11 +44,7 @@ def chrome_keys(paragraphs: Iterable[str]) -> frozenset[bytes]:
 
 def chrome_source(url: str | None, origin_name: str) -> str:
     """Whose chrome a story carries: its web host (without ``www.``), else its feed or file."""
-    if url:
-        host = (urlsplit(url).hostname or "").lower()
-        if host:
-            return host.removeprefix("www.")
-    return origin_name
+    return web_host(url) or origin_name
 
 
 def strip_learned(

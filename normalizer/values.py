@@ -9,11 +9,11 @@ never written broken).
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import langcodes
 
-__all__ = ["absolute_iri", "is_web_address", "language_tag"]
+__all__ = ["absolute_iri", "is_web_address", "language_tag", "web_host"]
 
 # A scheme, then anything but spaces and controls (RFC 3987's IRI, loosely).
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f]+$")
@@ -24,8 +24,27 @@ def is_web_address(value: str | None) -> bool:
     """Whether a value is an absolute http(s) address with a host."""
     if not value:
         return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    parts = _split(value)
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def web_host(value: str | None) -> str | None:
+    """The lower-case host of a web address, without ``www.``; ``None`` if it has none
+    (or is not a URL Python can split)."""
+    parts = _split(value) if value else None
+    try:
+        host = parts.hostname if parts is not None else None
+    except ValueError:
+        return None
+    return host.lower().removeprefix("www.") if host else None
+
+
+def _split(value: str) -> SplitResult | None:
+    """A URL's parts, or ``None`` for one Python cannot split (``http://[::1/x``)."""
+    try:
+        return urlsplit(value)
+    except ValueError:
+        return None
 
 
 def language_tag(value: str | None) -> str | None:
@@ -48,11 +67,14 @@ def absolute_iri(value: str | None, base: str | None = None) -> str | None:
         return None
     value = value.strip()
     if _ABSOLUTE.match(value):
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in _HIERARCHICAL or parts.netloc:
+        parts = _split(value)
+        if parts is not None and (parts.scheme.lower() not in _HIERARCHICAL or parts.netloc):
             return value
-        return None  # "http:/path": a scheme and no host
-    if base and _ABSOLUTE.match(base) and urlsplit(base).scheme.lower() in ("http", "https"):
-        resolved = urljoin(base, value)
-        return resolved if _ABSOLUTE.match(resolved) else None
+        return None  # "http:/path": a scheme and no host; or no URL at all
+    if base and _ABSOLUTE.match(base) and is_web_address(base):
+        try:
+            resolved = urljoin(base, value)
+        except ValueError:
+            return None
+        return resolved if _ABSOLUTE.match(resolved) and _split(resolved) is not None else None
     return None

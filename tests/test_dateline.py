@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
 from normalizer.dateline import find_byline, load_dateline_rules, read_given_dateline, split_dateline
 
+from .conftest import Cli
 from .dateline_score import load_cases, parse_case
 
 RULES = load_dateline_rules()
@@ -103,3 +105,53 @@ def test_dateline_given_as_a_field(given: str, place: str, agency: str | None) -
 )
 def test_openings_that_are_not_datelines(paragraph: str) -> None:
     assert split_dateline(paragraph, RULES) is None
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "place", "agency", "rest"),
+    [
+        (
+            "МОСКВА, 14 мая. /ТАСС/. Президент провёл совещание.",
+            "МОСКВА",
+            "ТАСС",
+            "Президент провёл совещание.",
+        ),
+        ("МОСКВА, 14 мая — РИА Новости. Президент провёл совещание.", "МОСКВА", "РИА Новости", "Президент"),
+        (
+            "新华社北京４月２４日电（记者张三）国务院总理主持召开会议。",
+            "北京",
+            "新华社",
+            "国务院总理主持召开会议。",
+        ),
+        ("【東京共同】政府は２日、臨時閣議を開いた。", "東京", "共同", "政府は２日、臨時閣議を開いた。"),
+        ("【ソウル＝小池和樹】韓国の大統領は２日、", "ソウル", None, "韓国の大統領は２日、"),
+        ("دمشق، سوريا (CNN) -- أعلنت الأمم المتحدة", "دمشق، سوريا", "CNN", "أعلنت الأمم المتحدة"),
+        ("(CNN) — The storm hit the coast on Tuesday.", "", "CNN", "The storm hit the coast on Tuesday."),
+        ("Toronto, Feb 26 - The bank said it would raise rates.", "Toronto", None, "The bank said it would"),
+    ],
+)
+def test_datelines_beyond_latin_capitals(paragraph: str, place: str, agency: str | None, rest: str) -> None:
+    match = split_dateline(paragraph, RULES)
+    assert match is not None
+    assert (match.dateline.place, match.agency) == (place, agency)
+    assert match.rest.startswith(rest)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "ECUADOR UNABLE TO SERVICE DEBT - CENTRAL BANK",  # an all-capitals headline
+        "The Senate voted - to approve the budget.",
+        "(Sports Network) - With the Phillies in town, the Mets...",
+        "МОСКВА, 14 мая. Правительство обсудило меры.",  # no credit, no dash: a sentence
+    ],
+)
+def test_openings_that_only_look_like_datelines(paragraph: str) -> None:
+    assert split_dateline(paragraph, RULES) is None
+
+
+def test_an_all_capitals_first_line_of_a_text_article_is_its_headline(cli: Cli) -> None:
+    result = cli("clean", "--format", "json", "fixtures/real/caps-headline-wire.txt")
+    article = json.loads(result.stdout)
+    assert article["title"] == "ECUADOR UNABLE TO SERVICE DEBT - CENTRAL BANK"
+    assert article["dateline"]["place"] == "QUITO"

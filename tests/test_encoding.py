@@ -22,7 +22,7 @@ REAL = FIXTURES / "real"
     [
         ("cp1251-undeclared.rss", "Правительство обсудило меры поддержки экономики", "МОСКВА, 14 мая."),
         ("shift-jis-undeclared.txt", "東京で大規模停電 約１万世帯に影響", "東京都内で２日午後"),
-        ("gb18030-undeclared.html", "国务院常务会议部署扩大内需措施", "新华社北京4月24日电"),
+        ("gb18030-undeclared.html", "国务院常务会议部署扩大内需措施", "国务院总理24日主持召开"),
     ],
 )
 def test_undeclared_legacy_encodings_are_read_as_written(

@@ -54,3 +54,11 @@ def test_absolute_iri(given: str, base: str | None, iri: str | None) -> None:
 def test_web_addresses() -> None:
     assert is_web_address("https://a.example/") and not is_web_address("urn:x:1")
     assert not is_web_address("/path") and not is_web_address(None)
+
+
+@pytest.mark.parametrize("broken", ["http://[::1/x", "https://[zz]/", "/x]["])
+def test_a_url_python_cannot_split_is_no_iri_and_raises_nothing(broken: str) -> None:
+    assert absolute_iri(broken) is None
+    assert absolute_iri(broken, "http://[::1/feed") is None
+    assert absolute_iri(broken, "https://news.example.com/") in (None, f"https://news.example.com{broken}")
+    assert not is_web_address(broken)

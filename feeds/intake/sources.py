@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
 from feeds.intake.fetch import Fetched, Fetcher, FetchPolicy, Validators, is_url
 from normalizer.errors import InputError
 from normalizer.model import PassedOver, Rejected
+from normalizer.values import web_host
 
 __all__ = ["Document", "Inputs", "Loader", "expand_inputs", "own_files", "read_document"]
 
@@ -215,7 +215,7 @@ class Loader:
             return self._fetcher
 
     def _fetch(self, url: str, validators: Validators | None) -> Document:
-        host = urlsplit(url).hostname or ""
+        host = web_host(url) or ""
         with self._hosts_lock:
             gate = self._hosts.setdefault(host, threading.BoundedSemaphore(PER_HOST))
         with gate:
