@@ -14,6 +14,7 @@ from typing import Literal
 
 from normalizer.errors import SettingsError
 from normalizer.model import Removal
+from normalizer.text import word_count
 
 __all__ = ["REPEATED_PARAGRAPH", "ChromeRule", "load_rules", "strip_chrome"]
 
@@ -41,11 +42,13 @@ class ChromeRule:
     kind: RuleKind
     pattern: re.Pattern[str]
     max_words: int
+    # The language whose sites write this chrome (a BCP 47 primary tag), or "any".
+    language: str = "any"
 
     def matches(self, paragraph: str, words: int | None = None) -> bool:
         """Whether a whole paragraph (of ``words`` words, if counted) is this rule's chrome."""
         if words is None:
-            words = len(paragraph.split())
+            words = word_count(paragraph)
         return words <= self.max_words and bool(self.pattern.fullmatch(paragraph))
 
 
@@ -60,7 +63,10 @@ def _parse_rule(entry: dict[str, object], origin: str) -> ChromeRule:
         compiled = re.compile(pattern, re.IGNORECASE)
     except re.error as error:
         raise SettingsError(f"{origin}: rule {name!r}: bad pattern: {error}") from None
-    return ChromeRule(name=name, kind=kind, pattern=compiled, max_words=max_words)
+    language = entry.get("language", "any")
+    if not isinstance(language, str):
+        raise SettingsError(f"{origin}: rule {name!r}: language must be a language tag or 'any'")
+    return ChromeRule(name=name, kind=kind, pattern=compiled, max_words=max_words, language=language)
 
 
 def load_rules(text: str | None = None, origin: str = "boilerplate.toml") -> tuple[ChromeRule, ...]:
@@ -96,7 +102,7 @@ def strip_chrome(paragraphs: list[str], rules: tuple[ChromeRule, ...]) -> tuple[
             removed.append(Removal(REPEATED_PARAGRAPH, paragraph))
             index += 1
             continue
-        words = len(paragraph.split())
+        words = word_count(paragraph)
         rule = _paragraph_rule(paragraph, rules, words)
         index += 1
         if rule is None:

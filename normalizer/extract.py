@@ -23,6 +23,7 @@ from lxml import etree, html
 from normalizer.errors import InputError
 from normalizer.html import html_to_paragraphs
 from normalizer.page_meta import page_meta
+from normalizer.text import word_count
 
 __all__ = ["PageContent", "extract_page"]
 
@@ -53,8 +54,6 @@ _FURNITURE_CLASS = re.compile(
     re.IGNORECASE,
 )
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: a no-break space is meant
-# Scripts written without spaces between words: Han, Hiragana, Katakana, Hangul, Thai.
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # How a sentence ends, in the scripts of the news (Latin, CJK, Arabic, Devanagari).
 _SENTENCE_ENDS = (".", "!", "?", '."', "”", "»", "。", "！", "？", "」", "』", "؟", "।")
 # Never part of an article's text; removed before the extractors look, which also
@@ -95,14 +94,8 @@ def _text(element: html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
-def _words(text: str) -> int:
-    """Words in a text, in any script: CJK and Thai are written without spaces, so
-    two of their characters count as a word (about what a word there is)."""
-    return len(text.split()) + len(_UNSPACED.findall(text)) // 2
-
-
 def _word_count(paragraphs: list[str]) -> int:
-    return sum(_words(p) for p in paragraphs)
+    return sum(word_count(p) for p in paragraphs)
 
 
 def _collapse_whitespace(root: html.HtmlElement) -> None:
@@ -266,7 +259,7 @@ def _recover_gaps(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
             for element in elements[previous + 1 : position]:
                 missing = _text(element)
                 if (
-                    _words(missing) >= _GAP_MIN_WORDS
+                    word_count(missing) >= _GAP_MIN_WORDS
                     and missing not in present
                     and container in element.iterancestors()
                 ):
@@ -303,7 +296,7 @@ def _recover_subheads(page: html.HtmlElement, paragraphs: list[str]) -> list[str
     before: dict[int, list[str]] = {}
     for heading in page.iter("h2", "h3", "h4", "h5", "h6"):
         title = _text(heading)
-        if not title or title in position or _words(title) > _SUBHEAD_MAX_WORDS:
+        if not title or title in position or word_count(title) > _SUBHEAD_MAX_WORDS:
             continue
         following = _next_text(heading)
         if following in position and position[following] > 0:
@@ -330,7 +323,7 @@ def _next_text(heading: html.HtmlElement) -> str | None:
 
 
 def _is_prose(text: str) -> bool:
-    return _words(text) >= _LEAD_MIN_WORDS and text.endswith(_SENTENCE_ENDS)
+    return word_count(text) >= _LEAD_MIN_WORDS and text.endswith(_SENTENCE_ENDS)
 
 
 def _drop_headline(paragraphs: list[str], headlines: set[str]) -> list[str]:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 import xxhash
 
 from normalizer.model import Removal
+from normalizer.text import word_count
 from normalizer.values import web_host
 
 __all__ = ["LEARNED_RULE", "MAX_WORDS", "chrome_keys", "chrome_source", "line_key", "strip_learned"]
@@ -34,7 +35,8 @@ def line_key(paragraph: str) -> bytes:
 
 
 def _learnable(paragraph: str) -> bool:
-    return 0 < len(paragraph.split()) <= MAX_WORDS
+    # Counted in any script: a Chinese paragraph is one "word" to str.split.
+    return 0 < word_count(paragraph) <= MAX_WORDS
 
 
 def chrome_keys(paragraphs: Iterable[str]) -> frozenset[bytes]:

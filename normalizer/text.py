@@ -18,6 +18,7 @@ __all__ = [
     "settle_paragraph",
     "split_paragraphs",
     "strip_xml_illegal",
+    "word_count",
 ]
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -32,6 +33,8 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 _MAX_REPAIR_PASSES = 4
+# Scripts written without spaces between words: Thai, Hiragana, Katakana, Han, Hangul.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Characters XML 1.0 cannot carry at all; lxml refuses to serialise them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Invisible characters that only get in the way of reading and matching.
@@ -47,6 +50,12 @@ _SUSPENDED_BEFORE = frozenset(
     {"and", "or", "nor", "to", "as", "and/or", "und", "oder", "bis", "et", "ou", "y", "o", "e"}
 )
 _BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=([^\W\d_][\w/]*))")
+
+
+def word_count(text: str) -> int:
+    """Words in a text, in any script: CJK and Thai are written without spaces, so
+    two of their characters count as a word (about what a word is there)."""
+    return len(text.split()) + len(_UNSPACED.findall(text)) // 2
 
 
 def strip_xml_illegal(text: str) -> str:
