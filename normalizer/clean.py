@@ -26,7 +26,7 @@ from normalizer.html import html_to_paragraphs, unescape_left
 from normalizer.identity import article_key
 from normalizer.learned import chrome_source, strip_learned
 from normalizer.model import Article, Dateline, LeftOut, RawEntry, Rejected, Skipped
-from normalizer.text import repair, settle_paragraph, split_paragraphs
+from normalizer.text import author_name, repair, settle_paragraph, split_paragraphs
 from normalizer.values import language_tag
 
 __all__ = ["Cleaner", "cleaning_version"]
@@ -82,7 +82,8 @@ class Cleaner:
         elif title and len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
             # The body repeats the headline as its first line (an <h1> in the HTML).
             paragraphs = paragraphs[1:]
-        byline = settle_paragraph(repair(raw.author)) if raw.author else None
+        author = author_name(raw.author)
+        byline = settle_paragraph(repair(author)) if author else None
         if paragraphs and (found := find_byline(paragraphs[0])):
             byline, paragraphs = byline or found, paragraphs[1:]
         dateline: Dateline | None = None

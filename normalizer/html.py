@@ -27,13 +27,14 @@ __all__ = [
 
 # Elements whose content is never article text. Not ``embed``: it is void, and what
 # libxml2 (which knows HTML 4 only) nests inside an unclosed one is the text after it.
-# ``plaintext`` turns the rest of the document into text, markup and all.
+# ``plaintext`` turns the rest of the document into text, markup and all. ``rt`` and
+# ``rp`` are a ruby's reading aids (the kana over 漢字), not text of the sentence.
 SKIPPED_TAGS = frozenset(
     {
         "script", "style", "noscript", "template", "iframe", "object", "svg",
         "canvas", "button", "form", "select", "textarea", "input", "nav", "aside",
         "footer", "figcaption", "picture", "video", "audio", "head", "title",
-        "meta", "link", "plaintext",
+        "meta", "link", "plaintext", "rt", "rp",
     }
 )  # fmt: skip
 _BLOCK_TAGS = frozenset(

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from lxml import html
@@ -235,6 +235,63 @@ def _parse_time(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else None
 
 
+# What sites put between a headline and their name: "Story | Site", "Story--Section--Site",
+# "Story：朝日新聞デジタル", "Story_Site".
+_SITE_SEPARATOR = re.compile(r"\s*(?:\s[|\-–—·•]\s|--|：|_|\s\|\s?|\s[:]\s)\s*")
+_TRAILING_SEPARATOR = re.compile(r"(?:\s[|\-–—·•:]\s|--|：|_|\s\|)\s*$")
+_READING_TIME = re.compile(
+    r"\s*\d{1,3}\s*(?:min(?:ute)?s?|minutes?)\.?\s*(?:read|de lecture|lesezeit)?\s*$", re.IGNORECASE
+)
+_BY_PREFIX = re.compile(r"^(?:by|par|von|por|di|door|av|af|от|автор)[:\s]+", re.IGNORECASE)
+_BY_WORDS = frozenset({"by", "par", "von", "por", "di", "door", "av", "af", "от"})
+
+
+def _without_site_name(title: str, root: html.HtmlElement, values: dict[str, str]) -> str:
+    """A headline without the site's name or section after it, when the page shows
+    the headline alone (its ``<h1>``) or names the site (``og:site_name``)."""
+    site = values.get("og:site_name")
+    for heading in root.iter("h1"):
+        text = _clean(heading.text_content())
+        if text and len(text) < len(title) and title.startswith(text):
+            rest = title[len(text) :]
+            if _SITE_SEPARATOR.match(rest):
+                return text
+    if site and title.endswith(site) and len(site) < len(title):
+        cut = _TRAILING_SEPARATOR.search(title[: -len(site)])
+        if cut and cut.start() > 0:
+            return title[: cut.start()].strip()
+    return title
+
+
+def _person(byline: str | None) -> str | None:
+    """A byline that names its people: no "By" (or "Par", "Von"...) before them, no
+    reading time glued after them; ``None`` for what names no one (a lone "By", a
+    number such as a CMS's author id). A site that signs its own stories keeps its name."""
+    if not byline:
+        return None
+    text = _READING_TIME.sub("", _BY_PREFIX.sub("", byline.strip())).strip(" ,;|-:")
+    if not text or not any(c.isalpha() for c in text) or text.casefold() in _BY_WORDS:
+        return None
+    return text
+
+
+def _htmldate(root: html.HtmlElement) -> datetime | None:
+    """The page's publication date as htmldate finds it (URL, markup, text), when the
+    metadata names none; a date alone is taken as midnight UTC."""
+    from htmldate import find_date  # noqa: PLC0415
+
+    try:
+        found = find_date(root, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception:
+        return None
+    if not found:
+        return None
+    try:
+        return datetime.fromisoformat(found).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def page_meta(root: html.HtmlElement) -> PageMeta:
     """The metadata of a parsed page (read before any content extraction changes the tree)."""
     article = _json_ld_article(root)
@@ -251,6 +308,7 @@ def page_meta(root: html.HtmlElement) -> PageMeta:
         or values.get("twitter:title")
         or _document_title(root)
     )
+    title = _without_site_name(title, root, values)
     meta_author = values.get("article:author")
     byline = (
         _json_ld_author(article)
@@ -261,11 +319,12 @@ def page_meta(root: html.HtmlElement) -> PageMeta:
         or (meta_author if meta_author and not _URL.match(meta_author) else None)
         or _byline_element(root)
     )
+    byline = _person(byline)
     published = _parse_time(
         _clean(article.get("datePublished"))
         or values.get("article:published_time")
         or values.get("parsely-pub-date")
-    )
+    ) or _htmldate(root)
     canonical = root.xpath("//link[@rel='canonical']/@href")
     url = _clean(canonical[0]) if canonical else values.get("og:url") or _clean(article.get("url"))
     language = _clean(root.get("lang")) or _clean(article.get("inLanguage"))

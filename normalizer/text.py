@@ -12,6 +12,7 @@ import unicodedata
 import ftfy
 
 __all__ = [
+    "author_name",
     "dehyphenate",
     "normalise_paragraph",
     "repair",
@@ -33,6 +34,9 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 _MAX_REPAIR_PASSES = 4
+# An author as RSS writes it: an e-mail address with the name in brackets, or the
+# name with the address in angle brackets.
+_MAILBOX = re.compile(r"^(?:\S+@\S+\s*\((?P<paren>[^()]+)\)|(?P<angle>[^<>@]+?)\s*<\S+@\S+>)$")
 # Scripts written without spaces between words: Thai, Hiragana, Katakana, Han, Hangul.
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Characters XML 1.0 cannot carry at all; lxml refuses to serialise them.
@@ -50,6 +54,17 @@ _SUSPENDED_BEFORE = frozenset(
     {"and", "or", "nor", "to", "as", "and/or", "und", "oder", "bis", "et", "ou", "y", "o", "e"}
 )
 _BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=([^\W\d_][\w/]*))")
+
+
+def author_name(value: str | None) -> str | None:
+    """The name in an author as feeds write it: ``redazione@x.it (Angela Leucci)`` or
+    ``Angela Leucci <redazione@x.it>`` give ``Angela Leucci``; anything else as it is."""
+    if not value:
+        return None
+    found = _MAILBOX.match(value.strip())
+    if found:
+        return (found["paren"] or found["angle"] or "").strip() or None
+    return value
 
 
 def word_count(text: str) -> int:

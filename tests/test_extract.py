@@ -87,11 +87,17 @@ def test_page_body_matches_the_expected_article(name: str) -> None:
     assert precision >= FLOORS[name][0] and recall >= FLOORS[name][1], (precision, recall)
 
 
+# Where newsnorm's headline differs from Readability's on purpose: Readability keeps the
+# site's section and name after the headline ("..._科技_腾讯网"); the page's <h1> shows
+# the headline alone, and that is the headline.
+_HEADLINES = {"qq": "DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶"}
+
+
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_page_title_is_the_headline(name: str) -> None:
     page = extract_page(parse_html((PAGES / name / "source.html").read_bytes(), name))
     expected = json.loads((PAGES / name / "expected-metadata.json").read_text("utf-8"))
-    assert page.title == " ".join(expected["title"].split())
+    assert page.title == _HEADLINES.get(name, " ".join(expected["title"].split()))
     if expected.get("lang"):
         assert page.language == expected["lang"]
 

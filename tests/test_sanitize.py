@@ -75,3 +75,10 @@ def test_output_is_valid_atom(emitted: bytes) -> None:
 def test_title_markup_is_text(emitted: bytes) -> None:
     titles = etree.fromstring(emitted).xpath("//a:entry/a:title", namespaces=ATOM)
     assert all(title.get("type") == "text" for title in titles)
+
+
+def test_ruby_is_inline_and_its_readings_are_no_text() -> None:
+    from normalizer.html import html_to_paragraphs
+
+    markup = "<p>政府は<ruby>東京<rp>(</rp><rt>とうきょう</rt><rp>)</rp></ruby>で会議を開いた。</p>"
+    assert html_to_paragraphs(markup, "ruby") == ["政府は東京で会議を開いた。"]
