@@ -67,6 +67,7 @@ class Cleaner:
         else:
             paragraphs = split_paragraphs(content)
         paragraphs, removed = strip_chrome(paragraphs, self.chrome_rules)
+        removed[:0] = raw.dropped  # what the reader left out comes first in the record
         if learned:
             paragraphs, learned_removals = strip_learned(
                 paragraphs, learned, chrome_source(raw.link, raw.origin.name)

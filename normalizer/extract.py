@@ -22,10 +22,16 @@ from lxml import etree, html
 
 from normalizer.errors import InputError
 from normalizer.html import html_to_paragraphs
+from normalizer.model import Removal
 from normalizer.page_meta import page_meta
 from normalizer.text import word_count
 
-__all__ = ["PageContent", "extract_page"]
+__all__ = ["DROPPED_CAPTION", "DROPPED_FURNITURE", "DROPPED_OUTSIDE", "PageContent", "extract_page"]
+
+# The stages that leave a page's paragraphs out of its article (see Removal.rule).
+DROPPED_FURNITURE = "extract:furniture"
+DROPPED_CAPTION = "extract:caption-or-embed"
+DROPPED_OUTSIDE = "extract:outside-the-story"
 
 # Below this many words, readability's pick is checked against the second extractor.
 _SHORT_BODY_WORDS = 120
@@ -87,6 +93,7 @@ class PageContent:
     published: datetime | None
     url: str | None
     language: str | None
+    dropped: tuple[Removal, ...] = ()
 
 
 def _text(element: html.HtmlElement) -> str:
@@ -350,11 +357,38 @@ def extract_page(root: html.HtmlElement) -> PageContent:
             paragraphs = second
     paragraphs = _recover_gaps(work, _recover_lead(work, paragraphs))
     paragraphs = _recover_subheads(work, _recover_standfirst(work, paragraphs, meta.title))
+    body = tuple(_drop_headline(paragraphs, headlines))
     return PageContent(
         title=meta.title,
-        paragraphs=tuple(_drop_headline(paragraphs, headlines)),
+        paragraphs=body,
         byline=meta.byline,
         published=meta.published,
         url=meta.url,
         language=meta.language,
+        dropped=_dropped(root, work, body, headlines),
     )
+
+
+def _dropped(
+    page: html.HtmlElement, work: html.HtmlElement, body: tuple[str, ...], headlines: set[str]
+) -> tuple[Removal, ...]:
+    """Every paragraph of the page that is not in the article, with the stage that left
+    it out: page furniture (menus, asides, footers, consent dialogs), captions, or the
+    extractor's choice of the story's box. Nothing is dropped without a record."""
+    kept = set(body) | headlines
+    in_work = {_text(p) for p in work.iter("p")}
+    dropped: list[Removal] = []
+    seen: set[str] = set()
+    for element in page.iter("p"):
+        text = _text(element)
+        if not text or text in kept or text in seen:
+            continue
+        seen.add(text)
+        if _in_furniture(element) and text in in_work:
+            stage = DROPPED_CAPTION
+        elif text not in in_work:
+            stage = DROPPED_FURNITURE
+        else:
+            stage = DROPPED_OUTSIDE
+        dropped.append(Removal(stage, text))
+    return tuple(dropped)

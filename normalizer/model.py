@@ -54,6 +54,8 @@ class RawEntry:
         language: a language tag, if the input declared one.
         dateline: the dateline, where the format carries it apart from the body.
         credit: the agency or credit line, where the format carries it apart.
+        dropped: text the reader found and left out (a page's furniture and
+            captions), each with the stage that left it, for the article's record.
     """
 
     input_id: str
@@ -69,6 +71,7 @@ class RawEntry:
     language: str | None = None
     dateline: str | None = None
     credit: str | None = None
+    dropped: tuple[Removal, ...] = ()
 
 
 @dataclass(frozen=True)

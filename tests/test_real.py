@@ -52,3 +52,14 @@ def test_the_whole_folder_runs_with_nothing_rejected_and_validates(cli: Cli, tmp
     inputs = [p for p in (FIXTURES / "real").rglob("*") if p.is_file()]
     assert f"read {len(inputs)} inputs" in result.stderr
     assert cli("validate", str(out)).exit_code == 0
+
+
+def test_what_a_page_leaves_out_is_recorded_with_its_stage(cli: Cli) -> None:
+    result = cli("clean", "--format", "json", str(PAGES / "gamestar-consent-wall.html"))
+    removed = json.loads(result.stdout)["removed"]
+    stages = {r["rule"] for r in removed}
+    assert {"extract:furniture", "extract:outside-the-story"} <= stages
+    # The consent dialog, left out before extraction, is on the record.
+    assert any(r["rule"] == "extract:furniture" and "Datenschutz" in r["text"] for r in removed)
+    body = json.loads(result.stdout)["body"]
+    assert not any(r["text"] in body.split("\n\n") for r in removed if r["rule"].startswith("extract:"))

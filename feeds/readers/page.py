@@ -53,5 +53,6 @@ def read_html_page(data: bytes, source: str, charset: str | None = None) -> list
             published=page.published,
             author=page.byline,
             language=page.language,
+            dropped=page.dropped,
         )
     ]
