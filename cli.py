@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,24 +141,24 @@ def _report_rejected(rejected: tuple[Rejected, ...] | list[Rejected]) -> None:
             click.echo(f"  {item}", err=True)
 
 
-def _report_skipped(skipped: tuple[Skipped, ...] | list[Skipped]) -> None:
-    """Feed entries left out (the rest of their feed was stored); the first few named."""
-    if skipped:
-        click.echo(f"skipped {len(skipped)} feed entries:", err=True)
-        for item in skipped[:_SKIPPED_SHOWN]:
+def _report_first(heading: str, items: Sequence[object]) -> None:
+    """A heading with the count, then the first few items named."""
+    if items:
+        click.echo(f"{heading.format(len(items))}:", err=True)
+        for item in items[:_SKIPPED_SHOWN]:
             click.echo(f"  {item}", err=True)
-        if len(skipped) > _SKIPPED_SHOWN:
-            click.echo(f"  ... and {len(skipped) - _SKIPPED_SHOWN} more", err=True)
+        if len(items) > _SKIPPED_SHOWN:
+            click.echo(f"  ... and {len(items) - _SKIPPED_SHOWN} more", err=True)
 
 
-def _report_passed_over(passed_over: tuple[PassedOver, ...] | list[PassedOver]) -> None:
-    """Inputs not read as sources (the run's own files, empty feeds); the first few named."""
-    if passed_over:
-        click.echo(f"passed over {len(passed_over)} input(s):", err=True)
-        for item in passed_over[:_SKIPPED_SHOWN]:
-            click.echo(f"  {item}", err=True)
-        if len(passed_over) > _SKIPPED_SHOWN:
-            click.echo(f"  ... and {len(passed_over) - _SKIPPED_SHOWN} more", err=True)
+def _report_skipped(skipped: Sequence[Skipped]) -> None:
+    """Feed entries left out (the rest of their feed was stored)."""
+    _report_first("skipped {} feed entries", skipped)
+
+
+def _report_passed_over(passed_over: Sequence[PassedOver]) -> None:
+    """Inputs not read as sources (the run's own files, empty feeds)."""
+    _report_first("passed over {} input(s)", passed_over)
 
 
 def _finish(rejected: tuple[Rejected, ...] | list[Rejected], named: bool = False) -> None:
