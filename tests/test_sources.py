@@ -79,3 +79,35 @@ def test_passed_over_is_a_value_with_its_reason() -> None:
         str(PassedOver("u.db", "the run's own store, not an input"))
         == "u.db: the run's own store, not an input"
     )
+
+
+def test_a_walk_does_not_follow_symbolic_links_or_read_fifos(tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", "utf-8")
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "story.txt").write_text("A headline\n\nA story of a few words.\n", "utf-8")
+    (feeds / "passwd.txt").symlink_to(secret)
+    os.mkfifo(feeds / "pipe.txt")
+    found = expand_inputs([str(feeds)])
+    assert [Path(n).name for n in found.names] == ["story.txt"]
+    reasons = {Path(p.source).name: p.reason for p in found.passed_over}
+    assert reasons["passwd.txt"].startswith("a symbolic link: not followed")
+    assert reasons["pipe.txt"].startswith("not a regular file")
+    # Named on the command line, a link is read: the user asked for that file.
+    assert expand_inputs([str(feeds / "passwd.txt")]).names == [str(feeds / "passwd.txt")]
+
+
+def test_output_never_replaces_a_device_or_writes_through_a_link(cli: Cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert cli("ingest", str(DEMO / "heise.atom"), "--db", db).exit_code == 0
+    before = os.stat("/dev/null")
+    assert cli("emit", "--db", db, "-o", "/dev/null").exit_code == 0
+    after = os.stat("/dev/null")
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)  # still the device
+    target = tmp_path / "elsewhere.atom"
+    (tmp_path / "link.atom").symlink_to(target)
+    result = cli("emit", "--db", db, "-o", str(tmp_path / "link.atom"))
+    assert result.exit_code == 1 and "is a symbolic link" in result.stderr
+    assert not target.exists() and (tmp_path / "link.atom").is_symlink()

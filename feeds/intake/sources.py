@@ -72,6 +72,16 @@ def _walk(folder: Path, unreadable: list[Rejected]) -> Iterator[Path]:
                 yield Path(root) / name
 
 
+def _not_regular(file: Path) -> str | None:
+    """Why a file a folder walk found is not read: a symbolic link (it may point
+    anywhere: ``/etc/passwd`` was published as an article), a FIFO or a device."""
+    if file.is_symlink():
+        return "a symbolic link: not followed in a folder (name the file itself to read it)"
+    if not file.is_file():
+        return "not a regular file (a FIFO, a socket or a device)"
+    return None
+
+
 def own_files(store: str | None, output: str | None) -> dict[str, str]:
     """The run's own files, by real path, with why a walk passes them over: the store
     with its journal files, and the feed it writes."""
@@ -95,7 +105,7 @@ def expand_inputs(inputs: Iterable[str], own: dict[str, str] | None = None) -> I
         path = Path(given)
         if given != "-" and not is_url(given) and path.is_dir():
             for file in _walk(path, found.unreadable):
-                reason = own.get(os.path.realpath(file))
+                reason = own.get(os.path.realpath(file)) or _not_regular(file)
                 if reason:
                     found.passed_over.append(PassedOver(str(file), reason))
                 else:

@@ -20,13 +20,38 @@ __all__ = ["atomic_output"]
 
 
 @contextmanager
+def _opened(output: str) -> Iterator[BinaryIO]:
+    """A device or FIFO opened for writing in place."""
+    try:
+        stream = open(output, "wb")  # noqa: SIM115 - closed below, errors named
+    except OSError as error:
+        raise OutputError(f"{output}: cannot write: {error.strerror or error}") from None
+    with stream:
+        yield stream
+
+
+@contextmanager
 def atomic_output(output: str) -> Iterator[BinaryIO]:
-    """Stdout (``-``), or a file written atomically."""
+    """Stdout (``-``), or a file written atomically.
+
+    Only a regular file (or nothing) is replaced by the rename: a device, a FIFO or a
+    socket is written into as it is (``-o /dev/null`` must not replace the system's
+    ``/dev/null``), and a symbolic link is refused (renaming over it would replace the
+    link, writing through it would write where it points).
+    """
     if output == "-":
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     target = Path(output)
+    if target.is_symlink():
+        raise OutputError(f"{output}: is a symbolic link; give the file it points to")
+    if target.exists() and not target.is_file():
+        if target.is_dir():
+            raise OutputError(f"{output}: is a folder")
+        with _opened(output) as stream:
+            yield stream
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
