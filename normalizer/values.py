@@ -8,12 +8,14 @@ never written broken).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import langcodes
 
-__all__ = ["absolute_iri", "is_web_address", "language_tag", "web_host"]
+__all__ = ["absolute_iri", "is_web_address", "language_tag", "public_location", "web_host"]
 
 # A scheme, then anything but spaces and controls (RFC 3987's IRI, loosely).
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f]+$")
@@ -26,6 +28,37 @@ def is_web_address(value: str | None) -> bool:
         return False
     parts = _split(value)
     return parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+# Query parameters that carry credentials, by the names APIs give them.
+_SECRET_PARAMETERS = re.compile(
+    r"^(?:api[-_]?key|apikey|key|token|access[-_]?token|auth|authorization|secret|password|passwd|pwd|"
+    r"sig|signature|session|sessionid|sid|client[-_]?secret)$",
+    re.IGNORECASE,
+)
+
+
+def public_location(name: str) -> str:
+    """Where an input came from, as it may be published: a URL without user name,
+    password or credential parameters (``http://user:pass@host/?api_key=...``); an
+    absolute local path as its file name and a digest of the path (the machine's
+    folders are nobody's business); anything else as it is."""
+    parts = _split(name)
+    if parts is not None and parts.scheme in ("http", "https") and parts.netloc:
+        host = parts.hostname or ""
+        netloc = f"[{host}]" if ":" in host else host
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        netloc += f":{port}" if port else ""
+        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                           if not _SECRET_PARAMETERS.match(k)])  # fmt: skip
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    if os.path.isabs(name):
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        return f"{os.path.basename(name) or name}@{digest}"
+    return name
 
 
 def web_host(value: str | None) -> str | None:

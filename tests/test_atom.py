@@ -86,7 +86,9 @@ def test_duplicate_flags_and_provenance(tmp_path: Path) -> None:
     assert 0.7 <= float(flagged.get("similarity", "0")) < 1.0
     source = copy.find("a:source", NS)
     assert source is not None
-    assert source.findtext("a:title", namespaces=NS) == str(DEMO / "scraped-article-near-duplicate.txt")
+    # The file's name with a digest of its folder: no local path is published.
+    title = source.findtext("a:title", namespaces=NS) or ""
+    assert title.startswith("scraped-article-near-duplicate.txt@") and str(DEMO) not in title
     seed = entries["agencies-dateline-seed"]
     assert seed.findtext("nn:agency", namespaces=NS) == "Agencies"
     dateline = seed.find("nn:dateline", NS)
@@ -139,3 +141,27 @@ def test_everything_written_from_every_fixture_folder_validates(folder: str, tmp
                 store, FeedInfo(settings.feed_id, settings.feed_title, "test"), collapse=collapse
             )
             assert validate_atom(data, f"{folder}.atom") == [], folder
+
+
+def test_no_credential_or_local_folder_is_published(tmp_path: Path) -> None:
+    feed = tmp_path / "private" / "desk.rss"
+    feed.parent.mkdir()
+    feed.write_text(
+        "<rss version='2.0'><channel><title>Desk</title><item><guid>urn:desk:1</guid><title>Budget vote"
+        "</title><description>The parliament voted on the budget on Tuesday after a long debate about"
+        " spending on schools and roads.</description></item></channel></rss>",
+        "utf-8",
+    )
+    settings = Settings(db=str(tmp_path / "s.db"))
+    with open_store(settings) as store:
+        ingest_inputs([str(feed.resolve())], store, settings, NOW)
+        data = atom_bytes(store, FeedInfo(settings.feed_id, settings.feed_title, "test"))
+    assert str(tmp_path).encode() not in data
+    assert b"urn:newsnorm:feed:desk.rss%40" in data  # the file's name, and a digest of where it was
+
+
+def test_a_feed_url_is_published_without_its_credentials() -> None:
+    from normalizer.values import public_location
+
+    given = "https://ann:hunter2@wire.example.com/feed.xml?api_key=S3CRET&token=t&section=world"
+    assert public_location(given) == "https://wire.example.com/feed.xml?section=world"

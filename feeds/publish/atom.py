@@ -22,7 +22,7 @@ from normalizer.html import paragraphs_to_html
 from normalizer.settings import Settings
 from normalizer.store import Store, StoredArticle
 from normalizer.text import strip_xml_illegal
-from normalizer.values import is_web_address
+from normalizer.values import is_web_address, public_location
 
 __all__ = [
     "ATOM_NS",
@@ -94,18 +94,20 @@ def _ext(tag: str) -> str:
 def _source(entry: etree._Element, stored: StoredArticle) -> None:
     origin = stored.article.origin
     source = _sub(entry, _atom("source"))
+    # What the input is called, as it may be published: no credentials, no local folders.
+    name = public_location(origin.name)
     if origin.kind == "feed":
-        source_id = origin.feed_id or origin.feed_link or f"urn:newsnorm:feed:{quote(origin.name)}"
+        source_id = origin.feed_id or origin.feed_link or f"urn:newsnorm:feed:{quote(name)}"
         _sub(source, _atom("id"), source_id)
-        _sub(source, _atom("title"), origin.feed_title or origin.name)
+        _sub(source, _atom("title"), origin.feed_title or name)
         if is_web_address(origin.feed_link):
             _sub(source, _atom("link"), rel="alternate", href=str(origin.feed_link))
-        if is_web_address(origin.name):
-            _sub(source, _atom("link"), rel="self", href=origin.name)
+        if is_web_address(name):
+            _sub(source, _atom("link"), rel="self", href=name)
     else:
-        location = origin.name if is_web_address(origin.name) else None
-        _sub(source, _atom("id"), location or f"urn:newsnorm:{origin.kind}:{quote(origin.name)}")
-        _sub(source, _atom("title"), origin.name)
+        location = name if is_web_address(name) else None
+        _sub(source, _atom("id"), location or f"urn:newsnorm:{origin.kind}:{quote(name)}")
+        _sub(source, _atom("title"), name)
         if location:
             _sub(source, _atom("link"), rel="alternate", href=location)
 

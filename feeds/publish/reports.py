@@ -15,6 +15,7 @@ from feeds.publish.atom import atom_id
 from normalizer.canonical import CanonicalRule, Member, cluster_member, explain_canonical
 from normalizer.model import Article
 from normalizer.store import Store, StoredArticle
+from normalizer.values import public_location
 
 __all__ = [
     "Cluster",
@@ -123,7 +124,7 @@ def cluster_view(clusters: list[Cluster], rule: CanonicalRule) -> dict[str, Any]
                         "canonical": m.canonical,
                         "why": cluster.why.get(m.article.key, ""),
                         "similarity": round(m.similarity, 4),
-                        "source": m.article.origin.feed_title or m.article.origin.name,
+                        "source": m.article.origin.feed_title or public_location(m.article.origin.name),
                     }
                     for m in cluster.members
                 ],
