@@ -25,7 +25,7 @@ from feeds.readers import read_entries
 from feeds.readers.sniff import Format, sniff
 from normalizer.clean import Cleaner
 from normalizer.dedup import DuplicateIndex
-from normalizer.errors import InputError, SettingsError
+from normalizer.errors import InputError, SettingsError, StoreError
 from normalizer.model import Article, LeftOut, PassedOver, RawEntry, Rejected, Skipped
 from normalizer.pipeline import Counts, Pipeline, clean_entries
 from normalizer.settings import Settings
@@ -199,6 +199,14 @@ def _ingest_document(
         result = pipeline.ingest(read.count(entries))
     except InputError as error:
         progress.rejected.append(Rejected(document.name, error.problem))
+        return False
+    except (StoreError, SettingsError):
+        raise  # the run's problem, not this input's
+    except Exception as error:
+        # Its transaction was rolled back; the run goes on with the next input.
+        progress.rejected.append(
+            Rejected(document.name, f"could not be read: {type(error).__name__}: {error}")
+        )
         return False
     finally:
         progress.counts += Counts(read=read.entries)

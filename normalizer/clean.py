@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 
 from normalizer import __version__
@@ -32,6 +33,8 @@ from normalizer.values import language_tag
 __all__ = ["Cleaner", "cleaning_version"]
 
 _HEADLINE_MAX_WORDS = 25
+# Dates before this year are a source's placeholder (0001-01-01), not a publication date.
+_EARLIEST_YEAR = 1800
 # An all-capitals first line of this many words or more is a headline, not a dateline.
 _CAPS_HEADLINE_WORDS = 4
 _DERIVED_TITLE_WORDS = 12
@@ -87,17 +90,17 @@ class Cleaner:
         byline = settle_paragraph(repair(author)) if author else None
         if paragraphs and (found := find_byline(paragraphs[0])):
             byline, paragraphs = byline or found, paragraphs[1:]
+        published, updated = _sane_time(raw.published), _sane_time(raw.updated)
+        reference = published or updated
         dateline: Dateline | None = None
         agency: str | None = None
         if paragraphs:
-            match = split_dateline(paragraphs[0], self.dateline_rules, raw.published or raw.updated)
+            match = split_dateline(paragraphs[0], self.dateline_rules, reference)
             if match is not None:
                 dateline, agency = match.dateline, match.agency
                 paragraphs = [match.rest, *paragraphs[1:]] if match.rest else paragraphs[1:]
         if dateline is None and raw.dateline:
-            dateline, agency = read_given_dateline(
-                str(raw.dateline), self.dateline_rules, raw.published or raw.updated
-            )
+            dateline, agency = read_given_dateline(str(raw.dateline), self.dateline_rules, reference)
         agency = agency or raw.credit
         if not paragraphs and not (raw.origin.kind == "feed" and title and (raw.link or raw.guid)):
             # A feed item with a headline and a link or id is an article with no body
@@ -115,8 +118,8 @@ class Cleaner:
             dateline=dateline,
             agency=agency,
             byline=byline or None,
-            published=raw.published,
-            updated=raw.updated,
+            published=published,
+            updated=updated,
             url=raw.link,
             language=language_tag(raw.language),
             removed=tuple(removed),
@@ -158,6 +161,18 @@ def cleaning_version() -> str:
     for module in _CLEANING_MODULES:
         digest.update(module.encode() + package.joinpath(module).read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _sane_time(moment: datetime | None) -> datetime | None:
+    """A date a source gave, if it is one: representable in UTC and after 1800
+    (``0001-01-01T00:00:00+05:00`` and ``9999-12-31T23:59:59-05:00`` are not)."""
+    if moment is None:
+        return None
+    try:
+        in_utc = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return moment if in_utc.year >= _EARLIEST_YEAR else None
 
 
 def _all_capitals(line: str) -> bool:

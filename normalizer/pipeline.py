@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from normalizer.clean import Cleaner
 from normalizer.clusters import settle_cluster
@@ -163,6 +163,7 @@ class Pipeline:
         return InputResult(counts, tuple(left_out))
 
     def _store_one(self, article: Article, digest: str, stored: StoredVersion | None) -> Counts:
+        article = self._no_later_than_now(article)
         fingerprint = self.sketcher.fingerprint(article.paragraphs)
         keys = band_keys(fingerprint, self.sketcher.params)
         if stored is not None:
@@ -219,11 +220,26 @@ class Pipeline:
         self._recluster(stored.cluster, stored.article_id)
         return Counts(updated=1)
 
+    def _no_later_than_now(self, article: Article) -> Article:
+        """An article dated after the run (plus a day of clock skew) is dated now: an
+        entry dated 9999 would pin the feed's updated time and Last-Modified for good."""
+        latest = self.now + _CLOCK_SKEW
+        published = (
+            article.published if article.published is None or article.published <= latest else self.now
+        )
+        updated = article.updated if article.updated is None or article.updated <= latest else self.now
+        if (published, updated) == (article.published, article.updated):
+            return article
+        return dataclasses.replace(article, published=published, updated=updated)
+
     def _recluster(self, cluster: str, changed: int) -> None:
         """Settle a cluster one of whose members (``changed``) is new or new again."""
         state = settle_cluster(self.store.cluster_texts(cluster), self.rule)
         self.store.write_cluster(cluster, state)
         self.store.log_changes([i for i in state.member_ids if i != changed], self._at, "cluster")
+
+
+_CLOCK_SKEW = timedelta(days=1)
 
 
 def _older(incoming: datetime | None, stored: datetime | None) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -92,3 +92,12 @@ def test_anything_the_reading_raises_rolls_the_input_back(store: SqliteStore) ->
     with pytest.raises(ValueError, match="part-way"):
         Pipeline(store, Settings(), NOW).ingest(entries())
     assert store.article_count() == 0
+
+
+def test_dates_after_the_run_are_the_run_and_impossible_dates_none(store: SqliteStore) -> None:
+    future = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-5)))
+    next_year = NOW.replace(year=NOW.year + 1)
+    _ingest(store, _entry("far", STORY, updated=future), _entry("soon", OTHER, "Other", updated=next_year))
+    stored = {s.article.input_id: s for s in store.stored_articles()}
+    assert stored["far"].article.updated is None  # not a time UTC can hold
+    assert stored["soon"].article.updated == NOW  # clamped to the run

@@ -1,0 +1,44 @@
+"""The jobs: one input's failure, whatever it is, is that input's one-line rejection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import DEMO, Cli
+
+_ARTICLE = "A story with enough words to be an article body for the test here."
+
+
+def _feed(path: Path, item: str) -> str:
+    path.write_text(
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": [' + item + "]}", "utf-8"
+    )
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "item", "problem"),
+    [
+        ("authors.json", json.dumps({"id": "1", "title": "T", "content_text": _ARTICLE, "authors": True}),
+         "TypeError"),
+        ("number.json", '{"id": ' + "9" * 5000 + ', "title": "T", "content_text": "' + _ARTICLE + '"}',
+         "ValueError"),
+        ("surrogate.json", '{"id": "\\ud800x", "title": "T\\ud800", "content_text": "' + _ARTICLE + '"}',
+         "UnicodeEncodeError"),
+    ],
+)  # fmt: skip
+def test_an_unexpected_failure_rejects_its_input_and_the_run_goes_on(
+    cli: Cli, tmp_path: Path, name: str, item: str, problem: str
+) -> None:
+    bad = _feed(tmp_path / name, item)
+    out = tmp_path / "out.atom"
+    result = cli("run", bad, str(DEMO / "heise.atom"), "-o", str(out), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    (line,) = [line for line in result.stderr.splitlines() if name in line]
+    assert line.startswith(f"  {bad}: could not be read: {problem}")
+    assert "15 new" in result.stderr  # the other input was stored
+    assert cli("validate", str(out)).exit_code == 0
