@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from normalizer.boilerplate import load_rules
+from normalizer.boilerplate import load_rules, strip_chrome
 from normalizer.learned import chrome_keys
 
 from .conftest import FIXTURES, Cli
@@ -39,3 +39,24 @@ def test_a_long_paragraph_in_a_script_without_spaces_is_no_learnable_line() -> N
     )
     assert chrome_keys([paragraph]) == frozenset()
     assert chrome_keys(["分享到：微信 微博"]) != frozenset()
+
+
+def test_no_shipped_pattern_backtracks_on_long_runs_of_chrome_characters() -> None:
+    # A hang guard, not a timing: each match takes milliseconds; a pattern that
+    # backtracks (the old rule-line took 43 s on 3 KB) would still be running.
+    import signal
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("a chrome pattern backtracks")
+
+    runs = ["-" * 20_000 + "x", "—" * 20_000 + "a", " " * 20_000 + "x", "share " * 4_000 + "!", "»" * 20_000]
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    rules = load_rules()
+    try:
+        for text in runs:
+            strip_chrome([text], rules)  # every rule, as cleaning applies it
+            strip_chrome(["A story opens here.", text, text], rules)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
