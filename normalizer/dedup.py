@@ -107,8 +107,7 @@ def verify(
         return "exact", Similarity(jaccard=1.0, containment_new=1.0, containment_old=1.0)
     similarity = compare(new.shingles, candidate.shingles)
     new_is_shorter = new.shingle_count <= candidate.shingle_count
-    shorter, longer = (new, candidate) if new_is_shorter else (candidate, new)
-    if _figures_differ(shorter.figures, longer.figures):
+    if _figures_differ(new.figures, candidate.figures):
         return None
     if similarity.jaccard >= thresholds.jaccard:
         return "jaccard", similarity
@@ -121,12 +120,17 @@ def verify(
     return None
 
 
-def _figures_differ(shorter: frozenset[str], longer: frozenset[str]) -> bool:
+def _figures_differ(first: frozenset[str], second: frozenset[str]) -> bool:
     """Whether two texts quote mostly other numbers: two days' market report or
-    weather brief from one template, not one story."""
-    if len(shorter) < _FIGURES_MIN:
+    weather brief from one template, not one story.
+
+    Judged on the text that quotes fewer numbers (the share of them the other also
+    quotes), so the answer is the same whichever text arrived first.
+    """
+    fewer, more = (first, second) if len(first) <= len(second) else (second, first)
+    if len(fewer) < _FIGURES_MIN:
         return False
-    return len(shorter & longer) / len(shorter) < _FIGURES_SHARED
+    return len(fewer & more) / len(fewer) < _FIGURES_SHARED
 
 
 def decide(new: Candidate, candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:

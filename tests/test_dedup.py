@@ -98,3 +98,15 @@ def test_explain_canonical_names_the_deciding_step() -> None:
         "a": "first stored",
         "b": "stored later",
     }
+
+
+def test_the_figures_veto_is_the_same_whichever_text_arrives_first() -> None:
+    # Equal lengths: the old veto judged "the shorter" as the new text, so the order
+    # of arrival decided. Nine figures against four of them: not a template clash.
+    words = [f"word{i}" for i in range(120)]
+    few = Candidate("a", "a", _candidate("a", words).shingles, 120, frozenset({"1", "2", "3", "4"}))
+    many = Candidate("b", "b", _candidate("b", words).shingles, 120, frozenset("123456789"))
+    assert (verify(few, many, Thresholds()) is None) == (verify(many, few, Thresholds()) is None)
+    assert verify(few, many, Thresholds()) is not None
+    other = Candidate("c", "c", _candidate("c", words).shingles, 120, frozenset({"5", "6", "7", "8"}))
+    assert verify(few, other, Thresholds()) is None and verify(other, few, Thresholds()) is None
