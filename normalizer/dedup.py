@@ -77,6 +77,8 @@ class Match:
 
     decision: Decision
     cluster: str
+    # Other clusters the new text verified against: one story, so they fold into ``cluster``.
+    merged: tuple[str, ...] = ()
 
 
 Decide = Callable[[Sequence[Candidate]], Decision]
@@ -142,10 +144,12 @@ def decide(new: Candidate, candidates: Sequence[Candidate], thresholds: Threshol
     """
     best: tuple[int, float, str] | None = None
     best_link: tuple[str, LinkRule, Similarity] | None = None
+    matched: list[str] = []
     for candidate in candidates:
         verified = verify(new, candidate, thresholds)
         if verified is None:
             continue
+        matched.append(candidate.key)
         rule, similarity = verified
         score = max(similarity.jaccard, similarity.containment_new, similarity.containment_old)
         rank = (_RULE_STRENGTH[rule], score, _reverse(candidate.key))
@@ -154,7 +158,8 @@ def decide(new: Candidate, candidates: Sequence[Candidate], thresholds: Threshol
     if best_link is None:
         return Decision(linked_to=None, rule="founder")
     key, rule, similarity = best_link
-    return Decision(linked_to=key, rule=rule, similarity=similarity)
+    also = tuple(sorted(k for k in matched if k != key))
+    return Decision(linked_to=key, rule=rule, similarity=similarity, also=also)
 
 
 def _reverse(key: str) -> str:

@@ -230,11 +230,14 @@ class Decision:
         linked_to: the key of the stored article it matched (``None``: a new story).
         rule: the test that linked it (``founder`` if it starts a new cluster).
         similarity: the figures behind the link (``None`` for a founder).
+        also: the keys of the other stored articles it verified against, in key order
+            (their stories are the same story: the clusters merge).
     """
 
     linked_to: str | None
     rule: LinkRule
     similarity: Similarity | None = None
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

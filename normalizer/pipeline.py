@@ -190,6 +190,9 @@ class Pipeline:
             article, fingerprint, keys, decision, self.now, cluster=match.cluster, raw_digest=digest
         )
         self.store.log_changes([article_id], self._at, "new")
+        if match.merged:
+            # Its members' change is logged by the recluster below, with the rest.
+            self.store.merge_clusters(match.cluster, match.merged)
         if decision.linked_to is not None:
             self._recluster(match.cluster, article_id)
             return Counts(new=1, duplicates=1)

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from normalizer.link_type import LINK_TYPES
-from tests.quality import cluster_documents, load_labels, pair_types, score
+from tests.quality import ORDERS, cluster_documents, load_labels, pair_types, score
 
 
 def main() -> int:
@@ -27,6 +27,11 @@ def main() -> int:
     scores = score(labels, cluster_documents(args.folder))
     print(f"documents {len(labels)}, true pairs {scores.true_pairs}, found pairs {scores.found_pairs}")
     print(f"pair precision {scores.precision:.4f}  recall {scores.recall:.4f}  ARI {scores.ari:.4f}")
+    for order in ORDERS[1:]:
+        again = score(labels, cluster_documents(args.folder, order=order))
+        print(
+            f"  {order:<11} precision {again.precision:.4f}  recall {again.recall:.4f}  ARI {again.ari:.4f}"
+        )
     missed_kinds = Counter(
         labels[b][1] if labels[a][1] == "original" else labels[a][1] for a, b in scores.misses
     )

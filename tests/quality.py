@@ -7,6 +7,7 @@ Used by ``tests/test_quality.py`` (which pins floors) and by
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,12 +45,24 @@ def load_labels(folder: Path) -> dict[str, tuple[str, str]]:
     return {doc: (story, kind) for doc, story, kind in (line.split("\t") for line in lines if line)}
 
 
-def cluster_documents(folder: Path, settings: Settings | None = None) -> list[list[str]]:
-    """Cluster the documents of a labelled set statelessly, as ``newsnorm dups`` does."""
+def cluster_documents(
+    folder: Path, settings: Settings | None = None, order: str = "sorted"
+) -> list[list[str]]:
+    """Cluster the documents of a labelled set statelessly, as ``newsnorm dups`` does,
+    presented in an order: ``sorted``, ``reversed`` or ``shuffled-N`` (seed N)."""
     settings = settings or Settings()
+    files = sorted(str(p) for p in (folder / "docs").iterdir() if p.is_file())
+    if order == "reversed":
+        files.reverse()
+    elif order.startswith("shuffled-"):
+        random.Random(int(order.removeprefix("shuffled-"))).shuffle(files)
     with open_store(settings, path=":memory:") as store:
-        ingest_inputs([str(folder / "docs")], store, settings, NOW)
+        ingest_inputs(files, store, settings, NOW)
         return [[m.article.input_id for m in cluster.members] for cluster in story_clusters(store)]
+
+
+# The presentation orders every score is taken in.
+ORDERS = ("sorted", "reversed", "shuffled-1", "shuffled-2", "shuffled-3")
 
 
 def _pairs(groups: list[list[str]]) -> set[tuple[str, str]]:

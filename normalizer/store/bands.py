@@ -64,7 +64,10 @@ class BandIndex:
         decision = decide(self.candidates(band_keys, exclude=new.key))
         linked = decision.linked_to
         cluster = (self.cluster_of(linked) if linked else None) or linked or new.key
-        return Match(decision, cluster)
+        # A text that is a copy of members of two stories makes them one story (the
+        # order the copies arrived in then no longer decides the partition).
+        others = {self.cluster_of(key) for key in decision.also} - {cluster, None}
+        return Match(decision, cluster, tuple(sorted(c for c in others if c)))
 
     def write(self, article_id: int, band_keys: Sequence[int]) -> None:
         """Index a stored article under its band keys."""

@@ -133,6 +133,10 @@ class Store(Protocol):
         """The members of a cluster as :mod:`normalizer.clusters` decides over them."""
         ...
 
+    def merge_clusters(self, into: str, others: Sequence[str]) -> list[int]:
+        """Fold clusters into one; returns the ids of the members that moved."""
+        ...
+
     def write_cluster(self, cluster: str, state: ClusterState) -> None:
         """Write a cluster's canonical member, superseded versions and similarities."""
 

@@ -252,6 +252,17 @@ class SqliteStore:
         )
         return [cluster_text(row) for row in rows]
 
+    def merge_clusters(self, into: str, others: Sequence[str]) -> list[int]:
+        """Fold clusters into ``into`` (inside a transaction); the ids of the members that moved."""
+        marks = ",".join("?" * len(others))
+        moved = [
+            int(row[0])
+            for row in self._db.execute(f"SELECT article FROM members WHERE cluster IN ({marks})", [*others])
+        ]
+        self._db.execute(f"UPDATE members SET cluster = ? WHERE cluster IN ({marks})", [into, *others])
+        self._db.execute(f"DELETE FROM clusters WHERE key IN ({marks})", [*others])
+        return moved
+
     def write_cluster(self, cluster: str, state: ClusterState) -> None:
         """Write a cluster's canonical member, superseded versions and similarities."""
         self._db.execute("UPDATE clusters SET canonical = ? WHERE key = ?", (state.canonical, cluster))
