@@ -18,7 +18,15 @@ from typing import Any, TypeVar
 import click
 
 from feeds.intake.sources import expand_inputs, own_files
-from feeds.jobs import IngestSummary, clean_inputs, emit_changes, emit_feed, ingest_inputs
+from feeds.jobs import (
+    IngestSummary,
+    clean_inputs,
+    emit_changes,
+    emit_feed,
+    feed_is_current,
+    ingest_inputs,
+    remember_feed,
+)
 from feeds.publish.output import atomic_output
 from feeds.publish.reports import article_document, cluster_table, dups_document, story_clusters
 from feeds.readers.sniff import FORMATS, Format
@@ -211,9 +219,9 @@ def run(
         settings = _settings(options)
         with open_store(settings) as store:
             summary = _ingest(inputs, store, settings, format_in, output)
-            _emit(store, settings, output, collapse, changed)
+            wrote = _emit(store, settings, output, collapse, changed, skip_current=True)
     _report(summary, settings.db)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(f"wrote {output}" if wrote else f"{output}: nothing changed since it was written", err=True)
     _finish(summary.rejected)
 
 
@@ -246,16 +254,32 @@ def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
             _emit(store, settings, output, collapse, changed)
 
 
-def _emit(store: Store, settings: Settings, output: str, collapse: bool, changed: bool) -> None:
-    """Write the feed; with ``changed``, only what changed, then move the output's cursor."""
+def _emit(
+    store: Store,
+    settings: Settings,
+    output: str,
+    collapse: bool,
+    changed: bool,
+    *,
+    skip_current: bool = False,
+) -> bool:
+    """Write the feed; with ``changed``, only what changed, then move the output's cursor.
+    With ``skip_current`` (``run``, which holds the store's write lock anyway), a whole
+    feed that nothing changed since it was written is not rewritten. Whether it wrote."""
     if not changed:
+        remember = skip_current and output != "-"
+        if remember and feed_is_current(store, settings, output, collapse):
+            return False
         with atomic_output(output) as out:
             emit_feed(store, settings, out, collapse=collapse)
-        return
+        if remember:
+            remember_feed(store, settings, output, collapse)
+        return True
     name = "-" if output == "-" else str(Path(output).resolve())
     with atomic_output(output) as out:
         upto = emit_changes(store, settings, out, name, collapse=collapse)
     store.save_emit_cursor(name, upto)
+    return True
 
 
 @main.command()

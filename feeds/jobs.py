@@ -8,6 +8,9 @@ the stages between are ``normalizer.pipeline``'s.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,8 +39,10 @@ __all__ = [
     "clean_inputs",
     "emit_changes",
     "emit_feed",
+    "feed_is_current",
     "ingest_inputs",
     "open_index",
+    "remember_feed",
 ]
 
 
@@ -239,6 +244,31 @@ def _remember_fetch(store: Store, document: Document, now: datetime) -> None:
 def emit_feed(store: Store, settings: Settings, out: BinaryIO, collapse: bool = False) -> None:
     """Write the Atom document for everything the store holds."""
     write_atom(out, store, feed_info(settings), collapse=collapse)
+
+
+def _written_name(settings: Settings, output: str, collapse: bool) -> str:
+    """The cursor a whole feed written to ``output`` is remembered under: its path and
+    everything else its bytes depend on (feed id and title, collapse, canonical rule)."""
+    facts = json.dumps([settings.feed_id, settings.feed_title, collapse, settings.canonical_rule.as_json()])
+    digest = hashlib.sha256(facts.encode()).hexdigest()[:12]
+    return f"written:{os.path.realpath(output)}:{digest}"
+
+
+def feed_is_current(store: Store, settings: Settings, output: str, collapse: bool = False) -> bool:
+    """Whether ``output`` holds the feed the store would write now: it exists, and it was
+    written by this store after its last change, with the same settings."""
+    if not os.path.isfile(output):
+        return False
+    last = store.last_change()
+    return store.emit_cursor(_written_name(settings, output, collapse)) == (last.seq if last else 0) > 0
+
+
+def remember_feed(store: Store, settings: Settings, output: str, collapse: bool = False) -> None:
+    """Note that ``output`` now holds the store's feed as of its last change (a store
+    that is read-only here notes nothing: the feed is written again next time)."""
+    last = store.last_change()
+    if last is not None and not store.read_only:
+        store.save_emit_cursor(_written_name(settings, output, collapse), last.seq)
 
 
 def emit_changes(

@@ -256,3 +256,19 @@ def test_clean_of_a_feed_with_no_entries_names_it_and_why(cli: Cli) -> None:
     result = cli("clean", feed)
     assert result.exit_code == 3
     assert f"  {feed}: no article found (a feed with no entries)" in result.stderr.splitlines()
+
+
+def test_a_run_that_changed_nothing_does_not_rewrite_its_feed(cli: Cli, tmp_path: Path) -> None:
+    out, db = tmp_path / "out.atom", str(tmp_path / "s.db")
+    assert cli("run", "fixtures/demo/heise.atom", "-o", str(out), "--db", db).exit_code == 0
+    written = out.stat().st_mtime_ns
+    again = cli("run", "fixtures/demo/heise.atom", "-o", str(out), "--db", db)
+    assert again.exit_code == 0 and f"{out}: nothing changed since it was written" in again.stderr
+    assert out.stat().st_mtime_ns == written
+    # Another title for the feed, a new input, or a missing file: written again.
+    assert "wrote" in cli("run", "fixtures/demo/heise.atom", "-o", str(out), "--db", db,
+                          "--feed-title", "Other").stderr  # fmt: skip
+    assert "wrote" in cli("run", SEED, "-o", str(out), "--db", db, "--feed-title", "Other").stderr
+    out.unlink()
+    assert "wrote" in cli("run", SEED, "-o", str(out), "--db", db, "--feed-title", "Other").stderr
+    assert out.exists()

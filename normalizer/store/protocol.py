@@ -83,6 +83,11 @@ class Store(Protocol):
         ...
 
     @property
+    def read_only(self) -> bool:
+        """Whether nothing can be written to the store here."""
+        ...
+
+    @property
     def params(self) -> FingerprintParams:
         """The fingerprint parameters the store was made with."""
         ...
