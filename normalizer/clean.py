@@ -23,16 +23,18 @@ from normalizer.dateline import (
     read_given_dateline,
     split_dateline,
 )
-from normalizer.html import html_to_paragraphs, unescape_left
+from normalizer.html import captions_left_out, html_to_paragraphs, unescape_left
 from normalizer.identity import article_key
 from normalizer.learned import chrome_source, strip_learned
-from normalizer.model import Article, Dateline, LeftOut, RawEntry, Rejected, Skipped
+from normalizer.model import Article, Dateline, LeftOut, RawEntry, Rejected, Removal, Skipped
 from normalizer.text import author_name, repair, settle_paragraph, split_paragraphs
 from normalizer.values import language_tag
 
 __all__ = ["Cleaner", "cleaning_version"]
 
 _HEADLINE_MAX_WORDS = 25
+# The record of a caption the HTML conversion left out of an item's text.
+CAPTION_RULE = "html:caption"
 # Dates before this year are a source's placeholder (0001-01-01), not a publication date.
 _EARLIEST_YEAR = 1800
 # An all-capitals first line of this many words or more is a headline, not a dateline.
@@ -70,7 +72,9 @@ class Cleaner:
         else:
             paragraphs = split_paragraphs(content)
         paragraphs, removed = strip_chrome(paragraphs, self.chrome_rules)
-        removed[:0] = raw.dropped  # what the reader left out comes first in the record
+        # What the reader and the HTML conversion left out comes first in the record.
+        captions = captions_left_out(content, raw.origin.name) if raw.content_type == "html" else []
+        removed[:0] = [*raw.dropped, *(Removal(CAPTION_RULE, text) for text in captions)]
         if learned:
             paragraphs, learned_removals = strip_learned(
                 paragraphs, learned, chrome_source(raw.link, raw.origin.name)

@@ -18,6 +18,7 @@ from normalizer.text import split_paragraphs
 
 __all__ = [
     "SKIPPED_TAGS",
+    "captions_left_out",
     "element_to_paragraphs",
     "html_to_paragraphs",
     "paragraphs_to_html",
@@ -131,6 +132,23 @@ def html_to_paragraphs(fragment: str, source: str) -> list[str]:
     if not fragment.strip():
         return []
     return element_to_paragraphs(parse_html(f"<div>{fragment}</div>", source))
+
+
+def captions_left_out(fragment: str, source: str) -> list[str]:
+    """The captions and picture credits an HTML fragment carries, which
+    :func:`html_to_paragraphs` leaves out (for the article's record of removals)."""
+    lowered = fragment.lower()
+    if "caption" not in lowered and "credit" not in lowered and "<figure" not in lowered:
+        return []  # the common case, without a second parse
+    root = parse_html(f"<div>{fragment}</div>", source)
+    found: list[str] = []
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+        if tag == "figcaption" or (tag and _is_caption(element)):
+            text = " ".join("".join(map(str, element.itertext())).split())
+            if text and text not in found:
+                found.append(text)
+    return found
 
 
 def paragraphs_to_html(paragraphs: tuple[str, ...] | list[str]) -> str:

@@ -42,6 +42,9 @@ def test_slideshow_text_inside_a_figure_is_kept_and_captions_are_not(cli: Cli) -
     assert "Prices start at 599 dollars" in slides["body"]
     assert "shown here in blue" not in slides["body"]
     assert laptop["body"].endswith("two weeks of classes and homework.")  # no "Photo: Tech world"
+    # Left out, and on the record.
+    assert {"rule": "html:caption", "text": "The tablet, shown here in blue."} in slides["removed"]
+    assert {"rule": "html:caption", "text": "Photo: Tech world"} in laptop["removed"]
 
 
 def test_the_whole_folder_runs_with_nothing_rejected_and_validates(cli: Cli, tmp_path: Path) -> None:
