@@ -10,7 +10,6 @@ directory), then the default declared here.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -22,6 +21,7 @@ from normalizer.canonical import DEFAULT_STEPS, CanonicalRule
 from normalizer.dedup import Thresholds
 from normalizer.errors import SettingsError
 from normalizer.model import FingerprintParams
+from normalizer.values import looks_absolute
 
 __all__ = ["COMMANDS", "SETTINGS", "Setting", "Settings", "load_settings", "settings_of"]
 
@@ -63,11 +63,7 @@ def _non_empty(value: str) -> str | None:
 
 
 def _absolute_iri(value: str) -> str | None:
-    return (
-        None
-        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", value)
-        else "an absolute IRI (urn:..., https://...)"
-    )
+    return None if looks_absolute(value) else "an absolute IRI (urn:..., https://...)"
 
 
 def _index_url(value: str) -> str | None:

@@ -15,11 +15,16 @@ from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, u
 
 import langcodes
 
-__all__ = ["absolute_iri", "is_web_address", "language_tag", "public_location", "web_host"]
+__all__ = ["absolute_iri", "is_web_address", "language_tag", "looks_absolute", "public_location", "web_host"]
 
 # A scheme, then anything but spaces and controls (RFC 3987's IRI, loosely).
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f]+$")
 _HIERARCHICAL = frozenset({"http", "https", "ftp", "file"})
+
+
+def looks_absolute(value: str) -> bool:
+    """Whether a value has an absolute IRI's shape: a scheme, then no spaces or controls."""
+    return bool(_ABSOLUTE.match(value))
 
 
 def is_web_address(value: str | None) -> bool:

@@ -24,6 +24,8 @@ __all__ = ["RECENT_BANDS_LIMIT", "BandIndex"]
 
 # Band rows wait in a small table until there are this many (about 8,500 articles).
 RECENT_BANDS_LIMIT = 500_000
+# Keys bound in one IN (...) query, well under SQLite's limit on variables.
+_KEYS_PER_QUERY = 500
 
 
 class BandIndex:
@@ -49,13 +51,6 @@ class BandIndex:
         ).fetchall()
         return [candidate(row) for row in rows if row["key"] != exclude]
 
-    def cluster_of(self, key: str) -> str | None:
-        """The cluster (its founder's key) of a stored article, or ``None``."""
-        row = self._db.execute(
-            "SELECT m.cluster FROM members m JOIN articles a ON a.id = m.article WHERE a.key = ?", (key,)
-        ).fetchone()
-        return str(row[0]) if row else None
-
     def match(
         self, new: Candidate, fingerprint: Fingerprint, band_keys: Sequence[int], decide: Decide
     ) -> Match:
@@ -63,11 +58,29 @@ class BandIndex:
         del fingerprint  # the band keys say all the band table needs
         decision = decide(self.candidates(band_keys, exclude=new.key))
         linked = decision.linked_to
-        cluster = (self.cluster_of(linked) if linked else None) or linked or new.key
+        if linked is None:
+            return Match(decision, new.key)
+        # One query for every match's cluster: a copy of a story syndicated a thousand
+        # times verifies against a thousand members.
+        clusters = self._clusters_of([linked, *decision.also])
+        cluster = clusters.get(linked, linked)
         # A text that is a copy of members of two stories makes them one story (the
         # order the copies arrived in then no longer decides the partition).
-        others = {self.cluster_of(key) for key in decision.also} - {cluster, None}
-        return Match(decision, cluster, tuple(sorted(c for c in others if c)))
+        others = {clusters[key] for key in decision.also if key in clusters} - {cluster}
+        return Match(decision, cluster, tuple(sorted(others)))
+
+    def _clusters_of(self, keys: Sequence[str]) -> dict[str, str]:
+        """The cluster of each stored article among ``keys`` (one query per 500 keys)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start : start + _KEYS_PER_QUERY]
+            rows = self._db.execute(
+                "SELECT a.key, m.cluster FROM members m JOIN articles a ON a.id = m.article "
+                f"WHERE a.key IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((str(row[0]), str(row[1])) for row in rows)
+        return found
 
     def write(self, article_id: int, band_keys: Sequence[int]) -> None:
         """Index a stored article under its band keys."""

@@ -46,7 +46,6 @@ class StoredArticle:
     link_similarity: Similarity | None
     cluster_size: int
     superseded_by: str | None = None
-    touched: datetime | None = None
 
     @property
     def link_type(self) -> LinkType | None:

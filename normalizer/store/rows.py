@@ -51,7 +51,7 @@ STORED_COLUMNS = f"""
     m.cluster AS cluster_key, c.canonical = a.id AS is_canonical, canonical.key AS canonical_key,
     m.canonical_jaccard, m.rule, m.linked_to, m.jaccard, m.containment_new, m.containment_old,
     (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster) AS cluster_size,
-    sup.by_key AS superseded_by, t.at AS touched, {ENTRY_TIME} AS entry_time
+    sup.by_key AS superseded_by, {ENTRY_TIME} AS entry_time
 """
 
 # A cluster member with its text, for the cluster decisions.
@@ -127,7 +127,6 @@ def stored_article(row: sqlite3.Row, bodies: BodyCodec) -> StoredArticle:
         link_similarity=_similarity(row),
         cluster_size=int(row["cluster_size"]),
         superseded_by=row["superseded_by"],
-        touched=parse_time(row["touched"]),
     )
 
 
