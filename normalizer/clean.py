@@ -23,7 +23,7 @@ from normalizer.dateline import (
     read_given_dateline,
     split_dateline,
 )
-from normalizer.html import captions_left_out, html_to_paragraphs, unescape_left
+from normalizer.html import html_to_paragraphs, unescape_left
 from normalizer.identity import article_key
 from normalizer.learned import chrome_source, strip_learned
 from normalizer.model import Article, Dateline, LeftOut, RawEntry, Rejected, Removal, Skipped
@@ -67,13 +67,13 @@ class Cleaner:
         (see :mod:`normalizer.learned`).
         """
         content = repair(raw.content)
+        captions: list[str] = []
         if raw.content_type == "html":
-            paragraphs = html_to_paragraphs(content, raw.origin.name)
+            paragraphs = html_to_paragraphs(content, raw.origin.name, captions)
         else:
             paragraphs = split_paragraphs(content)
         paragraphs, removed = strip_chrome(paragraphs, self.chrome_rules)
         # What the reader and the HTML conversion left out comes first in the record.
-        captions = captions_left_out(content, raw.origin.name) if raw.content_type == "html" else []
         removed[:0] = [*raw.dropped, *(Removal(CAPTION_RULE, text) for text in captions)]
         if learned:
             paragraphs, learned_removals = strip_learned(

@@ -18,7 +18,6 @@ from normalizer.text import split_paragraphs
 
 __all__ = [
     "SKIPPED_TAGS",
-    "captions_left_out",
     "element_to_paragraphs",
     "html_to_paragraphs",
     "paragraphs_to_html",
@@ -68,10 +67,22 @@ def _is_caption(element: etree._Element) -> bool:
     return bool(_CAPTION.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
 
 
-def _collect(element: etree._Element, out: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    tag = tag.rsplit("}", 1)[-1].lower()
+def _tag(element: etree._Element) -> str:
+    return element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+
+
+def _note_caption(element: etree._Element, captions: list[str] | None) -> None:
+    """Keep a caption left out of the text for the article's record (once each)."""
+    if captions is not None and (_tag(element) == "figcaption" or _is_caption(element)):
+        text = " ".join("".join(map(str, element.itertext())).split())
+        if text and text not in captions:
+            captions.append(text)
+
+
+def _collect(element: etree._Element, out: list[str], captions: list[str] | None = None) -> None:
+    tag = _tag(element)
     if tag in SKIPPED_TAGS or not isinstance(element.tag, str) or _is_caption(element):
+        _note_caption(element, captions)
         if element.tail:
             out.append(element.tail.translate(_LINE_BREAKS))
         return
@@ -80,10 +91,12 @@ def _collect(element: etree._Element, out: list[str]) -> None:
         # slideshow's slides, or story text an unclosed <figure> swallowed).
         out.append(_BREAK)
         for child in element:
-            child_tag = child.tag.rsplit("}", 1)[-1].lower() if isinstance(child.tag, str) else ""
+            child_tag = _tag(child)
             words = len("".join(map(str, child.itertext())).split())
             if child_tag == "figure" or (child_tag in _BLOCK_TAGS and words >= _FIGURE_TEXT_WORDS):
-                _collect(child, out)
+                _collect(child, out, captions)
+            else:
+                _note_caption(child, captions)
         out.append(_BREAK)
         if element.tail:
             out.append(element.tail.translate(_LINE_BREAKS))
@@ -94,7 +107,7 @@ def _collect(element: etree._Element, out: list[str]) -> None:
     if element.text:
         out.append(element.text.translate(_LINE_BREAKS))
     for child in element:
-        _collect(child, out)
+        _collect(child, out, captions)
     if block:
         out.append(_BREAK)
     if element.tail:
@@ -117,38 +130,23 @@ def unescape_left(text: str) -> str:
     return text
 
 
-def element_to_paragraphs(element: etree._Element) -> list[str]:
-    """The visible text of a parsed element, one string per paragraph."""
+def element_to_paragraphs(element: etree._Element, captions: list[str] | None = None) -> list[str]:
+    """The visible text of a parsed element, one string per paragraph; the captions
+    and picture credits it leaves out go to ``captions``, if given."""
     out: list[str] = []
-    _collect(element, out)
+    _collect(element, out, captions)
     # The element's own tail is outside it.
     if element.tail:
         out.pop()
     return split_paragraphs(unescape_left("".join(out)))
 
 
-def html_to_paragraphs(fragment: str, source: str) -> list[str]:
-    """The visible text of an HTML fragment or page, one string per paragraph."""
+def html_to_paragraphs(fragment: str, source: str, captions: list[str] | None = None) -> list[str]:
+    """The visible text of an HTML fragment or page, one string per paragraph; the
+    captions it leaves out go to ``captions`` (for the article's record), if given."""
     if not fragment.strip():
         return []
-    return element_to_paragraphs(parse_html(f"<div>{fragment}</div>", source))
-
-
-def captions_left_out(fragment: str, source: str) -> list[str]:
-    """The captions and picture credits an HTML fragment carries, which
-    :func:`html_to_paragraphs` leaves out (for the article's record of removals)."""
-    lowered = fragment.lower()
-    if "caption" not in lowered and "credit" not in lowered and "<figure" not in lowered:
-        return []  # the common case, without a second parse
-    root = parse_html(f"<div>{fragment}</div>", source)
-    found: list[str] = []
-    for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
-        if tag == "figcaption" or (tag and _is_caption(element)):
-            text = " ".join("".join(map(str, element.itertext())).split())
-            if text and text not in found:
-                found.append(text)
-    return found
+    return element_to_paragraphs(parse_html(f"<div>{fragment}</div>", source), captions)
 
 
 def paragraphs_to_html(paragraphs: tuple[str, ...] | list[str]) -> str:
