@@ -336,9 +336,8 @@ def dups(
     with _errors():
         settings = _settings(options)
         path = ":memory:" if stateless else settings.db
-        if not stateless and not inputs and not Path(path).exists():
-            raise click.ClickException(f"{path}: no such store (give INPUTs or --db)")
-        with open_store(settings, path=path) as store:
+        # Without INPUTs there is nothing to store: a missing store is an error.
+        with open_store(settings, path=path, create=bool(inputs)) as store:
             rejected: tuple[Rejected, ...] = ()
             skipped: tuple[Skipped, ...] = ()
             if inputs:
@@ -365,14 +364,14 @@ def serve(collapse: bool, **options: Any) -> None:
     """
     with _errors():
         settings = _settings(options)
-        if not Path(settings.db).exists():
-            raise click.ClickException(f"{settings.db}: no such store (run ingest first, or give --db)")
+        with open_store(settings, create=False) as store:
+            name = store.name  # a missing store is an error before anything listens
         # Imported here: the server (waitress) is loaded only by the command that serves.
         from feeds.publish.serve import serve_store  # noqa: PLC0415
 
         server = serve_store(settings, collapse)
         click.echo(
-            f"serving {settings.db} at http://{settings.host}:{server.getsockname()[1]}/feed.atom "
+            f"serving {name} at http://{settings.host}:{server.getsockname()[1]}/feed.atom "
             "(archives /archive/N.atom, clusters /clusters.json)",
             err=True,
         )

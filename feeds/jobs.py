@@ -27,12 +27,12 @@ from feeds.publish.atom import EXT_NS, FeedPart, feed_info, write_atom
 from feeds.readers import read_entries
 from feeds.readers.sniff import Format, sniff
 from normalizer.clean import Cleaner
-from normalizer.dedup import DuplicateIndex
 from normalizer.errors import InputError, SettingsError, StoreError
 from normalizer.model import Article, LeftOut, PassedOver, RawEntry, Rejected, Skipped
 from normalizer.pipeline import Counts, Pipeline, clean_entries
 from normalizer.settings import Settings
 from normalizer.store import Store
+from normalizer.values import in_shard, parse_shard
 
 __all__ = [
     "IngestSummary",
@@ -41,7 +41,6 @@ __all__ = [
     "emit_feed",
     "feed_is_current",
     "ingest_inputs",
-    "open_index",
     "remember_feed",
 ]
 
@@ -79,19 +78,6 @@ class _Progress:
                 self.rejected.append(problem)
 
 
-def open_index(settings: Settings) -> DuplicateIndex | None:
-    """The shared duplicate index the settings name, or ``None`` for the store's own."""
-    if not settings.index:
-        return None
-    if settings.index.startswith("redis://"):
-        # Imported when asked for: datasketch's LSH brings scipy, half a second of
-        # start-up that a run without a shared index need not pay.
-        from feeds.index.redis import RedisIndex  # noqa: PLC0415
-
-        return RedisIndex(settings.index, settings.fingerprint_params)
-    raise SettingsError(f"index {settings.index!r}: give a redis://host:port/db URL, or nothing")
-
-
 def _fetch_policy(settings: Settings) -> FetchPolicy:
     return FetchPolicy(
         user_agent=settings.user_agent_header,
@@ -119,6 +105,25 @@ def _listed_feeds(document: Document, format_in: Format | None, progress: _Progr
     return feeds
 
 
+class _Share:
+    """The URLs this worker of a fleet polls (``--shard I/N``); the others are passed
+    over, on the record. Files and folders are everyone's: only URLs are shared out."""
+
+    def __init__(self, shard: str, progress: _Progress) -> None:
+        self._shard = parse_shard(shard) if shard else None
+        self._reason = f"another worker's share (--shard {shard})"
+        self._progress = progress
+
+    def mine(self, names: Iterable[str]) -> list[str]:
+        kept = []
+        for name in names:
+            if self._shard is None or not is_url(name) or in_shard(name, self._shard):
+                kept.append(name)
+            else:
+                self._progress.passed_over.append(PassedOver(name, self._reason))
+        return kept
+
+
 def ingest_inputs(
     inputs: Sequence[str] | Inputs,
     store: Store,
@@ -141,11 +146,12 @@ def ingest_inputs(
     A folder walk passes over the run's own store and ``output``; an Atom feed
     this newsnorm wrote (its own feed id) is passed over wherever it is given.
     """
-    pipeline = Pipeline(store, settings, now, open_index(settings))
+    pipeline = Pipeline(store, settings, now)
     found = inputs if isinstance(inputs, Inputs) else expand_inputs(inputs, own_files(store.name, output))
-    queue = deque(found.names)
-    seen = set(queue)
     progress = _Progress(rejected=list(found.unreadable), passed_over=list(found.passed_over))
+    share = _Share(settings.shard, progress)
+    queue = deque(share.mine(found.names))
+    seen = set(found.names)
     policy = _fetch_policy(settings)
     with Loader(
         settings.max_input_bytes, policy, partial(_validators, store), settings.fetch_workers
@@ -160,7 +166,7 @@ def ingest_inputs(
             elif document.fetched is not None and document.fetched.not_modified:
                 progress.not_modified += 1
             elif (listed := _listed_feeds(document, format_in, progress)) is not None:
-                queue.extend(feed for feed in listed if feed not in seen)
+                queue.extend(share.mine(feed for feed in listed if feed not in seen))
                 seen.update(listed)
             elif _is_own_feed(document.data or b"", settings.feed_id):
                 progress.passed_over.append(PassedOver(name, _OWN_FEED))

@@ -69,7 +69,7 @@ class CanonicalRule:
             "latest": "latest published",
             "longest": "longest body",
         }
-        return ", then ".join(["newest version", *(words[s] for s in self.steps), "first stored"])
+        return ", then ".join(["newest version", *(words[s] for s in self.steps), "first by key"])
 
     def as_json(self) -> str:
         """The rule as stored in the store's meta table (to notice a change of rule)."""
@@ -242,22 +242,13 @@ def _steps(rule: CanonicalRule) -> list[tuple[Callable[[Member], float], Callabl
     return [table[step] for step in rule.steps]
 
 
-def _by_order(member: Member) -> float:
-    return float(member.order)
-
-
-def _order_reason(_member: Member, won: bool) -> str:
-    return "first stored" if won else "stored later"
-
-
 def _decide(members: Sequence[Member], rule: CanonicalRule) -> tuple[Member, dict[str, str]]:
     """The canonical member and, for every member, the step that decided its standing."""
     if not members:
         raise ValueError("a cluster has at least one member")
     remaining, reasons = _newest_version(members)
     won: list[str] = []
-    steps = [*_steps(rule), (_by_order, _order_reason)]
-    for rank, reason in steps:
+    for rank, reason in _steps(rule):
         if len(remaining) == 1:
             break
         best = min(rank(member) for member in remaining)
@@ -268,6 +259,13 @@ def _decide(members: Sequence[Member], rule: CanonicalRule) -> tuple[Member, dic
         for member in losers:
             reasons[member.key] = reason(member, False)
         won.append(reason(remaining[0], True))
+    if len(remaining) > 1:
+        # The last tie-break is the key, not the storing order: the same members give
+        # the same pick whichever copy was stored first (or by which worker of a fleet).
+        remaining.sort(key=lambda member: member.key)
+        for member in remaining[1:]:
+            reasons[member.key] = "later by key"
+        won.append("first by key")
     canonical = remaining[0]
     if len(members) == 1:
         reasons[canonical.key] = "only member"

@@ -1,6 +1,7 @@
 """The order of the stages, and nothing else: one input's entries into the store.
 
-For each entry of an input, inside the input's one transaction:
+For each entry of an input, inside the input's one transaction (or, on a store many
+workers write at once, the entry's own):
 
 1. **seen?** an entry stored before exactly as it is now (the same digest of what
    its reader gave, under the same cleaning) is unchanged, and goes no further;
@@ -23,13 +24,14 @@ input's reading raises rolls the whole input back.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from normalizer.clean import Cleaner
 from normalizer.clusters import settle_cluster
-from normalizer.dedup import Candidate, DuplicateIndex, Match, Thresholds, decide
+from normalizer.dedup import Candidate, Match, Thresholds, decide
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.identity import article_key, raw_digest
@@ -109,7 +111,6 @@ class Pipeline:
         store: the open store.
         settings: thresholds, fingerprint parameters, learning and the canonical rule.
         now: the time to record as "first seen" (passed in, so runs can be reproduced).
-        index: a shared duplicate index (default: the store's own bands).
         cleaner: the cleaner (default: the shipped rules).
     """
 
@@ -118,11 +119,10 @@ class Pipeline:
         store: Store,
         settings: Settings,
         now: datetime,
-        index: DuplicateIndex | None = None,
         cleaner: Cleaner | None = None,
     ) -> None:
         self.store = store
-        self.index = index or store.index
+        self.index = store.index
         self.cleaner = cleaner or Cleaner.default()
         self.sketcher = Sketcher(settings.fingerprint_params)
         self.thresholds = Thresholds(
@@ -143,24 +143,34 @@ class Pipeline:
         """
         counts = Counts()
         left_out: list[LeftOut] = []
-        with self.store.transaction():
+        if self.store.stores_per_entry:
+            # Read it all first: an input its reader fails on is rejected before any
+            # of it is stored, though each entry is then stored on its own.
+            entries = list(entries)
+        with self.store.storing():
             for entry in entries:
                 if isinstance(entry, Rejected | Skipped):
                     left_out.append(entry)
                     continue
-                digest = raw_digest(entry, self.cleaner.version)
-                stored = self.store.version_of(article_key(entry))
-                if stored is not None and stored.raw_digest == digest:
-                    # Seen before exactly as it is: unchanged, whatever was learned since.
-                    counts += Counts(unchanged=1)
-                    continue
-                article = clean_one(entry, self.cleaner, self.store, self.learn_after)
-                if isinstance(article, Article):
-                    counts += self._store_one(article, digest, stored)
+                outcome = self.store.entry(functools.partial(self._entry, entry))
+                if isinstance(outcome, Counts):
+                    counts += outcome
                 else:
-                    left_out.append(article)
+                    left_out.append(outcome)
         self.store.settle()
         return InputResult(counts, tuple(left_out))
+
+    def _entry(self, entry: RawEntry) -> Counts | LeftOut:
+        """One entry through the stages: what it did to the counts, or why it was left out."""
+        digest = raw_digest(entry, self.cleaner.version)
+        stored = self.store.version_of(article_key(entry))
+        if stored is not None and stored.raw_digest == digest:
+            # Seen before exactly as it is: unchanged, whatever was learned since.
+            return Counts(unchanged=1)
+        article = clean_one(entry, self.cleaner, self.store, self.learn_after)
+        if isinstance(article, Article):
+            return self._store_one(article, digest, stored)
+        return article
 
     def _store_one(self, article: Article, digest: str, stored: StoredVersion | None) -> Counts:
         article = self._no_later_than_now(article)

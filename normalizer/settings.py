@@ -21,7 +21,7 @@ from normalizer.canonical import DEFAULT_STEPS, CanonicalRule
 from normalizer.dedup import Thresholds
 from normalizer.errors import SettingsError
 from normalizer.model import FingerprintParams
-from normalizer.values import looks_absolute
+from normalizer.values import looks_absolute, parse_shard
 
 __all__ = ["COMMANDS", "SETTINGS", "Setting", "Settings", "load_settings", "settings_of"]
 
@@ -62,12 +62,12 @@ def _non_empty(value: str) -> str | None:
     return None if value.strip() else "a path (not empty)"
 
 
+def _shard(value: str) -> str | None:
+    return None if not value or parse_shard(value) else "I/N, with 1 <= I <= N (or empty: every feed)"
+
+
 def _absolute_iri(value: str) -> str | None:
     return None if looks_absolute(value) else "an absolute IRI (urn:..., https://...)"
-
-
-def _index_url(value: str) -> str | None:
-    return None if not value or value.startswith("redis://") else "a redis://host:port/db URL, or empty"
 
 
 @dataclass(frozen=True)
@@ -110,13 +110,11 @@ class Settings:
     """The resolved value of every setting; each field's metadata holds its help."""
 
     db: str = _setting(
-        "newsnorm.db", "SQLite store file (created if missing).", commands=STORE, check=_non_empty
-    )
-    index: str = _setting(
-        "",
-        "Shared duplicate index for many workers, as redis://host:port/db (empty: the store's own).",
+        "newsnorm.db",
+        "The store: a SQLite file (created if missing), or postgresql://user@host/dbname for a "
+        "store many workers share.",
         commands=STORE,
-        check=_index_url,
+        check=_non_empty,
     )
     feed_title: str = _setting(
         "newsnorm: de-duplicated news", "Title of the emitted Atom feed.", commands=FEED
@@ -194,7 +192,7 @@ class Settings:
     canonical: tuple[str, ...] = _setting(
         DEFAULT_STEPS,
         "Order of preference for the copy a story cluster shows, after its newest version: "
-        "source-priority, earliest, latest, longest (comma-separated; first stored breaks ties).",
+        "source-priority, earliest, latest, longest (comma-separated; the smallest key breaks ties).",
         commands=STORE,
     )
     source_priority: tuple[str, ...] = _setting(
@@ -230,6 +228,13 @@ class Settings:
         "Seconds a fetch may take, from connecting to the last byte, before it is given up.",
         commands=FETCH,
         check=_positive,
+    )
+    shard: str = _setting(
+        "",
+        "This worker's share of the feeds, as I/N: of N workers, it polls the URLs whose stable "
+        "hash falls to I (given directly or listed in OPML; empty: every feed).",
+        commands=FETCH,
+        check=_shard,
     )
     fetch_workers: int = _setting(
         4,

@@ -116,3 +116,28 @@ def absolute_iri(value: str | None, base: str | None = None) -> str | None:
             return None
         return resolved if _ABSOLUTE.match(resolved) and _split(resolved) is not None else None
     return None
+
+
+def is_postgres_url(name: str) -> bool:
+    """Whether a store's name (``--db``) is a PostgreSQL database's URL, not a SQLite file."""
+    return name.startswith(("postgresql://", "postgres://"))
+
+
+_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+def parse_shard(value: str) -> tuple[int, int] | None:
+    """``"I/N"`` as (I, N) with 1 <= I <= N; ``None`` if it is not one."""
+    found = _SHARD.match(value)
+    if found is None:
+        return None
+    index, count = int(found.group(1)), int(found.group(2))
+    return (index, count) if 1 <= index <= count else None
+
+
+def in_shard(url: str, shard: tuple[int, int]) -> bool:
+    """Whether worker I of N polls ``url``: a stable hash of the URL (the same on
+    every machine and in every run), so a fleet splits its feeds without talking."""
+    index, count = shard
+    digest = hashlib.sha256(url.strip().encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") % count == index - 1

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
+
+from tests.pg_server import PostgresServer, find_binaries, running_server
 
 # CI runs the property tests derandomised, so that a red build is reproducible.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -83,3 +85,23 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
         return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the session (skips where none is installed)."""
+    binaries = find_binaries()
+    if binaries is None:
+        reason = "no PostgreSQL server binaries (initdb, pg_ctl): apt-get install postgresql"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI installs them: the PostgreSQL tests must run there)")
+        pytest.skip(reason)
+    pytest.importorskip("psycopg", reason="the postgres extra is not installed: pip install -e '.[postgres]'")
+    with running_server(binaries) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh, empty database on the session's server."""
+    return postgres_server.new_database()

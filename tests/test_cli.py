@@ -128,7 +128,7 @@ def test_dups_json_stateless(cli: Cli, tmp_path: Path, monkeypatch: pytest.Monke
     ]
     assert (
         data["canonical_rule"]
-        == "newest version, then earliest published, then longest body, then first stored"
+        == "newest version, then earliest published, then longest body, then first by key"
     )
     assert list(tmp_path.iterdir()) == []  # no store was written
 

@@ -1,8 +1,8 @@
 """Import cost, held as click holds its own: what a command loads that it does not need.
 
 Each check runs a fresh interpreter and lists the modules it ended with. The heavy
-ones (the HTTP server, the page extractors, datasketch and with it scipy, Redis, the
-RELAX NG validator) are loaded only by the commands that use them.
+ones (the HTTP server, the page extractors, datasketch and with it scipy, the
+PostgreSQL driver, the RELAX NG validator) are loaded only by the commands that use them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FEED = ROOT / "fixtures" / "demo" / "heise.atom"
 SERVER = ("waitress",)
 PAGES = ("readability", "trafilatura", "htmldate", "justext")
-INDEX = ("datasketch", "scipy", "redis", "feeds.index.redis")
+INDEX = ("datasketch", "scipy", "psycopg", "normalizer.store.postgres")
 PUBLISH_ONLY = ("feeds.publish.serve", "feeds.publish.validate")
 
 

@@ -46,7 +46,6 @@ def test_fingerprint_and_threshold_defaults_are_declared_once() -> None:
         ({"port": 70000}, "--port: port must be from 0 to 65535"),
         ({"fetch_timeout": 0.0}, "--fetch-timeout: fetch_timeout must be more than 0"),
         ({"feed_id": "my feed"}, "--feed-id: feed_id must be an absolute IRI"),
-        ({"index": "memcached://x"}, "--index: index must be a redis://host:port/db URL"),
         ({"db": " "}, "--db: db must be a path"),
     ],
 )

@@ -16,7 +16,7 @@ import httpx
 from feeds.intake.fetch import Fetched, Fetcher, FetchPolicy, Validators, is_url
 from normalizer.errors import InputError
 from normalizer.model import PassedOver, Rejected
-from normalizer.values import web_host
+from normalizer.values import is_postgres_url, web_host
 
 __all__ = ["Document", "Inputs", "Loader", "expand_inputs", "own_files", "read_document"]
 
@@ -86,7 +86,7 @@ def own_files(store: str | None, output: str | None) -> dict[str, str]:
     """The run's own files, by real path, with why a walk passes them over: the store
     with its journal files, and the feed it writes."""
     own: dict[str, str] = {}
-    if store and store != ":memory:" and not is_url(store):
+    if store and store != ":memory:" and not is_url(store) and not is_postgres_url(store):
         for suffix in ("", "-wal", "-shm", "-journal"):
             own[os.path.realpath(store + suffix)] = "the run's own store, not an input"
     if output and output != "-":

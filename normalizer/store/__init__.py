@@ -1,22 +1,27 @@
 """The store: where articles, fingerprints, story clusters and the change log live.
 
 :class:`Store` is the protocol every backend keeps (``protocol.py``); the embedded
-SQLite store (``sqlite.py``) is the default. :func:`open_store` is the one way the
-commands open one, from the settings.
+SQLite store (``sqlite.py``) is the default, a PostgreSQL database (``postgres.py``)
+the store a fleet of workers shares. Both run the same queries (``relational.py``).
+:func:`open_store` is the one way the commands open one, from the settings.
 """
 
 from __future__ import annotations
 
 from normalizer.canonical import CanonicalRule
 from normalizer.clusters import settle_cluster
+from normalizer.errors import SettingsError
 from normalizer.settings import Settings
 from normalizer.store.migrations import SCHEMA_VERSION
 from normalizer.store.protocol import LastChange, Store, StoredArticle, StoredVersion
+from normalizer.store.relational import RelationalStore
 from normalizer.store.sqlite import SqliteStore
+from normalizer.values import is_postgres_url
 
 __all__ = [
     "SCHEMA_VERSION",
     "LastChange",
+    "RelationalStore",
     "SqliteStore",
     "Store",
     "StoredArticle",
@@ -26,17 +31,21 @@ __all__ = [
 ]
 
 
-def open_store(settings: Settings, *, create: bool = True, path: str | None = None) -> SqliteStore:
-    """The store the settings name (``path`` overrides ``settings.db``).
+def open_store(settings: Settings, *, create: bool = True, path: str | None = None) -> RelationalStore:
+    """The store the settings name (``path`` overrides ``settings.db``): a SQLite file,
+    or a ``postgresql://`` URL.
 
     ``create=False`` is for the commands that only read a store: a missing one is an
     error, not a new empty store. A store whose clusters were picked under another
     canonical rule is re-picked under the settings' rule, unless it is read-only
     here (its own rule then stands).
     """
-    store = SqliteStore(
-        path or settings.db, settings.fingerprint_params, settings.canonical_rule, create=create
-    )
+    name = path or settings.db
+    store: RelationalStore
+    if is_postgres_url(name):
+        store = _postgres(name, settings, create=create)
+    else:
+        store = SqliteStore(name, settings.fingerprint_params, settings.canonical_rule, create=create)
     try:
         if not store.rule_is_current and not store.read_only:
             apply_rule(store, settings.canonical_rule)
@@ -46,7 +55,18 @@ def open_store(settings: Settings, *, create: bool = True, path: str | None = No
     return store
 
 
-def apply_rule(store: SqliteStore, rule: CanonicalRule) -> int:
+def _postgres(url: str, settings: Settings, *, create: bool) -> RelationalStore:
+    try:
+        # Imported only for a PostgreSQL store: psycopg is an optional extra.
+        from normalizer.store.postgres import PostgresStore  # noqa: PLC0415
+    except ImportError:
+        raise SettingsError(
+            "db: a postgresql:// store needs psycopg: pip install 'newsnorm[postgres]'"
+        ) from None
+    return PostgresStore(url, settings.fingerprint_params, settings.canonical_rule, create=create)
+
+
+def apply_rule(store: RelationalStore, rule: CanonicalRule) -> int:
     """Re-pick every shared cluster's canonical member under ``rule``, in one
     transaction, and record the rule; how many clusters changed their canonical member.
 

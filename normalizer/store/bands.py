@@ -13,11 +13,11 @@ of a new text are written with its article (see :meth:`BandIndex.write`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from normalizer.dedup import Candidate, Decide, Match
 from normalizer.model import Fingerprint
+from normalizer.store.database import Database
 from normalizer.store.rows import candidate
 
 __all__ = ["RECENT_BANDS_LIMIT", "BandIndex"]
@@ -31,38 +31,56 @@ _KEYS_PER_QUERY = 500
 class BandIndex:
     """The band table of one SQLite connection, as a :class:`normalizer.dedup.DuplicateIndex`."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
+
+    def _articles_under(self, band_keys: Sequence[int]) -> tuple[str, list[object]]:
+        """A query of the ids of the articles under these band keys, and its parameters."""
+        marks = ",".join("?" * len(band_keys))
+        return (
+            f"SELECT article FROM bands WHERE band_key IN ({marks}) "
+            f"UNION ALL SELECT article FROM recent_bands WHERE band_key IN ({marks})",
+            [*band_keys, *band_keys],
+        )
 
     def candidates(self, band_keys: Sequence[int], exclude: str | None = None) -> list[Candidate]:
         """Stored articles sharing at least one LSH band, with their shingle sets."""
-        placeholders = ",".join("?" * len(band_keys))
+        under, parameters = self._articles_under(band_keys)
         rows = self._db.execute(
             f"""
             SELECT a.key, s.digest, s.shingle_set, a.word_count, s.figures
             FROM articles a JOIN signatures s ON s.article = a.id
-            WHERE a.id IN (
-                SELECT article FROM bands WHERE band_key IN ({placeholders})
-                UNION ALL SELECT article FROM recent_bands WHERE band_key IN ({placeholders})
-            )
+            WHERE a.id IN ({under})
             ORDER BY a.id
             """,
-            [*band_keys, *band_keys],
+            parameters,
         ).fetchall()
         return [candidate(row) for row in rows if row["key"] != exclude]
+
+    def _hold_bands(self, band_keys: Sequence[int]) -> None:
+        """Keep other writers off these band keys until the transaction ends. SQLite's
+        transaction already has the store to itself (``BEGIN IMMEDIATE``)."""
+
+    def _hold_clusters(self, keys: Sequence[str], clusters: dict[str, str]) -> dict[str, str]:
+        """Keep other writers off these clusters until the transaction ends; the
+        clusters of ``keys`` as they are once held (see :meth:`_hold_bands`)."""
+        del keys
+        return clusters
 
     def match(
         self, new: Candidate, fingerprint: Fingerprint, band_keys: Sequence[int], decide: Decide
     ) -> Match:
         """The cluster a new text joins, decided over its stored candidates."""
         del fingerprint  # the band keys say all the band table needs
+        self._hold_bands(band_keys)
         decision = decide(self.candidates(band_keys, exclude=new.key))
         linked = decision.linked_to
         if linked is None:
             return Match(decision, new.key)
         # One query for every match's cluster: a copy of a story syndicated a thousand
         # times verifies against a thousand members.
-        clusters = self._clusters_of([linked, *decision.also])
+        keys = [linked, *decision.also]
+        clusters = self._hold_clusters(keys, self._clusters_of(keys))
         cluster = clusters.get(linked, linked)
         # A text that is a copy of members of two stories makes them one story (the
         # order the copies arrived in then no longer decides the partition).

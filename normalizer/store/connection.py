@@ -18,7 +18,7 @@ from normalizer.errors import StoreError
 from normalizer.model import FingerprintParams
 from normalizer.store import migrations
 
-__all__ = ["connect", "may_write", "open_schema", "stored_meta", "transaction"]
+__all__ = ["check_params", "connect", "may_write", "open_schema", "stored_meta", "transaction"]
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -77,7 +77,7 @@ def stored_meta(db: sqlite3.Connection) -> dict[str, str]:
     return {str(row[0]): str(row[1]) for row in db.execute("SELECT key, value FROM meta")}
 
 
-def _check_params(path: str, stored: dict[str, str], params: FingerprintParams) -> None:
+def check_params(path: str, stored: dict[str, str], params: FingerprintParams) -> None:
     if not stored:
         return
     expected = params.as_dict()
@@ -93,7 +93,7 @@ def _check_params(path: str, stored: dict[str, str], params: FingerprintParams) 
 def open_schema(db: sqlite3.Connection, path: str, params: FingerprintParams, *, read_only: bool) -> None:
     """Check the store's parameters, then make or migrate it if that is due."""
     stored = stored_meta(db)
-    _check_params(path, stored, params)
+    check_params(path, stored, params)
     steps = migrations.pending(stored.get("schema_version"))
     if steps is None:
         raise StoreError(
@@ -110,7 +110,7 @@ def open_schema(db: sqlite3.Connection, path: str, params: FingerprintParams, *,
     with transaction(db):
         # Another process may have made or migrated it while this one waited for the lock.
         stored = stored_meta(db)
-        _check_params(path, stored, params)
+        check_params(path, stored, params)
         for step in migrations.pending(stored.get("schema_version")) or ():
             step.apply(db)
         version = {"schema_version": str(migrations.SCHEMA_VERSION)}

@@ -14,16 +14,16 @@
   stay byte-identical whatever happens to their entries later.
 - ``cursors``: how far each ``emit --changed`` output has emitted.
 
-The SQLite store holds one :class:`ChangeLog` over its own connection; the
-schema is made by ``migrations.py``.
+Each store holds one :class:`ChangeLog` over its own connection; the schema is
+made by the backend's migrations.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 
+from normalizer.store.database import Database
 from normalizer.store.protocol import LastChange
 
 __all__ = ["ChangeLog"]
@@ -37,15 +37,16 @@ class ChangeLog:
         transaction: the store's transaction, for the writes made outside an input's.
     """
 
-    def __init__(
-        self, db: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[None]]
-    ) -> None:
+    def __init__(self, db: Database, transaction: Callable[[], AbstractContextManager[None]]) -> None:
         self._db = db
         self.transaction = transaction
 
     def log_changes(self, article_ids: Iterable[int], at: str, reason: str) -> None:
         """Append one change per article (in id order) and move later-run changes' times."""
-        ids = sorted(set(article_ids))
+        self.append(sorted(set(article_ids)), at, reason)
+
+    def append(self, ids: list[int], at: str, reason: str) -> None:
+        """Write the rows of :meth:`log_changes` (ids in order)."""
         self._db.executemany(
             "INSERT INTO changes (article, at, reason) VALUES (?, ?, ?)", [(i, at, reason) for i in ids]
         )
@@ -54,7 +55,8 @@ class ChangeLog:
         self._db.executemany(
             """INSERT INTO touched (article, at)
                SELECT id, ? FROM articles WHERE id = ? AND first_seen < ?
-               ON CONFLICT (article) DO UPDATE SET at = MAX(at, excluded.at)""",
+               ON CONFLICT (article) DO UPDATE
+               SET at = CASE WHEN excluded.at > touched.at THEN excluded.at ELSE touched.at END""",
             [(at, i, at) for i in ids],
         )
 
@@ -79,7 +81,10 @@ class ChangeLog:
         """Remember the validators of a fetch whose document is now stored."""
         with self.transaction():
             self._db.execute(
-                "INSERT OR REPLACE INTO fetch_state VALUES (?, ?, ?, ?)", (url, etag, last_modified, at)
+                """INSERT INTO fetch_state VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE
+                   SET etag = excluded.etag, last_modified = excluded.last_modified,
+                   stored_at = excluded.stored_at""",
+                (url, etag, last_modified, at),
             )
 
     # -- publishing -----------------------------------------------------------
@@ -96,7 +101,8 @@ class ChangeLog:
         """Keep a page as first published; if another process got there first, theirs wins."""
         with self.transaction():
             self._db.execute(
-                "INSERT OR IGNORE INTO archive_pages VALUES (?, ?, ?, ?)", (series, page, body, at)
+                "INSERT INTO archive_pages VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (series, page, body, at),
             )
         saved = self.archive_page(series, page)
         assert saved is not None  # inserted above or by the process that won
@@ -110,4 +116,7 @@ class ChangeLog:
     def save_emit_cursor(self, name: str, seq: int) -> None:
         """Move an output's cursor, once its feed is written."""
         with self.transaction():
-            self._db.execute("INSERT OR REPLACE INTO cursors VALUES (?, ?)", (name, seq))
+            self._db.execute(
+                "INSERT INTO cursors VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+                (name, seq),
+            )

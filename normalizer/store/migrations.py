@@ -1,4 +1,5 @@
-"""The SQLite store's schema, as ordered, named migrations (sqlite-utils' way).
+"""The store's schema, as ordered, named migrations (sqlite-utils' way): SQLite's here,
+PostgreSQL's in ``postgres_schema.py``, both at the same version with the same tables.
 
 Each migration brings a store from the version before it to its own version; the
 version a store is at is ``schema_version`` in its ``meta`` table. Opening a store
@@ -9,11 +10,12 @@ version no migration starts from, is refused.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "pending"]
+from normalizer.store.database import Database
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "pending", "script"]
 
 
 @dataclass(frozen=True)
@@ -22,11 +24,13 @@ class Migration:
 
     version: int
     name: str
-    apply: Callable[[sqlite3.Connection], None]
+    apply: Callable[[Database], None]
 
 
-def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
-    def apply(db: sqlite3.Connection) -> None:
+def script(sql: str) -> Callable[[Database], None]:
+    """A migration that runs these statements, in order."""
+
+    def apply(db: Database) -> None:
         for statement in sql.split(";"):
             if statement.strip():
                 db.execute(statement)
@@ -143,16 +147,16 @@ CREATE TABLE IF NOT EXISTS cursors (
 """
 
 
-def _change_log(db: sqlite3.Connection) -> None:
+def _change_log(db: Database) -> None:
     """The change log, seeded with one 'new' row per article already stored."""
-    _script(_CHANGE_LOG)(db)
+    script(_CHANGE_LOG)(db)
     if db.execute("SELECT 1 FROM changes LIMIT 1").fetchone() is None:
         db.execute(
             "INSERT INTO changes (article, at, reason) SELECT id, first_seen, 'new' FROM articles ORDER BY id"
         )
 
 
-def _drop_kept_signatures(db: sqlite3.Connection) -> None:
+def _drop_kept_signatures(db: Database) -> None:
     """Stores before version 6 kept each MinHash signature (512 bytes an article),
     which nothing reads: the shingle set gives it again. Bodies written as deflate
     by version 5 are still read as they are (see bodies.py)."""
@@ -161,7 +165,7 @@ def _drop_kept_signatures(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE signatures DROP COLUMN signature")
 
 
-def _add_raw_digest(db: sqlite3.Connection) -> None:
+def _add_raw_digest(db: Database) -> None:
     """The digest of the entry each article was cleaned from (NULL for older rows:
     they are cleaned once more when next seen, and get one)."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
@@ -170,11 +174,11 @@ def _add_raw_digest(db: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(2, "articles-and-clusters", _script(_ARTICLES_AND_CLUSTERS)),
-    Migration(3, "learned-source-lines", _script(_SOURCE_LINES)),
+    Migration(2, "articles-and-clusters", script(_ARTICLES_AND_CLUSTERS)),
+    Migration(3, "learned-source-lines", script(_SOURCE_LINES)),
     # The superseded rows of an older store are filled by the canonical re-pick that
     # a store without a stored rule gets on opening.
-    Migration(4, "superseded-versions", _script(_SUPERSEDED)),
+    Migration(4, "superseded-versions", script(_SUPERSEDED)),
     Migration(5, "change-log", _change_log),
     Migration(6, "drop-kept-signatures", _drop_kept_signatures),
     # What the reader gave, hashed with the cleaning rules' version: an entry seen
@@ -183,19 +187,20 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "raw-digest", _add_raw_digest),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
-# The oldest version a migration starts from (version 1 named clusters otherwise).
-_OLDEST = MIGRATIONS[0].version
 
 
-def pending(stored_version: str | None) -> tuple[Migration, ...] | None:
-    """The migrations a store at ``stored_version`` needs, in order (a new store, whose
-    version is ``None``, needs them all); ``None`` if no path leads from that version."""
+def pending(
+    stored_version: str | None, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> tuple[Migration, ...] | None:
+    """The migrations (of ``migrations``, SQLite's by default) a store at
+    ``stored_version`` needs, in order (a new store, whose version is ``None``, needs
+    them all); ``None`` if no path leads from that version."""
     if stored_version is None:
-        return MIGRATIONS
+        return migrations
     try:
         version = int(stored_version)
     except ValueError:
         return None
-    if version < _OLDEST or version > SCHEMA_VERSION:
+    if version < migrations[0].version or version > migrations[-1].version:
         return None
-    return tuple(m for m in MIGRATIONS if m.version > version)
+    return tuple(m for m in migrations if m.version > version)

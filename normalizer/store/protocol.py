@@ -10,11 +10,11 @@ which versions are superseded come from :mod:`normalizer.dedup` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from normalizer.canonical import CanonicalRule
 from normalizer.clusters import ClusterState, ClusterText
@@ -23,6 +23,8 @@ from normalizer.link_type import LinkType, link_type
 from normalizer.model import Article, Decision, Fingerprint, FingerprintParams, Similarity
 
 __all__ = ["LastChange", "Store", "StoredArticle", "StoredVersion"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,11 @@ class LastChange:
 
 
 class Store(Protocol):
-    """An open newsnorm store (SQLite today; any backend that keeps these promises)."""
+    """An open newsnorm store (SQLite or PostgreSQL; any backend that keeps these promises)."""
+
+    # Whether each entry of an input is stored in a transaction of its own (a store
+    # many workers write at once) rather than the whole input in one.
+    stores_per_entry: bool
 
     @property
     def name(self) -> str:
@@ -106,6 +112,17 @@ class Store(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]:
         """All or nothing: commit on success, roll back on any exception."""
+        ...
+
+    def storing(self) -> AbstractContextManager[None]:
+        """The scope of one input's entries: one transaction (all or nothing), or
+        nothing where each entry is its own (:attr:`stores_per_entry`)."""
+        ...
+
+    def entry(self, work: Callable[[], T]) -> T:
+        """One entry's look-up, decision and writes as one step that no other writer
+        interleaves with: inside the input's transaction, or as a transaction of its
+        own, decided again if another writer's conflicted with it."""
         ...
 
     def meta(self) -> dict[str, str]:

@@ -1,14 +1,13 @@
 """Rows of the SQLite store to values and back, by column name.
 
 Every query that gives articles back names its columns as :data:`STORED_COLUMNS`
-does; the functions here read a :class:`sqlite3.Row` by those names, so a column
+does; the functions here read a row (of either backend) by those names, so a column
 added or moved cannot shift another's meaning.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 
 from normalizer.canonical import Member, cluster_member
@@ -17,6 +16,7 @@ from normalizer.dedup import Candidate
 from normalizer.link_type import link_type
 from normalizer.model import Article, Dateline, Origin, OriginKind, Removal, Similarity
 from normalizer.store.bodies import BodyCodec
+from normalizer.store.database import Row
 from normalizer.store.protocol import StoredArticle
 
 __all__ = [
@@ -41,7 +41,9 @@ ARTICLE_COLUMNS = (
 # An entry's atom:updated (see StoredArticle.entry_time), in SQL so the feed is
 # ordered by it: its own updated time, else published, else first seen; a change
 # in a later run than the one that stored it (``touched``) moves it on.
-ENTRY_TIME = "MAX(COALESCE(a.updated, a.published, a.first_seen), COALESCE(t.at, ''))"
+# (CASE, not SQLite's two-argument MAX, so that both backends run it.)
+_OWN_TIME = "COALESCE(a.updated, a.published, a.first_seen)"
+ENTRY_TIME = f"CASE WHEN t.at > {_OWN_TIME} THEN t.at ELSE {_OWN_TIME} END"
 
 # A stored article with its cluster standing (over the joins of sqlite.FEED_FROM).
 STORED_COLUMNS = f"""
@@ -72,7 +74,7 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _similarity(row: sqlite3.Row) -> Similarity | None:
+def _similarity(row: Row) -> Similarity | None:
     if row["jaccard"] is None:
         return None
     return Similarity(float(row["jaccard"]), float(row["containment_new"]), float(row["containment_old"]))
@@ -96,7 +98,7 @@ def article_values(article: Article, bodies: BodyCodec) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def stored_article(row: sqlite3.Row, bodies: BodyCodec) -> StoredArticle:
+def stored_article(row: Row, bodies: BodyCodec) -> StoredArticle:
     """A row of :data:`STORED_COLUMNS` as a stored article."""
     kind: OriginKind = row["origin_kind"]
     article = Article(
@@ -130,7 +132,7 @@ def stored_article(row: sqlite3.Row, bodies: BodyCodec) -> StoredArticle:
     )
 
 
-def candidate(row: sqlite3.Row) -> Candidate:
+def candidate(row: Row) -> Candidate:
     """A stored text as exact verification compares it (columns key, digest,
     shingle_set, word_count, figures)."""
     return Candidate(
@@ -139,7 +141,7 @@ def candidate(row: sqlite3.Row) -> Candidate:
     )  # fmt: skip
 
 
-def _member(row: sqlite3.Row) -> Member:
+def _member(row: Row) -> Member:
     return cluster_member(
         row["key"],
         parse_time(row["published"]),
@@ -150,6 +152,6 @@ def _member(row: sqlite3.Row) -> Member:
     )
 
 
-def cluster_text(row: sqlite3.Row) -> ClusterText:
+def cluster_text(row: Row) -> ClusterText:
     """A row of :data:`CLUSTER_TEXT_COLUMNS` as the cluster decisions see it."""
     return ClusterText(member=_member(row), text=candidate(row))

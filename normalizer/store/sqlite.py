@@ -7,65 +7,28 @@ user may only read is opened read-only. The fingerprint parameters live in the
 ``meta`` table and are checked on opening, before anything is written, because
 signatures made with other parameters cannot be compared.
 
-This package is the only place that imports ``sqlite3``.
+The queries are :class:`RelationalStore`'s; this module opens the file and keeps
+SQLite's one writer at a time. This package is the only place that imports ``sqlite3``.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
 from pathlib import Path
 
 from normalizer.canonical import CanonicalRule
-from normalizer.clusters import ClusterState, ClusterText
 from normalizer.errors import StoreError
-from normalizer.model import Article, Decision, Fingerprint, FingerprintParams
+from normalizer.model import FingerprintParams
 from normalizer.store.bands import RECENT_BANDS_LIMIT, BandIndex
-from normalizer.store.bodies import BodyCodec
 from normalizer.store.connection import connect, may_write, open_schema, transaction
 from normalizer.store.log import ChangeLog
-from normalizer.store.protocol import LastChange, StoredArticle, StoredVersion
-from normalizer.store.rows import (
-    ARTICLE_COLUMNS,
-    CLUSTER_TEXT_COLUMNS,
-    ENTRY_TIME,
-    STORED_COLUMNS,
-    article_values,
-    cluster_text,
-    parse_time,
-    stored_article,
-    utc_text,
-)
+from normalizer.store.relational import RelationalStore
 
 __all__ = ["SqliteStore"]
 
-# The meta row holding the canonical rule the clusters were picked under.
-RULE_KEY = "canonical_rule"
 
-# Every stored article with its cluster standing, superseding version and last change.
-_FEED_FROM = """
-FROM articles a
-JOIN members m ON m.article = a.id
-JOIN clusters c ON c.key = m.cluster
-JOIN articles canonical ON canonical.id = c.canonical
-LEFT JOIN superseded sup ON sup.article = a.id
-LEFT JOIN touched t ON t.article = a.id
-"""
-
-
-def _feed_filter(canonical_only: bool, changes: tuple[int, int] | None) -> tuple[str, tuple[object, ...]]:
-    """The WHERE clause (over :data:`_FEED_FROM`) of a feed's entries, and its parameters:
-    every current version, or each cluster's canonical member; with ``changes=(after,
-    upto)``, only those changed in those rows of the change log."""
-    where = "WHERE c.canonical = a.id" if canonical_only else "WHERE sup.article IS NULL"
-    if changes is None:
-        return where, ()
-    return f"{where} AND a.id IN (SELECT article FROM changes WHERE seq > ? AND seq <= ?)", changes
-
-
-class SqliteStore:
+class SqliteStore(RelationalStore):
     """An open SQLite store.
 
     Args:
@@ -87,225 +50,36 @@ class SqliteStore:
         create: bool = True,
         read_only: bool = False,
     ) -> None:
-        self.path = path
-        self._params = params
-        self._bodies = BodyCodec()
         memory = path == ":memory:"
         exists = memory or Path(path).exists()
         if not exists and not create:
             raise StoreError(f"{path}: no such store (run ingest first, or give --db)")
         self.read_only = exists and not memory and (read_only or not may_write(path))
         try:
-            self._db = connect(path, exists=exists, read_only=self.read_only)
-            open_schema(self._db, path, params, read_only=self.read_only)
+            db = connect(path, exists=exists, read_only=self.read_only)
+            open_schema(db, path, params, read_only=self.read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: cannot open the store: {error}") from None
-        self._index = BandIndex(self._db)
-        self._log = ChangeLog(self._db, self.transaction)
-        stored_rule = self._meta_value(RULE_KEY)
-        self._canonical = CanonicalRule.from_json(stored_rule) if stored_rule else None
-        self.requested_rule = canonical or CanonicalRule()
-
-    def _meta_value(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return str(row[0]) if row else None
-
-    # -- the protocol's properties ---------------------------------------------
-
-    @property
-    def name(self) -> str:
-        """The file, as the user named it."""
-        return self.path
-
-    @property
-    def params(self) -> FingerprintParams:
-        """The fingerprint parameters (checked equal to the store's on opening)."""
-        return self._params
-
-    @property
-    def canonical(self) -> CanonicalRule:
-        """The rule the clusters were picked under (the requested one until one is saved)."""
-        return self._canonical or self.requested_rule
-
-    @property
-    def rule_is_current(self) -> bool:
-        """Whether the clusters were picked under the rule this run asked for."""
-        return self._canonical == self.requested_rule
-
-    @property
-    def index(self) -> BandIndex:
-        """The store's own band index."""
-        return self._index
+        self._sqlite = db
+        self._bands = BandIndex(db)
+        super().__init__(
+            path,
+            db,
+            index=self._bands,
+            log=ChangeLog(db, self.transaction),
+            params=params,
+            canonical=canonical,
+        )
 
     def close(self) -> None:
         """Close the connection (committed work is already on disk)."""
-        self._db.close()
-
-    def __enter__(self) -> SqliteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        self._sqlite.close()
 
     def transaction(self) -> AbstractContextManager[None]:
         """All or nothing: commit on success, roll back on any exception."""
         if self.read_only:
             raise StoreError(f"{self.path}: the store is read-only here: nothing can be written to it")
-        return transaction(self._db)
-
-    def meta(self) -> dict[str, str]:
-        """The store's meta table: schema version and fingerprint parameters."""
-        rows = self._db.execute("SELECT key, value FROM meta ORDER BY key").fetchall()
-        return {str(row[0]): str(row[1]) for row in rows}
-
-    # -- the pipeline's side -----------------------------------------------------
-
-    def version_of(self, key: str) -> StoredVersion | None:
-        """The stored version of an article: id, text digest, updated time, cluster."""
-        row = self._db.execute(
-            "SELECT a.id, s.digest, a.updated, m.cluster, a.raw_digest FROM articles a "
-            "JOIN signatures s ON s.article = a.id JOIN members m ON m.article = a.id WHERE a.key = ?",
-            (key,),
-        ).fetchone()
-        if row is None:
-            return None
-        return StoredVersion(
-            int(row["id"]), row["digest"], parse_time(row["updated"]), row["cluster"], row["raw_digest"]
-        )
-
-    def add(
-        self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int], decision: Decision,
-        first_seen: datetime, *, cluster: str, raw_digest: str,
-    ) -> int:  # fmt: skip
-        """Store a new article as a member of ``cluster`` (inside a transaction); its id.
-
-        A cluster is named by its founder's key; a founder is its own canonical
-        member at similarity 1, as inserted.
-        """
-        columns = ", ".join(("key", *ARTICLE_COLUMNS, "first_seen", "raw_digest"))
-        placeholders = ",".join("?" * (len(ARTICLE_COLUMNS) + 3))
-        cursor = self._db.execute(
-            f"INSERT INTO articles ({columns}) VALUES ({placeholders})",
-            (article.key, *article_values(article, self._bodies), utc_text(first_seen), raw_digest),
-        )
-        article_id = int(cursor.lastrowid or 0)
-        self._write_signature(article_id, fingerprint, band_keys)
-        self._db.execute(
-            "INSERT INTO clusters (key, canonical) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-            (cluster, article_id),
-        )
-        similarity = decision.similarity
-        self._db.execute(
-            "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, 1.0)",
-            (
-                article_id,
-                cluster,
-                decision.linked_to or article.key,
-                decision.rule,
-                similarity.jaccard if similarity else None,
-                similarity.containment_new if similarity else None,
-                similarity.containment_old if similarity else None,
-            ),
-        )
-        return article_id
-
-    def replace(
-        self, article_id: int, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int],
-        *, raw_digest: str,
-    ) -> None:  # fmt: skip
-        """Replace a stored article's text with a new version of it; it keeps its cluster."""
-        assignments = ", ".join(f"{column} = ?" for column in (*ARTICLE_COLUMNS, "raw_digest"))
-        self._db.execute(
-            f"UPDATE articles SET {assignments} WHERE id = ?",
-            (*article_values(article, self._bodies), raw_digest, article_id),
-        )
-        self._index.forget(article_id)
-        self._db.execute("DELETE FROM signatures WHERE article = ?", (article_id,))
-        self._write_signature(article_id, fingerprint, band_keys)
-
-    def remember_raw(self, article_id: int, raw_digest: str) -> None:
-        """Note that an entry seen in another form gave the same text."""
-        self._db.execute("UPDATE articles SET raw_digest = ? WHERE id = ?", (raw_digest, article_id))
-
-    def _write_signature(self, article_id: int, fingerprint: Fingerprint, band_keys: Sequence[int]) -> None:
-        # The MinHash signature itself is not kept: it is the shingle set's, under the
-        # parameters in meta, and the bands already index it.
-        self._db.execute(
-            "INSERT INTO signatures (article, digest, shingles, shingle_set, figures) VALUES (?, ?, ?, ?, ?)",
-            (
-                article_id,
-                fingerprint.digest,
-                fingerprint.shingles,
-                fingerprint.shingle_set,
-                " ".join(fingerprint.figures),
-            ),
-        )
-        self._index.write(article_id, band_keys)
-
-    def cluster_texts(self, cluster: str) -> list[ClusterText]:
-        """The members of a cluster with their texts, in storing order."""
-        rows = self._db.execute(
-            f"""SELECT {CLUSTER_TEXT_COLUMNS}
-                FROM members m JOIN articles a ON a.id = m.article JOIN signatures s ON s.article = a.id
-                WHERE m.cluster = ? ORDER BY a.id""",
-            (cluster,),
-        )
-        return [cluster_text(row) for row in rows]
-
-    def merge_clusters(self, into: str, others: Sequence[str]) -> list[int]:
-        """Fold clusters into ``into`` (inside a transaction); the ids of the members that moved."""
-        marks = ",".join("?" * len(others))
-        moved = [
-            int(row[0])
-            for row in self._db.execute(f"SELECT article FROM members WHERE cluster IN ({marks})", [*others])
-        ]
-        self._db.execute(f"UPDATE members SET cluster = ? WHERE cluster IN ({marks})", [into, *others])
-        self._db.execute(f"DELETE FROM clusters WHERE key IN ({marks})", [*others])
-        return moved
-
-    def write_cluster(self, cluster: str, state: ClusterState) -> None:
-        """Write a cluster's canonical member, superseded versions and similarities."""
-        self._db.execute("UPDATE clusters SET canonical = ? WHERE key = ?", (state.canonical, cluster))
-        self._db.executemany("DELETE FROM superseded WHERE article = ?", [(i,) for i in state.member_ids])
-        self._db.executemany("INSERT INTO superseded VALUES (?, ?)", state.superseded)
-        self._db.executemany(
-            "UPDATE members SET canonical_jaccard = ? WHERE article = ?",
-            [(similarity, member_id) for member_id, similarity in state.similarities],
-        )
-
-    def canonical_of(self, cluster: str) -> int:
-        """The id of a cluster's canonical member."""
-        row = self._db.execute("SELECT canonical FROM clusters WHERE key = ?", (cluster,)).fetchone()
-        return int(row[0])
-
-    def shared_clusters(self) -> list[str]:
-        """The clusters of two or more members, in key order."""
-        rows = self._db.execute("SELECT cluster FROM members GROUP BY cluster HAVING COUNT(*) > 1 ORDER BY 1")
-        return [str(row[0]) for row in rows]
-
-    def save_rule(self, rule: CanonicalRule) -> None:
-        """Record the rule the clusters are now picked under (inside a transaction)."""
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (RULE_KEY, rule.as_json()))
-        self._canonical = rule
-
-    def log_changes(self, article_ids: Iterable[int], at: str, reason: str) -> None:
-        """Append one change per article (see :class:`ChangeLog`)."""
-        self._log.log_changes(article_ids, at, reason)
-
-    def count_source_lines(self, source: str, lines: Iterable[bytes]) -> None:
-        """Count one more story of ``source`` carrying each of these line keys."""
-        self._db.executemany(
-            """INSERT INTO source_lines (source, line, stories) VALUES (?, ?, 1)
-               ON CONFLICT (source, line) DO UPDATE SET stories = stories + 1""",
-            ((source, line) for line in sorted(lines)),
-        )
-
-    def learned_lines(self, source: str, min_stories: int) -> frozenset[bytes]:
-        """The line keys ``source`` has repeated in at least ``min_stories`` stories."""
-        rows = self._db.execute(
-            "SELECT line FROM source_lines WHERE source = ? AND stories >= ?", (source, min_stories)
-        )
-        return frozenset(bytes(row[0]) for row in rows)
+        return transaction(self._sqlite)
 
     def settle(self) -> None:
         """After an input: fold the waiting band rows once there are enough of them."""
@@ -314,86 +88,9 @@ class SqliteStore:
     def fold_recent_bands(self, limit: int = RECENT_BANDS_LIMIT) -> int:
         """Fold the waiting band rows into the main table once there are ``limit``, in
         one transaction; how many were moved (0 below the limit)."""
-        waiting = self._index.waiting()
+        waiting = self._bands.waiting()
         if waiting < limit:
             return 0
         with self.transaction():
-            self._index.fold()
+            self._bands.fold()
         return waiting
-
-    # -- intake ------------------------------------------------------------------
-
-    def fetch_validators(self, url: str) -> tuple[str | None, str | None] | None:
-        """The ETag and Last-Modified of the last stored fetch of ``url``."""
-        return self._log.fetch_validators(url)
-
-    def save_fetch(self, url: str, etag: str | None, last_modified: str | None, at: str) -> None:
-        """Remember the validators of a fetch whose document is now stored."""
-        self._log.save_fetch(url, etag, last_modified, at)
-
-    # -- the publishers' side ------------------------------------------------------
-
-    def article_count(self) -> int:
-        """How many articles the store holds."""
-        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-
-    def stored_articles(self) -> list[StoredArticle]:
-        """Every stored article with its cluster standing, in storing order."""
-        return list(self._select_stored("ORDER BY a.id"))
-
-    def cluster_members(self, cluster_key: str) -> list[StoredArticle]:
-        """The members of the cluster founded by ``cluster_key``, in storing order."""
-        return list(self._select_stored("WHERE m.cluster = ? ORDER BY a.id", (cluster_key,)))
-
-    def iter_feed_order(
-        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
-    ) -> Iterator[StoredArticle]:
-        """Stored articles newest first (then by key), streamed: the order of the feed.
-
-        Versions an update superseded are left out: the update replaces them.
-        ``changes=(after, upto)`` keeps only the articles changed in those rows of
-        the change log.
-        """
-        where, parameters = _feed_filter(canonical_only, changes)
-        return self._select_stored(f"{where} ORDER BY {ENTRY_TIME} DESC, a.key", parameters)
-
-    def newest_entry_time(
-        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
-    ) -> datetime | None:
-        """The latest entry time (see :data:`ENTRY_TIME`) of the entries
-        :meth:`iter_feed_order` gives for the same arguments, if any."""
-        where, parameters = _feed_filter(canonical_only, changes)
-        row = self._db.execute(f"SELECT MAX({ENTRY_TIME}) {_FEED_FROM} {where}", parameters).fetchone()
-        return parse_time(row[0]) if row and row[0] else None
-
-    def _select_stored(self, tail: str, parameters: tuple[object, ...] = ()) -> Iterator[StoredArticle]:
-        cursor = self._db.execute(f"SELECT {STORED_COLUMNS} {_FEED_FROM} {tail}", parameters)
-        for row in cursor:
-            yield stored_article(row, self._bodies)
-
-    def last_change(self) -> LastChange | None:
-        """The newest change, or ``None`` for a store with nothing in it."""
-        return self._log.last_change()
-
-    def change_at(self, seq: int) -> str | None:
-        """When change ``seq`` was logged."""
-        return self._log.change_at(seq)
-
-    def archive_page(self, series: str, page: int) -> tuple[bytes, str] | None:
-        """A published archive page and its atom:updated, if it was published."""
-        return self._log.archive_page(series, page)
-
-    def save_archive_page(self, series: str, page: int, body: bytes, at: str) -> tuple[bytes, str]:
-        """Keep a page as first published (a read-only store keeps nothing: the page
-        is served as rendered)."""
-        if self.read_only:
-            return body, at
-        return self._log.save_archive_page(series, page, body, at)
-
-    def emit_cursor(self, name: str) -> int:
-        """The last change an ``emit --changed`` to ``name`` covered (0: none yet)."""
-        return self._log.emit_cursor(name)
-
-    def save_emit_cursor(self, name: str, seq: int) -> None:
-        """Move an output's cursor, once its feed is written."""
-        self._log.save_emit_cursor(name, seq)
