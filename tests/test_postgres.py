@@ -118,6 +118,42 @@ def test_one_process_gives_what_sqlite_gives(postgres_url: str, tmp_path: Path) 
     assert reports[0] == reports[1] and reports[0].strip()
 
 
+def test_real_inputs_give_what_sqlite_gives(postgres_url: str, tmp_path: Path) -> None:
+    # Real feeds and pages: chrome learned per source, headline-only items, pages.
+    inputs = [str(ROOT / "fixtures" / "demo"), str(ROOT / "fixtures" / "real")]
+    sqlite_db = tmp_path / "one.db"
+    outputs = []
+    for db in (str(sqlite_db), postgres_url):
+        done = _run("ingest", *inputs, "--db", db, "--learn-chrome-stories", "2")
+        assert done.returncode == 0, done.stderr
+        out = tmp_path / "out.atom"
+        assert _run("emit", "--db", db, "-o", str(out)).returncode == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].count(b"<entry") > 30
+    assert _canonical_pg(postgres_url) == _canonical_sqlite(sqlite_db)
+
+    # A line one source repeats is learned as its chrome, the same way on both.
+    items = "".join(
+        f"<item><guid>urn:chrome:{n}</guid><link>https://site.example/{n}</link><title>Story {n}</title>"
+        f"<description>&lt;p&gt;{text}&lt;/p&gt;&lt;p&gt;Follow our live coverage on the app&lt;/p&gt;"
+        "</description></item>"
+        for n, text in enumerate([STORY, STORY.replace("Dock", "Rail").replace("port", "depot") + " x" * 40,
+                                  "Farmers blocked roads with tractors " * 6, "Flights resumed " * 9])
+    )  # fmt: skip
+    chrome = tmp_path / "chrome.rss"
+    chrome.write_text(
+        f'<rss version="2.0"><channel><title>c</title>{items}</channel></rss>', encoding="utf-8"
+    )
+    learned = []
+    for db in (str(sqlite_db), postgres_url):
+        assert _run("ingest", str(chrome), "--db", db, "--learn-chrome-stories", "2").returncode == 0
+        out = tmp_path / "chrome.atom"
+        assert _run("emit", "--db", db, "-o", str(out)).returncode == 0
+        learned.append(out.read_bytes())
+    assert learned[0] == learned[1]
+    assert learned[0].count(b"Follow our live coverage") < 4  # learned: the later stories lose it
+
+
 @pytest.mark.slow
 def test_four_workers_on_overlapping_inputs_give_one_store(postgres_url: str, tmp_path: Path) -> None:
     items = make_items(800, seed=21)

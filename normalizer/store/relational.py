@@ -309,7 +309,7 @@ class RelationalStore:
         """Count one more story of ``source`` carrying each of these line keys."""
         self._db.executemany(
             """INSERT INTO source_lines (source, line, stories) VALUES (?, ?, 1)
-               ON CONFLICT (source, line) DO UPDATE SET stories = stories + 1""",
+               ON CONFLICT (source, line) DO UPDATE SET stories = source_lines.stories + 1""",
             ((source, line) for line in sorted(lines)),
         )
 
