@@ -338,3 +338,30 @@ def test_an_unreachable_server_is_a_one_line_error() -> None:
     assert "cannot connect to the store" in done.stderr and "Traceback" not in done.stderr
     assert "secret" not in done.stderr  # the password is not shown
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_changed_feeds_from_a_fleet_miss_nothing(postgres_url: str, tmp_path: Path) -> None:
+    items = make_items(300, seed=17)
+    feeds = write_feeds(tmp_path / "feeds", items, per_feed=30)
+    out = tmp_path / "changed.atom"
+    emitted: list[bytes] = []
+
+    def emit_changed() -> None:
+        done = _run("emit", "--db", postgres_url, "--changed", "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        emitted.extend(_entry_ids(out.read_bytes()))
+
+    assert _run("ingest", *map(str, feeds[:3]), "--db", postgres_url).returncode == 0
+    emit_changed()
+    # Two workers write the rest while a third process emits what changed, twice.
+    workers = [_start("ingest", *map(str, feeds[3 + i :: 2]), "--db", postgres_url) for i in range(2)]
+    emit_changed()
+    for worker in workers:
+        assert worker.wait(timeout=GUARD) == 0
+    emit_changed()
+    # Every current entry was in some changed feed; the cursor is at the last change.
+    full = tmp_path / "full.atom"
+    assert _run("emit", "--db", postgres_url, "-o", str(full)).returncode == 0
+    assert set(_entry_ids(full.read_bytes())) <= set(emitted)
+    (last,) = _rows(postgres_url, "SELECT MAX(seq) FROM changes")[0]
+    assert _rows(postgres_url, "SELECT seq FROM cursors") == [(last,)]
