@@ -80,3 +80,16 @@ def write_feeds(folder: Path, items: list[Item], per_feed: int) -> list[Path]:
         )
         paths.append(path)
     return paths
+
+
+def overlapping_shares(feeds: list[Path], workers: int) -> list[list[Path]]:
+    """Each worker takes 60% of the feeds, from its own starting point, in its own
+    direction: every feed is read by two or three workers, in different orders."""
+    share = len(feeds) * 3 // 5
+    jobs = []
+    for worker in range(workers):
+        start = worker * len(feeds) // workers
+        mine = [feeds[(start + i) % len(feeds)] for i in range(share)]
+        jobs.append(mine if worker % 2 == 0 else mine[::-1])
+    assert {path for job in jobs for path in job} == set(feeds)
+    return jobs

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from .limits import ROOT, child_environment, newsnorm_command
-from .story_corpus import make_items, write_feeds
+from .story_corpus import make_items, overlapping_shares, write_feeds
 
 WORKERS = 4
 
@@ -44,16 +44,7 @@ def test_four_writers_equal_one(tmp_path: Path) -> None:
     assert serial.wait(timeout=300) == 0
 
     shared_db = tmp_path / "shared.db"
-    # Each worker takes 60% of the feeds, from its own starting point, in its own
-    # direction: every feed is read by two or three workers, in different orders.
-    share = len(feeds) * 3 // 5
-    jobs = []
-    for worker in range(WORKERS):
-        start = worker * len(feeds) // WORKERS
-        mine = [feeds[(start + i) % len(feeds)] for i in range(share)]
-        jobs.append(mine if worker % 2 == 0 else mine[::-1])
-    covered = {path for job in jobs for path in job}
-    assert covered == set(feeds)
+    jobs = overlapping_shares(feeds, WORKERS)
     processes = [_start(job, shared_db) for job in jobs]
     for process in processes:
         assert process.wait(timeout=300) == 0

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from .limits import ROOT, child_environment, newsnorm_command
-from .story_corpus import make_items, write_feeds
+from .story_corpus import make_items, overlapping_shares, write_feeds
 
 WORKERS = 4
 GUARD = 300  # seconds: a run this long is a hang
@@ -82,19 +82,6 @@ def _canonical_sqlite(path: Path) -> set[tuple[frozenset[str], str]]:
         members.setdefault(cluster, set()).add(key)
         canonical[cluster] = canonical_key
     return {(frozenset(keys), canonical[cluster]) for cluster, keys in members.items()}
-
-
-def _fleet_jobs(feeds: list[Path]) -> list[list[Path]]:
-    """Each worker takes 60% of the feeds, from its own starting point, in its own
-    direction: every feed is read by two or three workers, in different orders."""
-    share = len(feeds) * 3 // 5
-    jobs = []
-    for worker in range(WORKERS):
-        start = worker * len(feeds) // WORKERS
-        mine = [feeds[(start + i) % len(feeds)] for i in range(share)]
-        jobs.append(mine if worker % 2 == 0 else mine[::-1])
-    assert {path for job in jobs for path in job} == set(feeds)
-    return jobs
 
 
 def test_one_process_gives_what_sqlite_gives(postgres_url: str, tmp_path: Path) -> None:
@@ -162,7 +149,8 @@ def test_four_workers_on_overlapping_inputs_give_one_store(postgres_url: str, tm
     done = _run("ingest", *map(str, feeds), "--db", str(serial_db))
     assert done.returncode == 0, done.stderr
 
-    processes = [_start("ingest", *map(str, job), "--db", postgres_url) for job in _fleet_jobs(feeds)]
+    jobs = overlapping_shares(feeds, WORKERS)
+    processes = [_start("ingest", *map(str, job), "--db", postgres_url) for job in jobs]
     for process in processes:
         assert process.wait(timeout=GUARD) == 0
         stderr = process.stderr.read().decode() if process.stderr else ""
@@ -267,7 +255,8 @@ def test_serve_answers_from_the_shared_store_while_workers_write(postgres_url: s
     )  # fmt: skip
     try:
         _wait_for(port)
-        workers = [_start("ingest", *map(str, job), "--db", postgres_url) for job in _fleet_jobs(feeds[1:])]
+        jobs = overlapping_shares(feeds[1:], WORKERS)
+        workers = [_start("ingest", *map(str, job), "--db", postgres_url) for job in jobs]
         answers = []
         while any(worker.poll() is None for worker in workers):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/feed.atom", timeout=60) as response:
@@ -365,3 +354,25 @@ def test_changed_feeds_from_a_fleet_miss_nothing(postgres_url: str, tmp_path: Pa
     assert set(_entry_ids(full.read_bytes())) <= set(emitted)
     (last,) = _rows(postgres_url, "SELECT MAX(seq) FROM changes")[0]
     assert _rows(postgres_url, "SELECT seq FROM cursors") == [(last,)]
+
+
+def test_control_characters_in_a_json_feed_reach_neither_store(postgres_url: str, tmp_path: Path) -> None:
+    # JSON can carry "\u0000", which XML cannot; PostgreSQL's text refuses NUL outright.
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Wire\\u0000", "items": [{"id": '
+        '"urn:quake\\u0000", "title": "Quake\\u0007 hits", "url": "https://x.example/a", "content_text": '
+        '"A strong earthquake\\u0000 struck the coast on Monday, officials said; warnings were issued."}]}',
+        encoding="utf-8",
+    )
+    sqlite_db = tmp_path / "one.db"
+    outputs = []
+    for db in (str(sqlite_db), postgres_url):
+        done = _run("ingest", str(feed), "--db", db)
+        assert done.returncode == 0 and "1 new" in done.stderr, done.stderr
+        out = tmp_path / "out.atom"
+        assert _run("emit", "--db", db, "-o", str(out)).returncode == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"Quake hits" in outputs[0] and b"earthquake struck" in outputs[0]
+    assert _rows(postgres_url, "SELECT key FROM articles") == [("urn:quake",)]

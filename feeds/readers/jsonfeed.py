@@ -20,10 +20,26 @@ __all__ = ["is_json_feed", "load_json", "read_json_feed", "read_ninjs"]
 _TEXT_TYPES = frozenset({"text", "composite"})
 
 
+# C0 controls but tab, newline and carriage return: XML cannot carry them, so an XML
+# feed never brings one, but a JSON string can ("\u0000"). They mean nothing in news
+# text, and a database text column (PostgreSQL's) refuses NUL.
+_CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def _without_controls(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_CONTROLS)
+    if isinstance(value, dict):
+        return {_without_controls(k): _without_controls(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_controls(v) for v in value]
+    return value
+
+
 def load_json(data: bytes, source: str) -> Any:
-    """The parsed document, or a one-line :class:`InputError`."""
+    """The parsed document (its strings without C0 controls), or a one-line :class:`InputError`."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return _without_controls(json.loads(data.decode("utf-8-sig")))
     except UnicodeDecodeError:
         raise InputError(source, "JSON that is not UTF-8") from None
     except json.JSONDecodeError as error:
