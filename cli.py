@@ -58,12 +58,19 @@ def _settings_options(command_name: str) -> Callable[[F], F]:
 
     def decorate(command: F) -> F:
         for setting in reversed(settings_of(command_name)):
+            help_text = f"{setting.help} [default: {_shown(setting.default)}; env: {setting.env_var}]"
+            if setting.kind is bool:
+                # A switch: given, it is on; not given, the environment or the file decide.
+                command = click.option(
+                    setting.flag, setting.name, is_flag=True, flag_value=True, default=None, help=help_text
+                )(command)
+                continue
             command = click.option(
                 setting.flag,
                 setting.name,
                 type=str if setting.kind is tuple else setting.kind,
                 default=None,
-                help=f"{setting.help} [default: {_shown(setting.default)}; env: {setting.env_var}]",
+                help=help_text,
             )(command)
         return click.option(
             "--config",

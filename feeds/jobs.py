@@ -83,6 +83,8 @@ def _fetch_policy(settings: Settings) -> FetchPolicy:
         user_agent=settings.user_agent_header,
         timeout=settings.fetch_timeout,
         max_bytes=settings.max_input_bytes,
+        allow_private_networks=settings.allow_private_networks,
+        allowed_addresses=settings.allowed_addresses,
     )
 
 
@@ -91,11 +93,26 @@ def _validators(store: Store, name: str) -> Validators | None:
     return Validators(*stored) if stored else None
 
 
-def _listed_feeds(document: Document, format_in: Format | None, progress: _Progress) -> list[str] | None:
-    """The feeds an OPML document lists (``None`` if it is not one); a bad list is rejected."""
+# Feeds all the OPML lists of one run may add, together.
+MAX_LISTED_FEEDS = 10_000
+
+
+def _listed_feeds(
+    document: Document, format_in: Format | None, progress: _Progress, operators: frozenset[str]
+) -> list[str] | None:
+    """The feeds an OPML document lists (``None`` if it is not one); a bad list is rejected.
+
+    Only a list the operator gave (an INPUT) adds feeds: a fetched feed that answers
+    with OPML would otherwise subscribe the run to whatever its server likes.
+    """
     data = document.data or b""
     if format_in not in (None, "opml") or (format_in is None and sniff(data) != "opml"):
         return None
+    if document.name not in operators:
+        progress.rejected.append(
+            Rejected(document.name, "an OPML list where a feed was listed: lists are not followed from lists")
+        )
+        return []
     try:
         feeds, others = opml_feeds(data, document.name)
     except InputError as error:
@@ -152,6 +169,7 @@ def ingest_inputs(
     share = _Share(settings.shard, progress)
     queue = deque(share.mine(found.names))
     seen = set(found.names)
+    operators = frozenset(found.names)
     policy = _fetch_policy(settings)
     with Loader(
         settings.max_input_bytes, policy, partial(_validators, store), settings.fetch_workers
@@ -165,9 +183,15 @@ def ingest_inputs(
                 progress.rejected.append(Rejected(name, document.problem.problem))
             elif document.fetched is not None and document.fetched.not_modified:
                 progress.not_modified += 1
-            elif (listed := _listed_feeds(document, format_in, progress)) is not None:
-                queue.extend(share.mine(feed for feed in listed if feed not in seen))
-                seen.update(listed)
+            elif (listed := _listed_feeds(document, format_in, progress, operators)) is not None:
+                new = [feed for feed in dict.fromkeys(listed) if feed not in seen]
+                room = max(0, MAX_LISTED_FEEDS - (len(seen) - len(operators)))
+                progress.skipped.extend(
+                    Skipped(document.name, f"more than {MAX_LISTED_FEEDS:,} listed feeds in one run", f)
+                    for f in new[room:]
+                )
+                queue.extend(share.mine(new[:room]))
+                seen.update(new[:room])
             elif _is_own_feed(document.data or b"", settings.feed_id):
                 progress.passed_over.append(PassedOver(name, _OWN_FEED))
             elif _ingest_document(document, pipeline, format_in, progress):

@@ -9,6 +9,7 @@ directory), then the default declared here.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -60,6 +61,15 @@ def _share(value: float) -> str | None:
 
 def _non_empty(value: str) -> str | None:
     return None if value.strip() else "a path (not empty)"
+
+
+def _networks(value: tuple[str, ...]) -> str | None:
+    for item in value:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            return f"addresses or networks (10.0.0.5, 192.168.7.0/24), not {item!r}"
+    return None
 
 
 def _shard(value: str) -> str | None:
@@ -229,6 +239,19 @@ class Settings:
         commands=FETCH,
         check=_positive,
     )
+    allow_private_networks: bool = _setting(
+        False,
+        "Let fetches reach loopback, private, link-local and other non-public addresses "
+        "(refused by default: a feed could point newsnorm at internal services).",
+        commands=FETCH,
+    )
+    allowed_addresses: tuple[str, ...] = _setting(
+        (),
+        "Non-public addresses or networks fetches may reach all the same (comma-separated, "
+        "e.g. 10.0.0.5,192.168.7.0/24).",
+        commands=FETCH,
+        check=_networks,
+    )
     shard: str = _setting(
         "",
         "This worker's share of the feeds, as I/N: of N workers, it polls the URLs whose stable "
@@ -312,6 +335,10 @@ def _coerce(setting: Setting, value: object, origin: str) -> object:
     return coerced
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
 def _typed(setting: Setting, value: object, origin: str) -> object:
     kind = setting.kind
     if kind is tuple:
@@ -320,6 +347,12 @@ def _typed(setting: Setting, value: object, origin: str) -> object:
         if isinstance(items, list | tuple) and all(isinstance(item, str) for item in items):
             return tuple(item.strip() for item in items if item.strip())
         raise SettingsError(f"{origin}: {setting.name} must be a list of strings, got {value!r}")
+    if kind is bool and isinstance(value, str):
+        # From the environment (NEWSNORM_ALLOW_PRIVATE_NETWORKS=1) or a flag's text.
+        word = value.strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise SettingsError(f"{origin}: {setting.name} must be true or false (1/0, yes/no), got {value!r}")
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
     if isinstance(value, str):

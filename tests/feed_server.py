@@ -74,6 +74,13 @@ _FIXED: dict[str, tuple[int, bytes, dict[str, str]]] = {
     ),
     "/gzipped": (200, gzip.compress(FEED), {"Content_Encoding": "gzip"}),
     "/loop": (302, b"", {"Location": "/loop"}),
+    # Redirects a hostile feed's server might send: to a cloud metadata service, a
+    # private network, loopback by IPv6, an IPv4-mapped address and a name.
+    "/to-metadata": (302, b"", {"Location": "http://169.254.169.254/latest/meta-data/"}),
+    "/to-private": (302, b"", {"Location": "http://10.0.0.1/admin"}),
+    "/to-ula": (302, b"", {"Location": "http://[fd00::1]/"}),
+    "/to-mapped": (302, b"", {"Location": "http://[::ffff:192.168.1.1]/"}),
+    "/to-name": (302, b"", {"Location": "http://metadata.google.internal/computeMetadata/v1/"}),
     "/picture": (200, b"\x89PNG\r\n\x1a\n" + b"\0" * 64, {"Content_Type": "image/png"}),
     "/koi8": (200, KOI8_FEED, {"Content_Type": "application/rss+xml; charset=KOI8-R"}),
 }

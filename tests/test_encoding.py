@@ -69,7 +69,7 @@ def test_the_http_charset_reads_a_feed_that_declares_none(
     cli: Cli, server: FeedServer, tmp_path: Path
 ) -> None:
     db = tmp_path / "s.db"
-    result = cli("ingest", server.url("/koi8"), "--db", str(db))
+    result = cli("ingest", server.url("/koi8"), "--db", str(db), "--allow-private-networks")
     assert result.exit_code == 0, result.output
     emitted = cli("emit", "--db", str(db)).stdout
     assert KOI8_TITLE in emitted

@@ -17,7 +17,17 @@ from normalizer.errors import InputError
 from .conftest import Cli, dump_store
 from .feed_server import ETAG, LAST_MODIFIED, MEGABYTE, FeedServer, feed_server
 
-POLICY = FetchPolicy(user_agent="newsnorm-tests/1", timeout=1.0, max_bytes=MEGABYTE)
+# The server is on loopback, which fetches may reach only with the operator's opt-in
+# (test_guard.py tests the refusal itself).
+POLICY = FetchPolicy(
+    user_agent="newsnorm-tests/1", timeout=1.0, max_bytes=MEGABYTE, allow_private_networks=True
+)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_allowed(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # After the cli fixture has cleared the NEWSNORM_ variables.
+    monkeypatch.setenv("NEWSNORM_ALLOW_PRIVATE_NETWORKS", "1")
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +239,32 @@ def test_the_transport_is_injected(server: FeedServer, tmp_path: Path) -> None:
         documents = [loader.load(url) for url in urls]
     assert [d.data for d in documents] == [server.feed, documents[1].data] and documents[1].data
     assert sorted(transport.sent) == sorted(urls)
+
+
+def test_a_listed_feed_that_answers_with_a_list_adds_nothing(
+    server: FeedServer, cli: Cli, tmp_path: Path
+) -> None:
+    # The operator's list names one "feed"; its server answers with a list of its own.
+    listing = tmp_path / "desk.opml"
+    listing.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>d</title></head><body>'
+        f'<outline text="wire" type="rss" xmlUrl="{server.url("/list.opml")}"/></body></opml>',
+        encoding="utf-8",
+    )
+    before = len(server.requests_to("/feed"))
+    result = cli("ingest", str(listing), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 3
+    assert "lists are not followed from lists" in result.output
+    assert len(server.requests_to("/feed")) == before  # nothing it listed was fetched
+
+
+def test_the_feeds_lists_add_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> None:
+    import feeds.jobs
+
+    monkeypatch.setattr(feeds.jobs, "MAX_LISTED_FEEDS", 3)
+    outlines = "".join(f'<outline xmlUrl="http://127.0.0.1:9/{n}.rss"/>' for n in range(5))
+    listing = tmp_path / "big.opml"
+    listing.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
+    result = cli("ingest", str(listing), "--db", str(tmp_path / "s.db"), "--fetch-timeout", "2")
+    assert result.output.count("more than 3 listed feeds in one run") == 2
+    assert "read 4 inputs" in result.output  # the list and the three it may add

@@ -11,8 +11,10 @@ import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+import httpcore
 import httpx
 
+from feeds.intake.guard import AddressGuard, RefusedAddressError, guarded_transport
 from normalizer.errors import InputError
 
 __all__ = ["MAX_REDIRECTS", "FetchPolicy", "Fetched", "Fetcher", "Validators", "is_url"]
@@ -67,6 +69,9 @@ class FetchPolicy:
     timeout: float = 30.0
     max_bytes: int = 100 * 1024 * 1024
     max_redirects: int = MAX_REDIRECTS
+    # Where fetches may go beyond the public internet (see feeds/intake/guard.py).
+    allow_private_networks: bool = False
+    allowed_addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,19 +126,43 @@ class Fetcher:
 
     Args:
         policy: the limits and the User-Agent.
-        transport: how requests reach the network (httpx's own by default); a
-            caller can put a guard or a recorder in its place, as httpx allows.
+        guard: where fetches may connect (by default the policy's; a test gives one
+            with its own resolver).
+        transport: how requests reach the network (by default httpx's own, connecting
+            only where the policy's address guard allows); a caller can put a
+            recorder in its place, as httpx allows. Every request, redirects
+            included, is checked against the guard before it is sent.
     """
 
-    def __init__(self, policy: FetchPolicy, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        transport: httpx.BaseTransport | None = None,
+        guard: AddressGuard | None = None,
+    ) -> None:
         self.policy = policy
+        self._guard = guard or AddressGuard(policy.allow_private_networks, policy.allowed_addresses)
         self._client = httpx.Client(
-            transport=transport,
+            transport=transport or guarded_transport(self._guard),
+            event_hooks={"request": [self._check_destination]},
             headers={"User-Agent": policy.user_agent, "Accept": _ACCEPT},
             timeout=httpx.Timeout(policy.timeout),
             follow_redirects=True,
             max_redirects=policy.max_redirects,
         )
+
+    def _check_destination(self, request: httpx.Request) -> None:
+        """Refuse a request (the first or a redirect) to a host whose addresses the
+        guard refuses, before anything is sent; the connection is checked again."""
+        if self._guard.allow_private:
+            return
+        try:
+            port = request.url.port or (443 if request.url.scheme == "https" else 80)
+            self._guard.addresses(request.url.host, port)
+        except RefusedAddressError as error:
+            raise httpx.ConnectError(str(error), request=request) from None
+        except httpcore.ConnectError:
+            return  # not resolvable: the connection attempt says so in its own words
 
     def close(self) -> None:
         """Close the pooled connections."""
