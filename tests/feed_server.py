@@ -86,6 +86,19 @@ _FIXED: dict[str, tuple[int, bytes, dict[str, str]]] = {
 }
 
 
+def _zstd_bomb() -> bytes:
+    """About 200 MB of spaces as one Zstandard frame of a few KB (made a piece at a
+    time, so the test never holds the 200 MB either)."""
+    import zstandard
+
+    compressor = zstandard.ZstdCompressor(level=19).compressobj()
+    piece = b" " * MEGABYTE
+    frame = compressor.compress(b"<rss>")
+    for _ in range(200):
+        frame += compressor.compress(piece)
+    return frame + compressor.flush()
+
+
 def _opml(server: FeedServer) -> bytes:
     outlines = "".join(
         f'<outline text="{name}" type="rss" xmlUrl="{server.url(name)}"/>' for name in ("/feed", "/atom")
@@ -118,33 +131,43 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = self.path
             server.seen.append(Seen(path, {k.lower(): v for k, v in self.headers.items()}))
+            exact = {
+                "/feed": self._feed,
+                "/dated": self._dated,
+                "/slow": self._slow,
+                "/trickle": self._trickle,
+                "/trickle-headers": self._trickle_headers,
+                "/huge-unannounced": lambda: self._chunked(b"<rss>" + b" " * (2 * MEGABYTE) + b"</rss>"),
+                "/list.opml": lambda: self._send(200, _opml(server), Content_Type="text/x-opml"),
+                "/zstd-bomb": lambda: self._send(200, _zstd_bomb(), Content_Encoding="zstd"),
+                "/gzip-twice": lambda: self._send(
+                    200, gzip.compress(gzip.compress(FEED)), Content_Encoding="gzip, gzip"
+                ),
+                "/odd-etag": lambda: self._send(200, FEED, ETag='"caf\u00e9"'),
+            }
             if path in _FIXED:
                 status, body, headers = _FIXED[path]
                 self._send(status, body, **headers)
+            elif path in exact:
+                exact[path]()
             elif path.startswith("/hop/"):
                 left = int(path.rsplit("/", 1)[1])
                 self._send(302, Location=f"/hop/{left - 1}" if left > 1 else "/atom")
-            elif path == "/feed":
-                self._feed()
-            elif path == "/dated":
-                # Last-Modified only: the conditional request is If-Modified-Since.
-                if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
-                    self._send(304)
-                else:
-                    self._send(200, FEED, Last_Modified=LAST_MODIFIED)
-            elif path == "/slow":
-                time.sleep(SLOW_SECONDS)
-                self._send(200, FEED)
-            elif path == "/trickle":
-                self._trickle()
-            elif path == "/huge-unannounced":
-                self._chunked(b"<rss>" + b" " * (2 * MEGABYTE) + b"</rss>")
             elif path.startswith("/delay/"):
                 self._delayed(path)
-            elif path == "/list.opml":
-                self._send(200, _opml(server), Content_Type="text/x-opml")
             else:
                 self._send(404, b"no such path", Content_Type="text/plain")
+
+        def _dated(self) -> None:
+            # Last-Modified only: the conditional request is If-Modified-Since.
+            if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+                self._send(304)
+            else:
+                self._send(200, FEED, Last_Modified=LAST_MODIFIED)
+
+        def _slow(self) -> None:
+            time.sleep(SLOW_SECONDS)
+            self._send(200, FEED)
 
         def _delayed(self, path: str) -> None:
             """/delay/MS/NAME: a one-story feed after MS milliseconds, counting the
@@ -182,6 +205,18 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             try:
                 for index in range(len(FEED)):
                     self.wfile.write(FEED[index : index + 1])
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                pass  # the client gave up, as it should
+
+        def _trickle_headers(self) -> None:
+            """A status line, then header bytes one at a time, each just inside any read
+            timeout: only a deadline for the whole fetch stops it."""
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for _ in range(400):
+                    self.wfile.write(b"X")
                     self.wfile.flush()
                     time.sleep(0.05)
             except OSError:

@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 import httpcore
 import httpx
 
-from feeds.intake.guard import AddressGuard, RefusedAddressError, guarded_transport
+from feeds.intake.guard import AddressGuard, RefusedAddressError, deadline, guarded_transport
 from normalizer.errors import InputError
 
 __all__ = ["MAX_REDIRECTS", "FetchPolicy", "Fetched", "Fetcher", "Validators", "is_url"]
@@ -107,6 +107,15 @@ def _refused_type(content_type: str | None) -> bool:
     return media_type.startswith(_REFUSED_PREFIXES) or media_type in _REFUSED_TYPES
 
 
+def _etag(response: httpx.Response) -> str | None:
+    """The ETag if it can be sent back as it is (visible ASCII, at most 1,024
+    characters): a garbled one would fail every later conditional request."""
+    value: str | None = response.headers.get("ETag")
+    if not value or len(value) > 1024 or not all(33 <= ord(c) <= 126 for c in value):
+        return None
+    return value
+
+
 def _last_modified(response: httpx.Response) -> str | None:
     """The Last-Modified header if it is a date (a garbled one is not echoed back)."""
     value: str | None = response.headers.get("Last-Modified")
@@ -145,7 +154,7 @@ class Fetcher:
         self._client = httpx.Client(
             transport=transport or guarded_transport(self._guard),
             event_hooks={"request": [self._check_destination]},
-            headers={"User-Agent": policy.user_agent, "Accept": _ACCEPT},
+            headers={"User-Agent": policy.user_agent, "Accept": _ACCEPT, "Accept-Encoding": _ENCODINGS},
             timeout=httpx.Timeout(policy.timeout),
             follow_redirects=True,
             max_redirects=policy.max_redirects,
@@ -183,7 +192,7 @@ class Fetcher:
         """
         headers = validators.headers() if validators else {}
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
+            with deadline(self.policy.timeout), self._client.stream("GET", url, headers=headers) as response:
                 return self._read(url, response, validators)
         except httpx.TooManyRedirects:
             raise InputError(url, f"more than {self.policy.max_redirects} redirects") from None
@@ -200,6 +209,11 @@ class Fetcher:
             return Fetched(url, final_url, None, validators)
         if response.status_code != 200:
             raise InputError(url, _status_problem(response))
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        if encoding not in _BOUNDED_ENCODINGS:
+            # httpx would decode any encoding it knows, asked for or not; a zstd or
+            # brotli frame of a few KB can decode to gigabytes in one piece.
+            raise InputError(url, f"content encoding {encoding!r} not accepted (only gzip and deflate)")
         content_type = response.headers.get("Content-Type")
         if _refused_type(content_type):
             raise InputError(url, f"not a feed or an article: content type {content_type}")
@@ -211,7 +225,7 @@ class Fetcher:
             url,
             final_url,
             self._body(url, response),
-            Validators(response.headers.get("ETag"), _last_modified(response)),
+            Validators(_etag(response), _last_modified(response)),
             content_type,
         )
 
@@ -238,6 +252,11 @@ class Fetcher:
         return b"".join(chunks)
 
 
+# Encodings whose decoding is bounded per piece read (gzip and deflate expand at most
+# about a thousandfold), so the size cap can stop a bomb before it is in memory; one
+# layer only (each layer of gzip over gzip multiplies the ratio).
+_ENCODINGS = "gzip, deflate"
+_BOUNDED_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate"})
 _ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/feed+json;q=0.9, "
     "application/xml;q=0.8, text/xml;q=0.8, application/json;q=0.7, text/html;q=0.6, */*;q=0.1"

@@ -1,4 +1,5 @@
-"""Where fetches may go: the public internet, unless the operator allows more.
+"""Where fetches may go (the public internet, unless the operator allows more), and
+for how long (one deadline for the whole fetch).
 
 newsnorm fetches what strangers' documents point at (a feed's redirect, an OPML
 list's entries) and republishes what it gets. Without a guard a feed could send
@@ -19,19 +20,27 @@ unspecified and shared (CGNAT) addresses, and IPv4 written inside IPv6. The
 operator allows them all (``--allow-private-networks``) or some
 (``allowed_addresses``: addresses or networks, as Mastodon's
 ALLOWED_PRIVATE_ADDRESSES).
+
+The same backend holds each fetch to one wall-clock deadline (:func:`deadline`):
+every connect, read and write of its connections waits at most until then, so a
+server that trickles its response headers a byte at a time, each just inside the
+read timeout, is cut off at the deadline like one that trickles its body.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable, Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import httpcore
 import httpx
 
-__all__ = ["AddressGuard", "RefusedAddressError", "guarded_transport"]
+__all__ = ["AddressGuard", "RefusedAddressError", "deadline", "guarded_transport"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Sequence[str]]
@@ -114,6 +123,55 @@ def _is_literal(host: str) -> bool:
     return True
 
 
+# The deadline of the fetch this thread is making (each fetch worker makes one at a time).
+_current = threading.local()
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Hold the fetch made inside to ``seconds`` of wall-clock time, all told."""
+    _current.at = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _current.at = None
+
+
+def _within_deadline(timeout: float | None) -> float | None:
+    """The time an operation may take: its own timeout, cut to the fetch's deadline."""
+    at: float | None = getattr(_current, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the fetch's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the fetch's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _within_deadline(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _within_deadline(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _within_deadline(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.NetworkBackend):
     """httpcore's own socket backend, connecting only to checked addresses."""
 
@@ -132,7 +190,10 @@ class _GuardedBackend(httpcore.NetworkBackend):
         last: Exception | None = None
         for address in self._guard.addresses(host.strip("[]"), port):
             try:
-                return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = self._inner.connect_tcp(
+                    address, port, _within_deadline(timeout), local_address, socket_options
+                )
+                return _DeadlineStream(stream)
             except httpcore.ConnectError as error:
                 last = error
         assert last is not None  # addresses() gives at least one
