@@ -227,7 +227,8 @@ def run(
         with open_store(settings) as store:
             summary = _ingest(inputs, store, settings, format_in, output)
             wrote = _emit(store, settings, output, collapse, changed, skip_current=True)
-    _report(summary, settings.db)
+            name = store.name
+    _report(summary, name)
     click.echo(f"wrote {output}" if wrote else f"{output}: nothing changed since it was written", err=True)
     _finish(summary.rejected)
 
@@ -244,7 +245,8 @@ def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> No
         settings = _settings(options)
         with open_store(settings) as store:
             summary = _ingest(inputs, store, settings, format_in)
-    _report(summary, settings.db)
+            name = store.name
+    _report(summary, name)
     _finish(summary.rejected)
 
 
@@ -258,7 +260,19 @@ def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
     with _errors():
         settings = _settings(options)
         with open_store(settings, create=False) as store:
+            _warn_of_stored_rule(store)
             _emit(store, settings, output, collapse, changed)
+
+
+def _warn_of_stored_rule(store: Store) -> None:
+    """A reader shows the clusters as the store picked them: say so if asked otherwise."""
+    if not store.rule_is_current:
+        click.echo(
+            f"warning: {store.name}: its clusters' canonical copies were picked under "
+            f"\"{store.canonical.describe()}\"; the canonical setting given applies once ingest "
+            "or run re-picks them",
+            err=True,
+        )
 
 
 def _emit(
@@ -345,6 +359,8 @@ def dups(
         path = ":memory:" if stateless else settings.db
         # Without INPUTs there is nothing to store: a missing store is an error.
         with open_store(settings, path=path, create=bool(inputs)) as store:
+            if not inputs:
+                _warn_of_stored_rule(store)
             rejected: tuple[Rejected, ...] = ()
             skipped: tuple[Skipped, ...] = ()
             if inputs:
@@ -373,6 +389,7 @@ def serve(collapse: bool, **options: Any) -> None:
         settings = _settings(options)
         with open_store(settings, create=False) as store:
             name = store.name  # a missing store is an error before anything listens
+            _warn_of_stored_rule(store)
         # Imported here: the server (waitress) is loaded only by the command that serves.
         from feeds.publish.serve import serve_store  # noqa: PLC0415
 

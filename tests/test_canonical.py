@@ -200,7 +200,7 @@ def test_changing_the_rule_re_picks_canonicals_without_re_ingesting(tmp_path: Pa
         assert _canonical_link(store) == "https://courier.example/a/1"
 
 
-def test_emit_re_picks_under_the_rule_given_on_the_command_line(
+def test_a_writing_command_re_picks_under_a_new_rule_and_readers_keep_the_stored_one(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The run is after the stories (an entry dated after its run is dated the run).
@@ -210,18 +210,20 @@ def test_emit_re_picks_under_the_rule_given_on_the_command_line(
     shown = cli("emit", "--collapse", "--db", db)
     (entry,) = _entries(shown.stdout_bytes)
     assert entry.find("a:link", NS).get("href") == "https://wire.example/w/1"
-    result = cli(
-        "emit",
-        "--collapse",
-        "--db",
-        db,
-        "--canonical",
-        "source-priority",
-        "--source-priority",
-        "courier.example",
-    )
+    rule = ("--canonical", "source-priority", "--source-priority", "courier.example")
+    changes_before = _change_count(db)
+    # A reader given another rule shows the store's picks, says so, and writes nothing.
+    result = cli("emit", "--collapse", "--db", db, *rule)
+    (entry,) = _entries(result.stdout_bytes)
+    assert entry.find("a:link", NS).get("href") == "https://wire.example/w/1"
+    assert "picked under \"newest version, then earliest published" in result.stderr
+    assert _change_count(db) == changes_before
+    # A writing command re-picks (its inputs are unchanged: the rule is what changes).
+    assert cli("ingest", *_copies(tmp_path), "--db", db, *rule).exit_code == 0
+    result = cli("emit", "--collapse", "--db", db, *rule)
     (entry,) = _entries(result.stdout_bytes)
     assert entry.find("a:link", NS).get("href") == "https://courier.example/a/1"
+    assert "warning" not in result.stderr
     table = cli("dups", "--db", db, "--canonical", "source-priority", "--source-priority", "courier.example")
     assert "yes: source priority 1 (courier.example)" in table.stdout
     assert (
@@ -339,3 +341,10 @@ def test_a_schema_3_store_gets_its_versions_and_rule_on_open(tmp_path: Path) -> 
     with open_store(settings) as store:
         assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
         assert [s.article.input_id for s in store.iter_feed_order()] == ["w-2"]
+
+
+def _change_count(db: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        return int(connection.execute("SELECT COUNT(*) FROM changes").fetchone()[0])

@@ -36,9 +36,11 @@ def open_store(settings: Settings, *, create: bool = True, path: str | None = No
     or a ``postgresql://`` URL.
 
     ``create=False`` is for the commands that only read a store: a missing one is an
-    error, not a new empty store. A store whose clusters were picked under another
-    canonical rule is re-picked under the settings' rule, unless it is read-only
-    here (its own rule then stands).
+    error, not a new empty store, and the store's own canonical rule stands whatever
+    the settings say (a reader that re-picked would log changes that are not news
+    for every ``emit --changed``; see :attr:`RelationalStore.rule_is_current`). A
+    writing command (``create=True``) re-picks a store whose clusters were picked
+    under another rule, unless the store is read-only here.
     """
     name = path or settings.db
     store: RelationalStore
@@ -47,7 +49,7 @@ def open_store(settings: Settings, *, create: bool = True, path: str | None = No
     else:
         store = SqliteStore(name, settings.fingerprint_params, settings.canonical_rule, create=create)
     try:
-        if not store.rule_is_current and not store.read_only:
+        if create and not store.rule_is_current and not store.read_only:
             apply_rule(store, settings.canonical_rule)
     except BaseException:
         store.close()

@@ -103,6 +103,11 @@ class Store(Protocol):
         ...
 
     @property
+    def rule_is_current(self) -> bool:
+        """Whether the clusters were picked under the rule this run's settings ask for."""
+        ...
+
+    @property
     def index(self) -> DuplicateIndex:
         """The store's own duplicate index (its LSH bands)."""
         ...
