@@ -269,7 +269,7 @@ def _warn_of_stored_rule(store: Store) -> None:
     if not store.rule_is_current:
         click.echo(
             f"warning: {store.name}: its clusters' canonical copies were picked under "
-            f"\"{store.canonical.describe()}\"; the canonical setting given applies once ingest "
+            f'"{store.canonical.describe()}"; the canonical setting given applies once ingest '
             "or run re-picks them",
             err=True,
         )

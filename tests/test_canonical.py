@@ -216,7 +216,7 @@ def test_a_writing_command_re_picks_under_a_new_rule_and_readers_keep_the_stored
     result = cli("emit", "--collapse", "--db", db, *rule)
     (entry,) = _entries(result.stdout_bytes)
     assert entry.find("a:link", NS).get("href") == "https://wire.example/w/1"
-    assert "picked under \"newest version, then earliest published" in result.stderr
+    assert 'picked under "newest version, then earliest published' in result.stderr
     assert _change_count(db) == changes_before
     # A writing command re-picks (its inputs are unchanged: the rule is what changes).
     assert cli("ingest", *_copies(tmp_path), "--db", db, *rule).exit_code == 0
