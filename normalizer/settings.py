@@ -22,7 +22,7 @@ from normalizer.canonical import DEFAULT_STEPS, CanonicalRule
 from normalizer.dedup import Thresholds
 from normalizer.errors import SettingsError
 from normalizer.model import FingerprintParams
-from normalizer.values import looks_absolute, parse_shard
+from normalizer.values import is_web_address, looks_absolute, parse_shard
 
 __all__ = ["COMMANDS", "SETTINGS", "Setting", "Settings", "load_settings", "settings_of"]
 
@@ -70,6 +70,12 @@ def _networks(value: tuple[str, ...]) -> str | None:
         except ValueError:
             return f"addresses or networks (10.0.0.5, 192.168.7.0/24), not {item!r}"
     return None
+
+
+def _web_base(value: str) -> str | None:
+    if not value or (is_web_address(value) and "?" not in value and "#" not in value):
+        return None
+    return "an http(s) URL without query or fragment (or empty)"
 
 
 def _shard(value: str) -> str | None:
@@ -219,6 +225,13 @@ class Settings:
     )
     host: str = _setting(
         "127.0.0.1", "Address `serve` listens on (loopback unless you mean otherwise).", commands=SERVE
+    )
+    base_url: str = _setting(
+        "",
+        "The address clients reach `serve` at (https://feeds.example.com/news), which starts the "
+        "links of its documents (empty: the address it listens on; needed with --host 0.0.0.0).",
+        commands=SERVE,
+        check=_web_base,
     )
     port: int = _setting(
         8080,

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -212,16 +213,79 @@ def test_a_thousand_requests_from_another_process_while_ingesting(served: Served
     assert served.process.poll() is None  # still serving
 
 
-def test_many_host_names_do_not_grow_the_memory(tmp_path: Path) -> None:
-    """Documents are cached per Host (their links are absolute): a bounded cache."""
+def test_links_come_from_the_base_url_never_from_the_host_header(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     assert _newsnorm("ingest", str(DEMO / "heise.atom"), "--db", str(db)).returncode == 0
     settings = Settings(db=str(db))
-    app = make_app(lambda: open_store(settings, create=False), ServeConfig(feed_info(settings)))
+    config = ServeConfig(feed_info(settings), base_url="https://feeds.example.com/news/")
+    app = make_app(lambda: open_store(settings, create=False), config)
     answers: list[str] = []
-    for number in range(100):
-        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/feed.atom", "HTTP_HOST": f"h{number}.example"}
+    for host in ("evil.example", "h2.example"):
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/feed.atom", "HTTP_HOST": host}
         body = b"".join(app(environ, lambda status, _headers: answers.append(status)))
-        assert f"http://h{number}.example/feed.atom".encode() in body
-    assert answers == ["200 OK"] * 100
-    assert len(app._cache) <= 16  # type: ignore[attr-defined]
+        assert b"https://feeds.example.com/news/feed.atom" in body and host.encode() not in body
+    assert answers == ["200 OK"] * 2
+
+
+def test_a_document_is_made_once_however_many_ask_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import feeds.publish.serve as serve_module
+
+    db = tmp_path / "s.db"
+    assert _newsnorm("ingest", str(DEMO), "--db", str(db)).returncode == 0
+    settings = Settings(db=str(db))
+    made = []
+    real_view = serve_module.cluster_view
+
+    def counted_view(*args: object, **kwargs: object) -> object:
+        made.append(1)
+        return real_view(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(serve_module, "cluster_view", counted_view)
+    app = make_app(lambda: open_store(settings, create=False), ServeConfig(feed_info(settings)))
+    bodies: list[bytes] = []
+    start = threading.Barrier(8)
+
+    def ask() -> None:
+        start.wait(timeout=60)
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/clusters.json"}
+        bodies.append(b"".join(app(environ, lambda _status, _headers: None)))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(bodies) == 8 and len(set(bodies)) == 1
+    assert made == [1]
+
+
+def test_serve_refuses_request_bodies_and_needs_a_base_url_on_every_interface(tmp_path: Path) -> None:
+    from feeds.publish.serve import CHANNEL_TIMEOUT, CONNECTION_LIMIT, serve_store
+    from normalizer.errors import SettingsError
+
+    db = tmp_path / "s.db"
+    assert _newsnorm("ingest", str(DEMO / "heise.atom"), "--db", str(db)).returncode == 0
+    with pytest.raises(SettingsError, match="give --base-url"):
+        serve_store(Settings(db=str(db), host="0.0.0.0", port=0))
+    server = serve_store(Settings(db=str(db), port=0))
+    try:
+        assert server.adj.connection_limit == CONNECTION_LIMIT
+        assert server.adj.channel_timeout == CHANNEL_TIMEOUT
+        port = server.getsockname()[1]
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("POST", "/feed.atom", body=b"x" * 100_000)
+        assert connection.getresponse().status == 413  # refused, not spooled
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/feed.atom")
+        answer = connection.getresponse()
+        assert answer.status == 200 and f"http://127.0.0.1:{port}/feed.atom".encode() in answer.read()
+    finally:
+        server.close()

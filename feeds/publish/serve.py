@@ -53,7 +53,12 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 _ARCHIVE = re.compile(r"^/archive/([1-9][0-9]{0,9})\.atom$")
 _ATOM = "application/atom+xml; charset=utf-8"
 _JSON = "application/json; charset=utf-8"
-_CACHE_ENTRIES = 16
+# waitress's limits: idle keep-alive clients and half-sent requests are dropped after
+# CHANNEL_TIMEOUT s, so they cannot hold every connection slot; only GET and HEAD are
+# served, so a request body is refused (413) rather than spooled to disk.
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT = 30
+MAX_REQUEST_BODY = 1024
 _REASONS = {200: "200 OK", 304: "304 Not Modified", 404: "404 Not Found", 405: "405 Method Not Allowed"}
 
 
@@ -64,6 +69,10 @@ class ServeConfig:
     info: FeedInfo
     page_size: int = 50
     collapse: bool = False
+    # Where clients reach the server (scheme, host, port, path), for the absolute links
+    # of its documents; never a client's Host header, which anyone can set and which
+    # archive pages, cached publicly for a day, would carry to everyone.
+    base_url: str = "http://127.0.0.1:8080"
 
     @property
     def series(self) -> str:
@@ -105,9 +114,14 @@ class _App:
     def __init__(self, open_store: Callable[[], Store], config: ServeConfig) -> None:
         self._open_store = open_store
         self.config = config
+        self.base = config.base_url.rstrip("/")
         self._local = threading.local()
         self._cache: dict[str, tuple[int, _Response]] = {}
         self._cache_lock = threading.Lock()
+        # One render at a time: a document costs the whole store to make (the cluster
+        # view reads every article), and eight clients asking at once must not make it
+        # eight times over.
+        self._render_lock = threading.Lock()
 
     def _store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -122,7 +136,7 @@ class _App:
         if method not in ("GET", "HEAD"):
             response = _Response(405, b"GET or HEAD only\n", "text/plain; charset=utf-8")
         else:
-            response = self._route(path, _base(environ))
+            response = self._route(path, self.base)
         status = response.status
         headers = [("Content-Type", response.content_type)]
         if status == 200:
@@ -142,7 +156,7 @@ class _App:
         if path == "/":
             return self._index(base)
         if path == "/feed.atom":
-            return self._cached(f"feed {base}", lambda last: self._current(last, base))
+            return self._cached("feed", lambda last: self._current(last, base))
         if path == "/clusters.json":
             return self._cached("clusters", self._clusters)
         archive = _ARCHIVE.match(path)
@@ -161,12 +175,14 @@ class _App:
             kept = self._cache.get(name)
         if kept is not None and kept[0] == seq:
             return kept[1]
-        response = render(seq)
-        with self._cache_lock:
-            if len(self._cache) >= _CACHE_ENTRIES:
-                # Names carry the Host a client sent: many hosts must not grow memory.
-                self._cache.clear()
-            self._cache[name] = (seq, response)
+        with self._render_lock:
+            with self._cache_lock:
+                kept = self._cache.get(name)
+            if kept is not None and kept[0] >= seq:
+                return kept[1]  # made by the request this one waited for
+            response = render(seq)
+            with self._cache_lock:
+                self._cache[name] = (seq, response)
         return response
 
     def _pages(self, last: int) -> int:
@@ -228,15 +244,6 @@ class _App:
         return _Response(200, body, _JSON, modified)
 
 
-def _base(environ: dict[str, Any]) -> str:
-    """The scheme and host the client used, for absolute links."""
-    scheme = environ.get("wsgi.url_scheme", "http")
-    host = (
-        environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT')}"
-    )
-    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '').rstrip('/')}"
-
-
 def make_app(open_store: Callable[[], Store], config: ServeConfig) -> Callable[..., Iterable[bytes]]:
     """The WSGI application serving a store; ``open_store`` opens one connection
     (called once per server thread)."""
@@ -244,19 +251,42 @@ def make_app(open_store: Callable[[], Store], config: ServeConfig) -> Callable[.
 
 
 def serve_store(settings: Settings, collapse: bool = False) -> TcpWSGIServer:
-    """A waitress server for the store, bound and ready: call ``run()`` on it."""
+    """A waitress server for the store, bound and ready: call ``run()`` on it.
+
+    Its links start with ``settings.base_url``, else with the address it listens on;
+    listening on every interface, it needs a base URL (no client's Host header
+    makes its links).
+    """
+    if not settings.base_url and settings.host in ("0.0.0.0", "::", ""):
+        raise SettingsError(
+            f"serve on {settings.host or 'every interface'}: give --base-url (the address clients "
+            "use, e.g. https://feeds.example.com), for the links the documents carry"
+        )
 
     def connect() -> Store:
         return open_store(settings, create=False)
 
-    config = ServeConfig(feed_info(settings), page_size=settings.page_size, collapse=collapse)
+    config = ServeConfig(
+        feed_info(settings), page_size=settings.page_size, collapse=collapse, base_url=settings.base_url
+    )
+    app = _App(connect, config)
     try:
         server = create_server(
-            make_app(connect, config), host=settings.host, port=settings.port, threads=4, ident="newsnorm"
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=4,
+            ident="newsnorm",
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=CHANNEL_TIMEOUT,
+            max_request_body_size=MAX_REQUEST_BODY,
         )
     except OSError as error:
         raise SettingsError(
             f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}"
         ) from None
     assert isinstance(server, TcpWSGIServer)  # one host and port: one socket
+    if not settings.base_url:
+        host = f"[{settings.host}]" if ":" in settings.host else settings.host
+        app.base = f"http://{host}:{server.getsockname()[1]}"
     return server
