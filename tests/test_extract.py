@@ -195,3 +195,15 @@ def test_the_open_graph_url_stands_in_for_a_missing_canonical_link() -> None:
       <meta property="og:url" content="https://news.example/a1"></head>
       <body><p>Text.</p></body></html>"""
     assert extract_page(parse_html(markup, "page")).url == "https://news.example/a1"
+
+
+def test_a_page_of_millions_of_tags_is_refused_before_it_is_parsed() -> None:
+    from feeds.readers.page import MAX_PAGE_BYTES, MAX_PAGE_TAGS, read_html_page
+    from normalizer.errors import InputError
+
+    many = b"<html><body>" + b"<i>x</i>" * (MAX_PAGE_TAGS // 2 + 1) + b"</body></html>"
+    with pytest.raises(InputError, match=r"a page of about 200,00\d tags: over 200,000, not an article page"):
+        read_html_page(many, "tags.html")
+    big = b"<html><body><p>" + b"word " * (MAX_PAGE_BYTES // 5 + 1) + b"</p></body></html>"
+    with pytest.raises(InputError, match="not an article page"):
+        read_html_page(big, "big.html")

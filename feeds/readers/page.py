@@ -8,7 +8,15 @@ from normalizer.extract import extract_page
 from normalizer.model import Origin, OriginKind, RawEntry
 from normalizer.safexml import parse_html
 
-__all__ = ["read_html_page", "read_text_article"]
+__all__ = ["MAX_PAGE_BYTES", "MAX_PAGE_TAGS", "read_html_page", "read_text_article"]
+
+# An article page is a few hundred KB and some thousands of elements (the 220 real
+# pages of the development set: at most 2.2 MB and 8,100 tags). Past these, a page
+# is refused before it is parsed: the extractors walk the tree many times over, and a
+# 16 MB page of two million tags took 3 GB and 173 s (Readability's maxElemsToParse
+# serves the same end).
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+MAX_PAGE_TAGS = 200_000
 
 
 def _origin_kind(source: str, page: bool) -> OriginKind:
@@ -39,6 +47,11 @@ def read_text_article(data: bytes, source: str, charset: str | None = None) -> l
 def read_html_page(data: bytes, source: str, charset: str | None = None) -> list[RawEntry]:
     """An HTML article page: its main content and metadata (``charset``: the
     transport's, for a page that declares none)."""
+    if len(data) > MAX_PAGE_BYTES:
+        raise InputError(source, f"a page of {len(data):,} bytes: over {MAX_PAGE_BYTES:,}, not an article page")
+    tags = data.count(b"<")
+    if tags > MAX_PAGE_TAGS:
+        raise InputError(source, f"a page of about {tags:,} tags: over {MAX_PAGE_TAGS:,}, not an article page")
     page = extract_page(parse_html(data, source, charset))
     if not page.paragraphs:
         raise InputError(source, "no article text found in the HTML page")
