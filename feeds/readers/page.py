@@ -48,10 +48,14 @@ def read_html_page(data: bytes, source: str, charset: str | None = None) -> list
     """An HTML article page: its main content and metadata (``charset``: the
     transport's, for a page that declares none)."""
     if len(data) > MAX_PAGE_BYTES:
-        raise InputError(source, f"a page of {len(data):,} bytes: over {MAX_PAGE_BYTES:,}, not an article page")
+        raise InputError(
+            source, f"a page of {len(data):,} bytes: over {MAX_PAGE_BYTES:,}, not an article page"
+        )
     tags = data.count(b"<")
     if tags > MAX_PAGE_TAGS:
-        raise InputError(source, f"a page of about {tags:,} tags: over {MAX_PAGE_TAGS:,}, not an article page")
+        raise InputError(
+            source, f"a page of about {tags:,} tags: over {MAX_PAGE_TAGS:,}, not an article page"
+        )
     page = extract_page(parse_html(data, source, charset))
     if not page.paragraphs:
         raise InputError(source, "no article text found in the HTML page")
