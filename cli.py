@@ -287,19 +287,21 @@ def _emit(
     """Write the feed; with ``changed``, only what changed, then move the output's cursor.
     With ``skip_current`` (``run``, which holds the store's write lock anyway), a whole
     feed that nothing changed since it was written is not rewritten. Whether it wrote."""
+    left_out: list[Skipped] = []
     if not changed:
         remember = skip_current and output != "-"
         if remember and feed_is_current(store, settings, output, collapse):
             return False
         with atomic_output(output) as out:
-            emit_feed(store, settings, out, collapse=collapse)
+            emit_feed(store, settings, out, collapse=collapse, left_out=left_out)
         if remember:
             remember_feed(store, settings, output, collapse)
-        return True
-    name = "-" if output == "-" else str(Path(output).resolve())
-    with atomic_output(output) as out:
-        upto = emit_changes(store, settings, out, name, collapse=collapse)
-    store.save_emit_cursor(name, upto)
+    else:
+        name = "-" if output == "-" else str(Path(output).resolve())
+        with atomic_output(output) as out:
+            upto = emit_changes(store, settings, out, name, collapse=collapse, left_out=left_out)
+        store.save_emit_cursor(name, upto)
+    _report_first("left out {} stored entries that could not be written", left_out)
     return True
 
 

@@ -271,9 +271,16 @@ def _remember_fetch(store: Store, document: Document, now: datetime) -> None:
         store.save_fetch(fetched.url, validators.etag, validators.last_modified, now.isoformat())
 
 
-def emit_feed(store: Store, settings: Settings, out: BinaryIO, collapse: bool = False) -> None:
-    """Write the Atom document for everything the store holds."""
-    write_atom(out, store, feed_info(settings), collapse=collapse)
+def emit_feed(
+    store: Store,
+    settings: Settings,
+    out: BinaryIO,
+    collapse: bool = False,
+    left_out: list[Skipped] | None = None,
+) -> None:
+    """Write the Atom document for everything the store holds (an entry that cannot be
+    written is noted in ``left_out``; the rest are written)."""
+    write_atom(out, store, feed_info(settings), collapse=collapse, left_out=left_out)
 
 
 def _written_name(settings: Settings, output: str, collapse: bool) -> str:
@@ -302,7 +309,13 @@ def remember_feed(store: Store, settings: Settings, output: str, collapse: bool 
 
 
 def emit_changes(
-    store: Store, settings: Settings, out: BinaryIO, output_name: str, collapse: bool = False
+    store: Store,
+    settings: Settings,
+    out: BinaryIO,
+    output_name: str,
+    collapse: bool = False,
+    *,
+    left_out: list[Skipped] | None = None,
 ) -> int:
     """Write the entries that changed since the last such emit to ``output_name``.
 
@@ -313,7 +326,8 @@ def emit_changes(
     last = store.last_change()
     upto = last.seq if last else 0
     after = min(store.emit_cursor(output_name), upto)
-    write_atom(out, store, feed_info(settings), collapse=collapse, part=FeedPart(changes=(after, upto)))
+    part = FeedPart(changes=(after, upto))
+    write_atom(out, store, feed_info(settings), collapse=collapse, part=part, left_out=left_out)
     return upto
 
 

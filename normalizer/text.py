@@ -6,8 +6,10 @@ gives what running it once gave.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from typing import TypeVar
 
 import ftfy
 
@@ -76,6 +78,36 @@ def word_count(text: str) -> int:
 def strip_xml_illegal(text: str) -> str:
     """Drop the control characters that XML 1.0 forbids (NUL, ESC, form feed...)."""
     return _XML_ILLEGAL.sub("", text)
+
+
+T = TypeVar("T")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """A text every store and document can hold: without what XML forbids, and a lone
+    surrogate (a JSON ``"\\ud800"`` escape, half of a pair) as U+FFFD, since no UTF-8
+    encoder takes one: stored, it broke every later emit."""
+    return _LONE_SURROGATE.sub("\ufffd", _XML_ILLEGAL.sub("", text))
+
+
+def storable_values(value: T) -> T:
+    """A frozen dataclass (an entry, an article, its origin and removals) with every
+    text in it :func:`storable`; the same object if nothing needed it."""
+    if isinstance(value, str):
+        return storable(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        items = tuple(storable_values(item) for item in value)
+        return value if items == value else items  # type: ignore[return-value]
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    changes = {}
+    for field in dataclasses.fields(value):
+        current = getattr(value, field.name)
+        cleaned = storable_values(current)
+        if cleaned is not current and cleaned != current:
+            changes[field.name] = cleaned
+    return dataclasses.replace(value, **changes) if changes else value
 
 
 def repair(text: str) -> str:

@@ -26,8 +26,6 @@ def _feed(path: Path, item: str) -> str:
          "TypeError"),
         ("number.json", '{"id": ' + "9" * 5000 + ', "title": "T", "content_text": "' + _ARTICLE + '"}',
          "ValueError"),
-        ("surrogate.json", '{"id": "\\ud800x", "title": "T\\ud800", "content_text": "' + _ARTICLE + '"}',
-         "UnicodeEncodeError"),
     ],
 )  # fmt: skip
 def test_an_unexpected_failure_rejects_its_input_and_the_run_goes_on(

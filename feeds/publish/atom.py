@@ -19,9 +19,10 @@ from lxml import etree
 
 from normalizer import __version__
 from normalizer.html import paragraphs_to_html
+from normalizer.model import Skipped
 from normalizer.settings import Settings
 from normalizer.store import Store, StoredArticle
-from normalizer.text import strip_xml_illegal
+from normalizer.text import storable_values, strip_xml_illegal
 from normalizer.values import is_web_address, public_location
 
 __all__ = [
@@ -219,7 +220,13 @@ def _serialise(element: etree._Element) -> bytes:
 
 
 def write_atom(
-    out: BinaryIO, store: Store, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None
+    out: BinaryIO,
+    store: Store,
+    info: FeedInfo,
+    collapse: bool = False,
+    part: FeedPart | None = None,
+    *,
+    left_out: list[Skipped] | None = None,
 ) -> datetime:
     """Write the Atom document for a store, one entry at a time (memory stays flat);
     returns the feed's atom:updated.
@@ -231,23 +238,39 @@ def write_atom(
         collapse: one entry per story cluster (its canonical member) instead of
             one per article.
         part: which entries and links (default: every entry, no links).
+        left_out: where to note the entries that could not be written (the rest are).
     """
     part = part or FeedPart()
     updated = feed_updated(store, collapse, part)
     out.write(feed_head(info, updated, part))
-    for entry in iter_entries(store, collapse, part.changes):
+    for entry in iter_entries(store, collapse, part.changes, left_out):
         out.write(entry)
     out.write(FEED_END)
     return updated
 
 
 def iter_entries(
-    store: Store, collapse: bool = False, changes: tuple[int, int] | None = None
+    store: Store,
+    collapse: bool = False,
+    changes: tuple[int, int] | None = None,
+    left_out: list[Skipped] | None = None,
 ) -> Iterator[bytes]:
     """The entries of a document in feed order, each as bytes (the canonical member of
-    a cluster lists the others)."""
+    a cluster lists the others).
+
+    No stored entry can break a document: one whose texts no XML can hold (stored
+    by an earlier version, or by hand) is written with them made storable, and one
+    that cannot be written even so is left out, noted in ``left_out``.
+    """
     for stored in store.iter_feed_order(canonical_only=collapse, changes=changes):
-        yield _entry_bytes(store, stored)
+        try:
+            yield _entry_bytes(store, stored)
+        except (ValueError, UnicodeError):
+            try:
+                yield _entry_bytes(store, storable_values(stored))
+            except (ValueError, UnicodeError) as error:
+                if left_out is not None:
+                    left_out.append(Skipped(store.name, f"cannot be written: {error}", stored.article.key))
 
 
 def feed_head(info: FeedInfo, updated: datetime, part: FeedPart) -> bytes:

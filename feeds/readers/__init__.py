@@ -17,6 +17,7 @@ from normalizer.encoding import undeclared_xml_as_utf8
 from normalizer.errors import InputError
 from normalizer.model import LeftOut, RawEntry
 from normalizer.safexml import parse_xml, refuse_entity_declarations
+from normalizer.text import storable_values
 
 __all__ = ["read_entries"]
 
@@ -40,6 +41,15 @@ _XML_FORMATS = frozenset(
 
 
 def read_entries(
+    data: bytes, source: str, format_in: Format | None = None, charset: str | None = None
+) -> Iterator[RawEntry | LeftOut]:
+    """Every raw entry of a document (see :func:`_entries_of`), each text in it one
+    every store and document can hold (no control characters, no lone surrogate)."""
+    entries = _entries_of(data, source, format_in, charset)
+    return (storable_values(entry) if isinstance(entry, RawEntry) else entry for entry in entries)
+
+
+def _entries_of(
     data: bytes, source: str, format_in: Format | None = None, charset: str | None = None
 ) -> Iterator[RawEntry | LeftOut]:
     """Every raw entry of a document (one for an article file or page), streamed.

@@ -18,6 +18,7 @@ from normalizer.model import Article, Dateline, Origin, OriginKind, Removal, Sim
 from normalizer.store.bodies import BodyCodec
 from normalizer.store.database import Row
 from normalizer.store.protocol import StoredArticle
+from normalizer.text import storable_values
 
 __all__ = [
     "ARTICLE_COLUMNS",
@@ -86,7 +87,9 @@ def _paragraphs(body: str) -> tuple[str, ...]:
 
 
 def article_values(article: Article, bodies: BodyCodec) -> tuple[object, ...]:
-    """The values of :data:`ARTICLE_COLUMNS` for an article."""
+    """The values of :data:`ARTICLE_COLUMNS` for an article, every text in it one every
+    backend and document can hold (whatever reader or rule made it)."""
+    article = storable_values(article)
     dateline = json.dumps(article.dateline.__dict__, sort_keys=True) if article.dateline else None
     removed = json.dumps([{"rule": r.rule, "text": r.text} for r in article.removed], ensure_ascii=False)
     origin = article.origin
