@@ -4,18 +4,25 @@ Given every member of a cluster (as the canonical rule sees it, with its text),
 :func:`settle_cluster` picks the canonical member (:mod:`normalizer.canonical`),
 the versions an update superseded, and each member's similarity to the canonical
 text. It returns a frozen value; the store only writes it.
+
+One wire story is syndicated by thousands of sites, so a join must not cost the
+size of its cluster in texts: :func:`resettle_cluster` decides from the members'
+standing alone (no texts), keeps the similarities already known when the canonical
+member stays, and reads only the texts it must compare (the new or changed member
+and the canonical one). :func:`changed_members` names the members whose shown
+standing moved, so a join logs two changes, not one per peer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from normalizer.canonical import CanonicalRule, Member, choose_canonical, superseded
 from normalizer.dedup import Candidate
 from normalizer.fingerprint import compare
 
-__all__ = ["ClusterState", "ClusterText", "settle_cluster"]
+__all__ = ["ClusterState", "ClusterText", "changed_members", "resettle_cluster", "settle_cluster"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +71,55 @@ def settle_cluster(members: Sequence[ClusterText], rule: CanonicalRule) -> Clust
         superseded=tuple(sorted((ids[old], new) for old, new in superseded(standing).items())),
         similarities=tuple(sorted((order, similarity(text)) for order, text in texts.items())),
     )
+
+
+def _similarity(text: Candidate, canonical: Candidate) -> float:
+    if text.digest == canonical.digest:
+        return 1.0
+    return compare(text.shingles, canonical.shingles).jaccard
+
+
+def resettle_cluster(
+    standing: Sequence[Member],
+    rule: CanonicalRule,
+    before: ClusterState,
+    changed: int,
+    texts_of: Callable[[Sequence[int]], dict[int, Candidate]],
+) -> ClusterState:
+    """:func:`settle_cluster` for a cluster whose member ``changed`` is new or has a
+    new text, all else as ``before``; ``texts_of`` reads the texts of some members.
+
+    The result is the one :func:`settle_cluster` gives over every text: a member's
+    similarity is to the canonical text, so it stands while the canonical member
+    and its own text do.
+    """
+    canonical = choose_canonical(standing, rule)
+    known = dict(before.similarities)
+    everyone = [member.order for member in standing]
+    if canonical.order == before.canonical and canonical.order != changed:
+        needed = [order for order in everyone if order not in known or order == changed]
+    else:
+        needed = everyone
+    texts = texts_of(sorted({*needed, canonical.order}))
+    similarities = {order: known[order] for order in everyone if order in known}
+    similarities.update((order, _similarity(texts[order], texts[canonical.order])) for order in needed)
+    ids = {member.key: member.order for member in standing}
+    return ClusterState(
+        canonical=canonical.order,
+        superseded=tuple(sorted((ids[old], new) for old, new in superseded(standing).items())),
+        similarities=tuple(sorted(similarities.items())),
+    )
+
+
+def changed_members(before: ClusterState, after: ClusterState) -> set[int]:
+    """The members whose entry shows something new: canonical or not, similarity,
+    superseded; and the canonical member, whose entry lists the cluster."""
+    old_similarity, new_similarity = dict(before.similarities), dict(after.similarities)
+    old_superseded, new_superseded = dict(before.superseded), dict(after.superseded)
+    moved = {
+        member
+        for member in new_similarity
+        if old_similarity.get(member) != new_similarity[member]
+        or old_superseded.get(member) != new_superseded.get(member)
+    }
+    return moved | ({before.canonical, after.canonical} & set(new_similarity))

@@ -8,6 +8,7 @@ never written broken).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -66,6 +67,9 @@ def public_location(name: str) -> str:
     return name
 
 
+# Cached: the canonical rule asks for the host of every member of a cluster each
+# time one joins, and a syndicated story has thousands.
+@functools.lru_cache(maxsize=65536)
 def web_host(value: str | None) -> str | None:
     """The lower-case host of a web address, without ``www.``; ``None`` if it has none
     (or is not a URL Python can split)."""

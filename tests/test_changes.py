@@ -112,3 +112,32 @@ def test_a_schema_4_store_gets_a_change_log_in_storing_order(cli: Cli, tmp_path:
             "SELECT c.seq, a.input_id, c.reason FROM changes c JOIN articles a ON a.id = c.article ORDER BY 1"
         ).fetchall()
     assert rows == [(1, "scraped-article-agencies-dateline", "new"), (2, "scraped-article-unrelated", "new")]
+
+
+def test_copies_joining_a_story_log_their_own_changes_not_one_per_peer(tmp_path: Path) -> None:
+    import random
+    import sqlite3
+    from dataclasses import replace as replaced
+
+    from .limits import ROOT, child_environment, newsnorm_command
+    from .story_corpus import _variant, make_items, write_feeds
+
+    rng = random.Random(3)
+    story = make_items(1, seed=4)[0]
+    copies = [replaced(story, guid=f"urn:copy:{n}", body=_variant(story.body, rng)) for n in range(120)]
+    feeds = write_feeds(tmp_path / "feeds", copies, per_feed=40)
+    db = tmp_path / "s.db"
+    import subprocess
+
+    done = subprocess.run(
+        newsnorm_command("ingest", *map(str, feeds), "--db", str(db)),
+        cwd=ROOT, env=child_environment(), capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as connection:
+        (clusters,) = connection.execute("SELECT COUNT(DISTINCT cluster) FROM members").fetchone()
+        (changes,) = connection.execute("SELECT COUNT(*) FROM changes").fetchone()
+    assert clusters == 1
+    # Each join: the copy itself, the canonical member (its entry lists the cluster) and
+    # what moved when the canonical member changed; before, one row per peer (7,260).
+    assert changes < 4 * len(copies)

@@ -66,3 +66,41 @@ def test_the_decision_does_not_depend_on_the_order_members_are_given_in() -> Non
     ]
     rule = CanonicalRule(("earliest", "longest"))
     assert settle_cluster(members, rule) == settle_cluster(list(reversed(members)), rule)
+
+
+def test_settling_a_join_from_the_state_before_gives_the_full_decision() -> None:
+    import random
+
+    from normalizer.clusters import ClusterState, changed_members, resettle_cluster
+
+    rng = random.Random(5)
+    kinds = [None, "copy", "excerpt", "rewrite", "update", "copy", "excerpt", "update", "copy"]
+    pool = [
+        _member(order, f"k{order}", WORDS[: rng.randint(60, 200)], rng.randint(0, 23),
+                f"https://{rng.choice(['wire', 'site', 'other'])}.example/{order}", link=kind)
+        for order, kind in enumerate(kinds, start=1)
+    ]  # fmt: skip
+    rule = CanonicalRule(("earliest", "longest"))
+    texts = {m.member.order: m.text for m in pool}
+    read: list[int] = []
+
+    def texts_of(ids: object) -> dict[int, Candidate]:
+        read.extend(ids)  # type: ignore[call-overload]
+        return {i: texts[i] for i in ids}  # type: ignore[attr-defined]
+
+    state = settle_cluster(pool[:1], rule)
+    for size in range(2, len(pool) + 1):
+        joined = pool[size - 1]
+        # What the store holds once the new member is added: it, at similarity 1.
+        before = ClusterState(
+            state.canonical, state.superseded, (*state.similarities, (joined.member.order, 1.0))
+        )
+        read.clear()
+        again = resettle_cluster([m.member for m in pool[:size]], rule, before, joined.member.order, texts_of)
+        assert again == settle_cluster(pool[:size], rule)
+        if again.canonical == state.canonical:
+            # Only the new member and the canonical one are read, and at most they and
+            # the members whose standing moved are logged.
+            assert sorted(set(read)) == sorted({joined.member.order, state.canonical})
+        assert changed_members(before, again) >= {again.canonical}
+        state = again

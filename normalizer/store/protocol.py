@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from normalizer.canonical import CanonicalRule
+from normalizer.canonical import CanonicalRule, Member
 from normalizer.clusters import ClusterState, ClusterText
-from normalizer.dedup import DuplicateIndex
+from normalizer.dedup import Candidate, DuplicateIndex
 from normalizer.link_type import LinkType, link_type
 from normalizer.model import Article, Decision, Fingerprint, FingerprintParams, Similarity
 
@@ -159,12 +159,22 @@ class Store(Protocol):
         """The members of a cluster as :mod:`normalizer.clusters` decides over them."""
         ...
 
+    def cluster_standing(self, cluster: str) -> tuple[list[Member], ClusterState]:
+        """The members of a cluster as the rule sees them (no texts), and the state
+        written for it last."""
+        ...
+
+    def texts_of(self, ids: Sequence[int]) -> dict[int, Candidate]:
+        """The texts of some articles, by id."""
+        ...
+
     def merge_clusters(self, into: str, others: Sequence[str]) -> list[int]:
         """Fold clusters into one; returns the ids of the members that moved."""
         ...
 
-    def write_cluster(self, cluster: str, state: ClusterState) -> None:
-        """Write a cluster's canonical member, superseded versions and similarities."""
+    def write_cluster(self, cluster: str, state: ClusterState, before: ClusterState | None = None) -> None:
+        """Write a cluster's canonical member, superseded versions and similarities
+        (given the state written ``before``, only what differs from it)."""
 
     def shared_clusters(self) -> list[str]:
         """The clusters of two or more members, in key order."""

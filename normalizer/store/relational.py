@@ -13,9 +13,9 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol, Self, TypeVar
 
-from normalizer.canonical import CanonicalRule
+from normalizer.canonical import CanonicalRule, Member
 from normalizer.clusters import ClusterState, ClusterText
-from normalizer.dedup import DuplicateIndex
+from normalizer.dedup import Candidate, DuplicateIndex
 from normalizer.model import Article, Decision, Fingerprint, FingerprintParams
 from normalizer.store.bodies import BodyCodec
 from normalizer.store.database import Database
@@ -23,11 +23,14 @@ from normalizer.store.log import ChangeLog
 from normalizer.store.protocol import LastChange, StoredArticle, StoredVersion
 from normalizer.store.rows import (
     ARTICLE_COLUMNS,
+    CLUSTER_STANDING_COLUMNS,
     CLUSTER_TEXT_COLUMNS,
     ENTRY_TIME,
     STORED_COLUMNS,
     article_values,
+    candidate,
     cluster_text,
+    member,
     parse_time,
     stored_article,
     utc_text,
@@ -37,6 +40,8 @@ __all__ = ["RULE_KEY", "BandTable", "RelationalStore"]
 
 T = TypeVar("T")
 
+# Ids bound in one IN (...) query, well under SQLite's limit on variables.
+_IDS_PER_QUERY = 500
 # The meta row holding the canonical rule the clusters were picked under.
 RULE_KEY = "canonical_rule"
 
@@ -262,6 +267,37 @@ class RelationalStore:
         )
         return [cluster_text(row) for row in rows]
 
+    def cluster_standing(self, cluster: str) -> tuple[list[Member], ClusterState]:
+        """The members of a cluster as the rule sees them (no texts), and the state
+        written for it last, in one query."""
+        rows = self._db.execute(
+            f"""SELECT {CLUSTER_STANDING_COLUMNS}, c.canonical
+                FROM members m JOIN articles a ON a.id = m.article JOIN clusters c ON c.key = m.cluster
+                LEFT JOIN superseded sup ON sup.article = a.id
+                WHERE m.cluster = ? ORDER BY a.id""",
+            (cluster,),
+        ).fetchall()
+        standing = [member(row) for row in rows]
+        state = ClusterState(
+            canonical=int(rows[0]["canonical"]) if rows else 0,
+            superseded=tuple((int(r["id"]), str(r["superseded_by"])) for r in rows if r["superseded_by"]),
+            similarities=tuple((int(r["id"]), float(r["canonical_jaccard"])) for r in rows),
+        )
+        return standing, state
+
+    def texts_of(self, ids: Sequence[int]) -> dict[int, Candidate]:
+        """The texts of some articles, by id, as exact comparison reads them."""
+        found: dict[int, Candidate] = {}
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = list(ids[start : start + _IDS_PER_QUERY])
+            rows = self._db.execute(
+                "SELECT a.id, a.key, s.digest, s.shingle_set, a.word_count, s.figures FROM articles a "
+                f"JOIN signatures s ON s.article = a.id WHERE a.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((int(row["id"]), candidate(row)) for row in rows)
+        return found
+
     def merge_clusters(self, into: str, others: Sequence[str]) -> list[int]:
         """Fold clusters into ``into`` (inside a transaction); the ids of the members that moved."""
         marks = ",".join("?" * len(others))
@@ -273,15 +309,21 @@ class RelationalStore:
         self._db.execute(f"DELETE FROM clusters WHERE key IN ({marks})", [*others])
         return moved
 
-    def write_cluster(self, cluster: str, state: ClusterState) -> None:
-        """Write a cluster's canonical member, superseded versions and similarities."""
-        self._db.execute("UPDATE clusters SET canonical = ? WHERE key = ?", (state.canonical, cluster))
-        self._db.executemany("DELETE FROM superseded WHERE article = ?", [(i,) for i in state.member_ids])
-        self._db.executemany("INSERT INTO superseded VALUES (?, ?)", state.superseded)
+    def write_cluster(self, cluster: str, state: ClusterState, before: ClusterState | None = None) -> None:
+        """Write a cluster's canonical member, superseded versions and similarities
+        (given the state written ``before``, only what differs from it)."""
+        if before is None or before.canonical != state.canonical:
+            self._db.execute("UPDATE clusters SET canonical = ? WHERE key = ?", (state.canonical, cluster))
+        old_superseded = set(before.superseded) if before else None
+        if old_superseded is None or old_superseded != set(state.superseded):
+            self._db.executemany("DELETE FROM superseded WHERE article = ?", [(i,) for i in state.member_ids])
+            self._db.executemany("INSERT INTO superseded VALUES (?, ?)", state.superseded)
+        old_similarities = set(before.similarities) if before else set()
         self._db.executemany(
             "UPDATE members SET canonical_jaccard = ? WHERE article = ?",
-            [(similarity, member_id) for member_id, similarity in state.similarities],
-        )
+            [(similarity, member_id) for member_id, similarity in state.similarities
+             if (member_id, similarity) not in old_similarities],
+        )  # fmt: skip
 
     def canonical_of(self, cluster: str) -> int:
         """The id of a cluster's canonical member."""

@@ -22,12 +22,14 @@ from normalizer.text import storable_values
 
 __all__ = [
     "ARTICLE_COLUMNS",
+    "CLUSTER_STANDING_COLUMNS",
     "CLUSTER_TEXT_COLUMNS",
     "ENTRY_TIME",
     "STORED_COLUMNS",
     "article_values",
     "candidate",
     "cluster_text",
+    "member",
     "parse_time",
     "stored_article",
     "utc_text",
@@ -62,6 +64,14 @@ CLUSTER_TEXT_COLUMNS = """
     a.id, a.key, a.published, a.word_count, s.digest, s.shingle_set, s.figures,
     a.title, a.agency, a.url, a.feed_link, a.feed_id, a.origin_name,
     m.rule, m.linked_to, m.jaccard, m.containment_new, m.containment_old
+"""
+
+# A cluster member's standing without its text (no shingle set: a cluster of
+# thousands is read on every join), with what is stored of its place in the cluster.
+CLUSTER_STANDING_COLUMNS = """
+    a.id, a.key, a.published, a.word_count, a.title, a.agency, a.url, a.feed_link, a.feed_id,
+    a.origin_name, m.rule, m.linked_to, m.jaccard, m.containment_new, m.containment_old,
+    m.canonical_jaccard, sup.by_key AS superseded_by
 """
 
 
@@ -144,7 +154,8 @@ def candidate(row: Row) -> Candidate:
     )  # fmt: skip
 
 
-def _member(row: Row) -> Member:
+def member(row: Row) -> Member:
+    """A row of :data:`CLUSTER_STANDING_COLUMNS` (or the text columns) as the rule sees it."""
     return cluster_member(
         row["key"],
         parse_time(row["published"]),
@@ -157,4 +168,4 @@ def _member(row: Row) -> Member:
 
 def cluster_text(row: Row) -> ClusterText:
     """A row of :data:`CLUSTER_TEXT_COLUMNS` as the cluster decisions see it."""
-    return ClusterText(member=_member(row), text=candidate(row))
+    return ClusterText(member=member(row), text=candidate(row))
