@@ -293,7 +293,7 @@ def _emit(
         if remember and feed_is_current(store, settings, output, collapse):
             return False
         with atomic_output(output) as out:
-            emit_feed(store, settings, out, collapse=collapse, left_out=left_out)
+            emit_feed(store, settings, out, collapse=collapse, now=_now(), left_out=left_out)
         if remember:
             remember_feed(store, settings, output, collapse)
     else:

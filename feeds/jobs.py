@@ -30,7 +30,7 @@ from normalizer.clean import Cleaner
 from normalizer.errors import InputError, SettingsError, StoreError
 from normalizer.model import Article, LeftOut, PassedOver, RawEntry, Rejected, Skipped
 from normalizer.pipeline import Counts, Pipeline, clean_entries
-from normalizer.settings import Settings
+from normalizer.settings import Settings, parse_since
 from normalizer.store import Store
 from normalizer.values import in_shard, parse_shard
 
@@ -276,17 +276,24 @@ def emit_feed(
     settings: Settings,
     out: BinaryIO,
     collapse: bool = False,
+    *,
+    now: datetime,
     left_out: list[Skipped] | None = None,
 ) -> None:
-    """Write the Atom document for everything the store holds (an entry that cannot be
-    written is noted in ``left_out``; the rest are written)."""
-    write_atom(out, store, feed_info(settings), collapse=collapse, left_out=left_out)
+    """Write the Atom document of the store's newest entries (``settings.limit`` and
+    ``settings.since``; an entry that cannot be written is noted in ``left_out``, the
+    rest are written)."""
+    part = FeedPart(limit=settings.limit, since=parse_since(settings.since, now) if settings.since else None)
+    write_atom(out, store, feed_info(settings), collapse=collapse, part=part, left_out=left_out)
 
 
 def _written_name(settings: Settings, output: str, collapse: bool) -> str:
     """The cursor a whole feed written to ``output`` is remembered under: its path and
     everything else its bytes depend on (feed id and title, collapse, canonical rule)."""
-    facts = json.dumps([settings.feed_id, settings.feed_title, collapse, settings.canonical_rule.as_json()])
+    facts = json.dumps(
+        [settings.feed_id, settings.feed_title, collapse, settings.canonical_rule.as_json(), settings.limit,
+         settings.since]
+    )  # fmt: skip
     digest = hashlib.sha256(facts.encode()).hexdigest()[:12]
     return f"written:{os.path.realpath(output)}:{digest}"
 
@@ -294,7 +301,8 @@ def _written_name(settings: Settings, output: str, collapse: bool) -> str:
 def feed_is_current(store: Store, settings: Settings, output: str, collapse: bool = False) -> bool:
     """Whether ``output`` holds the feed the store would write now: it exists, and it was
     written by this store after its last change, with the same settings."""
-    if not os.path.isfile(output):
+    if not os.path.isfile(output) or settings.since:
+        # A feed cut by age ("7d") moves with the clock: it is written every time.
         return False
     last = store.last_change()
     return store.emit_cursor(_written_name(settings, output, collapse)) == (last.seq if last else 0) > 0

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from normalizer.errors import SettingsError
 from normalizer.model import FingerprintParams
 from normalizer.values import is_web_address, looks_absolute, parse_shard
 
-__all__ = ["COMMANDS", "SETTINGS", "Setting", "Settings", "load_settings", "settings_of"]
+__all__ = ["COMMANDS", "SETTINGS", "Setting", "Settings", "load_settings", "parse_since", "settings_of"]
 
 ENV_PREFIX = "NEWSNORM_"
 DEFAULT_CONFIG = "newsnorm.toml"
@@ -80,6 +82,29 @@ def _web_base(value: str) -> str | None:
 
 def _shard(value: str) -> str | None:
     return None if not value or parse_shard(value) else "I/N, with 1 <= I <= N (or empty: every feed)"
+
+
+def _since(value: str) -> str | None:
+    return (
+        None
+        if not value or parse_since(value, datetime.now(UTC))
+        else "an ISO 8601 date or time, or an age (36h, 7d)"
+    )
+
+
+def parse_since(value: str, now: datetime) -> datetime | None:
+    """The moment a ``since`` value names: an ISO 8601 date or time (UTC when it has
+    no zone), or an age before ``now`` in hours or days; ``None`` if it is neither."""
+    text = value.strip()
+    age = re.fullmatch(r"(\d{1,6})\s*([hd])", text)
+    if age:
+        amount = int(age.group(1))
+        return now - (timedelta(hours=amount) if age.group(2) == "h" else timedelta(days=amount))
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _absolute_iri(value: str) -> str | None:
@@ -238,6 +263,21 @@ class Settings:
         "Port `serve` listens on (0: any free port, printed on start).",
         commands=SERVE,
         check=_between(0, 65535),
+    )
+    limit: int = _setting(
+        1000,
+        "Entries in a whole feed written by run or emit, newest first (0: every entry; a feed "
+        "of everything grows with the store, and so does the time to write it). --changed "
+        "writes every change whatever the limit.",
+        commands=("run", "emit"),
+        check=_at_least(0),
+    )
+    since: str = _setting(
+        "",
+        "Leave out of a whole feed the entries older than this: an ISO 8601 date or time "
+        "(2026-11-30, 2026-11-30T06:00:00+01:00; UTC if no zone), or an age (36h, 7d).",
+        commands=("run", "emit"),
+        check=_since,
     )
     page_size: int = _setting(
         50,

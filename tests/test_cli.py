@@ -13,6 +13,8 @@ from cli import main
 from normalizer import __version__
 from normalizer.settings import COMMANDS, SETTINGS
 
+from .conftest import FIXED_EPOCH
+
 Cli = Callable[..., Result]
 HOSTILE_BOMB = "fixtures/hostile/quadratic-blowup-in-atom.atom"
 SEED = "fixtures/demo/agencies-dateline-seed.txt"
@@ -272,3 +274,32 @@ def test_a_run_that_changed_nothing_does_not_rewrite_its_feed(cli: Cli, tmp_path
     out.unlink()
     assert "wrote" in cli("run", SEED, "-o", str(out), "--db", db, "--feed-title", "Other").stderr
     assert out.exists()
+
+
+def test_a_whole_feed_is_the_newest_entries_up_to_the_limit_and_since(cli: Cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert cli("ingest", "fixtures/demo", "--db", db).exit_code == 0
+    every = cli("emit", "--db", db, "--limit", "0").stdout
+    ids = [part.split("<id>", 1)[1].split("</id>", 1)[0] for part in every.split("<entry")[1:]]
+    updated = [part.split("<updated>", 1)[1].split("</updated>", 1)[0] for part in every.split("<entry")[1:]]
+    assert len(ids) == 35
+    newest = cli("emit", "--db", db, "--limit", "5").stdout
+    assert [part.split("<id>", 1)[1].split("</id>", 1)[0] for part in newest.split("<entry")[1:]] == ids[:5]
+    # Since the fifth entry's time: the entries from then on, and nothing older.
+    cut = updated[4]
+    recent = cli("emit", "--db", db, "--limit", "0", "--since", cut).stdout
+    kept = [part.split("<updated>", 1)[1].split("</updated>", 1)[0] for part in recent.split("<entry")[1:]]
+    assert kept == [moment for moment in updated if moment >= cut] and 5 <= len(kept) < 35
+    # An age counts back from the run's clock (SOURCE_DATE_EPOCH): within a day of it are
+    # the undated inputs, dated when they were stored; within fifty years, everything.
+    from datetime import UTC, datetime, timedelta
+
+    day_before = (datetime.fromtimestamp(int(FIXED_EPOCH), UTC) - timedelta(days=1)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    within_a_day = [moment for moment in updated if moment >= day_before]
+    assert 0 < len(within_a_day) < 35
+    assert cli("emit", "--db", db, "--since", "1d").stdout.count("<entry") == len(within_a_day)
+    assert cli("emit", "--db", db, "--since", "18250d").stdout.count("<entry") == 35
+    bad = cli("emit", "--db", db, "--since", "last tuesday")
+    assert bad.exit_code != 0 and "since must be an ISO 8601 date or time, or an age" in bad.stderr

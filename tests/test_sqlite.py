@@ -60,12 +60,12 @@ def test_a_read_only_store_is_emitted_and_refuses_writes_in_one_line(tmp_path: P
     settings = Settings(db=str(db))
     with open_store(settings, create=False) as store:
         expected = io.BytesIO()
-        emit_feed(store, settings, expected)
+        emit_feed(store, settings, expected, now=NOW)
     before = db.read_bytes()
     with SqliteStore(str(db), settings.fingerprint_params, read_only=True) as store:
         assert store.read_only
         emitted = io.BytesIO()
-        emit_feed(store, settings, emitted)
+        emit_feed(store, settings, emitted, now=NOW)
         # An archive page is served as rendered, and nothing is kept of it.
         assert store.save_archive_page("50/all", 1, b"<feed/>", "2024-01-01T00:00:00+00:00") == (
             b"<feed/>",

@@ -191,6 +191,9 @@ class FeedPart:
     changes: tuple[int, int] | None = None
     links: tuple[tuple[str, str], ...] = ()
     archive: bool = False
+    # The newest so many entries (0: all), and none older than ``since``.
+    limit: int = 0
+    since: datetime | None = None
 
 
 def feed_updated(store: Store, collapse: bool = False, part: FeedPart | None = None) -> datetime:
@@ -243,7 +246,7 @@ def write_atom(
     part = part or FeedPart()
     updated = feed_updated(store, collapse, part)
     out.write(feed_head(info, updated, part))
-    for entry in iter_entries(store, collapse, part.changes, left_out):
+    for entry in iter_entries(store, collapse, part, left_out):
         out.write(entry)
     out.write(FEED_END)
     return updated
@@ -252,7 +255,7 @@ def write_atom(
 def iter_entries(
     store: Store,
     collapse: bool = False,
-    changes: tuple[int, int] | None = None,
+    part: FeedPart | None = None,
     left_out: list[Skipped] | None = None,
 ) -> Iterator[bytes]:
     """The entries of a document in feed order, each as bytes (the canonical member of
@@ -262,7 +265,11 @@ def iter_entries(
     by an earlier version, or by hand) is written with them made storable, and one
     that cannot be written even so is left out, noted in ``left_out``.
     """
-    for stored in store.iter_feed_order(canonical_only=collapse, changes=changes):
+    part = part or FeedPart()
+    feed_order = store.iter_feed_order(
+        canonical_only=collapse, changes=part.changes, limit=part.limit, since=part.since
+    )
+    for stored in feed_order:
         try:
             yield _entry_bytes(store, stored)
         except (ValueError, UnicodeError):

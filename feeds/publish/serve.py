@@ -220,7 +220,7 @@ class _App:
         if kept is None:
             changes = ((page - 1) * config.page_size, page * config.page_size)
             part = FeedPart(changes=changes)
-            entries = b"".join(iter_entries(store, config.collapse, changes))
+            entries = b"".join(iter_entries(store, config.collapse, part))
             kept = store.save_archive_page(
                 config.series, page, entries, rfc3339(feed_updated(store, config.collapse, part))
             )

@@ -219,10 +219,16 @@ class Store(Protocol):
         ...
 
     def iter_feed_order(
-        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
+        self,
+        canonical_only: bool = False,
+        changes: tuple[int, int] | None = None,
+        *,
+        limit: int = 0,
+        since: datetime | None = None,
     ) -> Iterator[StoredArticle]:
         """Current versions newest first (then by key); ``changes=(after, upto)``
-        keeps those changed in those rows of the change log."""
+        keeps those changed in those rows of the change log; at most ``limit`` of
+        them (0: all), none whose entry time is before ``since``."""
         ...
 
     def newest_entry_time(

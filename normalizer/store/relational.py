@@ -390,16 +390,29 @@ class RelationalStore:
         return list(self._select_stored("WHERE m.cluster = ? ORDER BY a.id", (cluster_key,)))
 
     def iter_feed_order(
-        self, canonical_only: bool = False, changes: tuple[int, int] | None = None
+        self,
+        canonical_only: bool = False,
+        changes: tuple[int, int] | None = None,
+        *,
+        limit: int = 0,
+        since: datetime | None = None,
     ) -> Iterator[StoredArticle]:
         """Stored articles newest first (then by key), streamed: the order of the feed.
 
         Versions an update superseded are left out: the update replaces them.
         ``changes=(after, upto)`` keeps only the articles changed in those rows of
-        the change log.
+        the change log; ``limit`` keeps the newest so many (0: all), ``since`` those
+        whose entry time is not before it.
         """
         where, parameters = _feed_filter(canonical_only, changes)
-        return self._select_stored(f"{where} ORDER BY {ENTRY_TIME} DESC, a.key", parameters)
+        if since is not None:
+            where += f" AND {ENTRY_TIME} >= ?"
+            parameters = (*parameters, utc_text(since))
+        tail = f"{where} ORDER BY {ENTRY_TIME} DESC, a.key"
+        if limit > 0:
+            tail += " LIMIT ?"
+            parameters = (*parameters, limit)
+        return self._select_stored(tail, parameters)
 
     def newest_entry_time(
         self, canonical_only: bool = False, changes: tuple[int, int] | None = None
