@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -347,12 +348,32 @@ def clean(input_: str, format_out: str, url: str | None, format_in: str | None, 
 @click.option(
     "--threshold", type=float, default=None, help="Jaccard threshold (same as --jaccard-threshold)."
 )
+@click.option(
+    "--min-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Clusters of at least this many members [default: 2 for the table, 1 (every article) for json].",
+)
+@click.option("--top", type=click.IntRange(min=0), default=0, help="The largest so many clusters (0: all).")
 @_FORMAT_IN
 @_settings_options("dups")
 def dups(
-    inputs: tuple[str, ...], format_out: str, threshold: float | None, format_in: str | None, **options: Any
+    inputs: tuple[str, ...],
+    format_out: str,
+    threshold: float | None,
+    format_in: str | None,
+    **options: Any,
 ) -> None:
-    """Report story clusters: over INPUTs alone (no store), or over the store (--db)."""
+    """Report story clusters: over INPUTs alone (no store), or over the store (--db).
+
+    \b
+    Examples:
+      newsnorm dups --db newsnorm.db                  the stories with copies
+      newsnorm dups --db newsnorm.db --top 10         the ten largest
+      newsnorm dups --format json fixtures/demo       every article's cluster, no store
+    """
+    min_size: int | None = options.pop("min_size")
+    top: int = options.pop("top")
     if threshold is not None:
         options["jaccard_threshold"] = threshold
     stateless = bool(inputs) and options.get("db") is None
@@ -368,11 +389,14 @@ def dups(
             if inputs:
                 summary = ingest_inputs(inputs, store, settings, _now(), format_in=_format(format_in))
                 rejected, skipped = summary.rejected, summary.skipped
-            clusters = story_clusters(store, store.canonical)
+            smallest = min_size if min_size is not None else (1 if format_out == "json" else 2)
+            clusters = [c for c in story_clusters(store, store.canonical) if len(c.members) >= smallest]
+            clusters = clusters[:top] if top else clusters
             if format_out == "json":
                 click.echo(json.dumps(dups_document(clusters, store), ensure_ascii=False, indent=2))
             else:
-                click.echo(cluster_table(clusters, store.canonical))
+                width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+                click.echo(cluster_table(clusters, store.canonical, width))
     _report_rejected(rejected)
     _report_skipped(skipped)
     _finish(rejected)

@@ -303,3 +303,42 @@ def test_a_whole_feed_is_the_newest_entries_up_to_the_limit_and_since(cli: Cli, 
     assert cli("emit", "--db", db, "--since", "18250d").stdout.count("<entry") == 35
     bad = cli("emit", "--db", db, "--since", "last tuesday")
     assert bad.exit_code != 0 and "since must be an ISO 8601 date or time, or an age" in bad.stderr
+
+
+def test_dups_shows_the_stories_with_copies_and_fits_its_lines(cli: Cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert cli("ingest", "fixtures/demo", "--db", db).exit_code == 0
+    table = cli("dups", "--db", db).stdout.splitlines()
+    members = table[1:-1]
+    assert len(members) == 2  # the one cluster of two, not 34 singletons
+    everything = cli("dups", "--db", db, "--min-size", "1").stdout.splitlines()
+    assert len(everything) == 2 + 35
+    assert len(cli("dups", "--db", db, "--min-size", "1", "--top", "3").stdout.splitlines()) == 2 + 4
+    # JSON lists every article's cluster unless asked otherwise.
+    assert (
+        sum(len(c) for c in json.loads(cli("dups", "--db", db, "--format", "json").stdout)["clusters"]) == 35
+    )
+    shown = json.loads(cli("dups", "--db", db, "--format", "json", "--min-size", "2").stdout)["clusters"]
+    assert [len(c) for c in shown] == [2]
+    # Long sources and titles are cut on the right, the id kept whole.
+    assert all(not line[56:80].startswith("ticle-") for line in everything)
+
+
+def test_the_cluster_table_fits_a_terminal_width(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from feeds.jobs import ingest_inputs
+    from feeds.publish.reports import cluster_table, story_clusters
+    from normalizer.settings import Settings
+    from normalizer.store import open_store
+
+    settings = Settings(db=str(tmp_path / "s.db"))
+    with open_store(settings) as store:
+        ingest_inputs(["fixtures/demo"], store, settings, datetime(2026, 1, 1, tzinfo=UTC))
+        clusters = story_clusters(store, store.canonical)
+        narrow = cluster_table(clusters, store.canonical, width=200).splitlines()
+    for line in narrow[1:-1]:
+        if "yes: only member" in line or "no:" in line:
+            assert line.endswith("]")  # the id survives the cut
+    assert max(len(line) for line in narrow[:-1] if "only member" in line) <= 200
+    assert any("…" in line for line in narrow)  # some title had to give way

@@ -148,19 +148,28 @@ def _link_text(member: StoredArticle) -> str:
     return f"{kind}: contained {max(figures.containment_new, figures.containment_old):.2f}"
 
 
-def cluster_table(clusters: list[Cluster], rule: CanonicalRule) -> str:
-    """The table ``dups`` prints: a line per member, clusters numbered."""
+def _cut(text: str, width: int) -> str:
+    """At most ``width`` characters, cut on the right with an ellipsis."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def cluster_table(clusters: list[Cluster], rule: CanonicalRule, width: int | None = None) -> str:
+    """The table ``dups`` prints: a line per member, clusters numbered; long fields are
+    cut on the right, and with a terminal ``width`` each line fits it."""
     header = f"{'cluster':<8}{'sim':>6}  {'linked by':<28} {'canonical?':<34} {'source':<24} title [id]"
-    lines = [header]
+    lines = [header[:width] if width else header]
+    fixed = len(f"{'':<8}{'':>6}  {'':<28} {'':<34} {'':<24} ")
     for number, cluster in enumerate(clusters, start=1):
         for member in cluster.members:
             article = member.article
             why = cluster.why.get(article.key, "")
             standing = f"{'yes' if member.canonical else 'no'}: {why}"
-            source = (article.origin.feed_title or article.origin.name)[-24:]
+            source = _cut(public_location(article.origin.feed_title or article.origin.name), 24)
+            # The id is what a reader looks the article up by: the title gives way.
+            room = max(20, width - fixed - len(article.input_id) - 4) if width else 60
             lines.append(
-                f"{number:<8}{member.similarity:>6.2f}  {_link_text(member):<28} {standing:<34} {source:<24} "
-                f"{article.title[:60]}  [{article.input_id}]"
+                f"{number:<8}{member.similarity:>6.2f}  {_cut(_link_text(member), 28):<28} {standing:<34} "
+                f"{source:<24} {_cut(article.title, room)}  [{article.input_id}]"
             )
     lines.append(f"sim: Jaccard similarity to the canonical member; canonical rule: {rule.describe()}")
     return "\n".join(lines)
