@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -29,7 +30,13 @@ from feeds.jobs import (
     remember_feed,
 )
 from feeds.publish.output import atomic_output
-from feeds.publish.reports import article_document, cluster_table, dups_document, story_clusters
+from feeds.publish.reports import (
+    article_document,
+    cluster_table,
+    dups_document,
+    ingest_document,
+    story_clusters,
+)
 from feeds.readers.sniff import FORMATS, Format
 from normalizer import __version__
 from normalizer.errors import NewsnormError
@@ -207,47 +214,93 @@ def main() -> None:
     """Normalise news-agency feeds: read, clean, flag near-duplicate stories, emit Atom."""
 
 
+_SUMMARY = click.option(
+    "--format",
+    "summary_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The summary: lines on stderr, or one JSON object on stdout (counts, rejected inputs "
+    "with reasons, store, output, seconds).",
+)
+
+
 @main.command()
 @_INPUTS
 @click.option("-o", "--output", required=True, help="Atom file to write (- for stdout).")
 @click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
 @_CHANGED
 @_FORMAT_IN
+@_SUMMARY
 @_settings_options("run")
 def run(
     inputs: tuple[str, ...], output: str, collapse: bool, changed: bool, format_in: str | None, **options: Any
 ) -> None:
     """Read INPUTs, clean them, flag near-duplicates, store, and write one Atom feed.
 
-    INPUTs are files, folders (walked recursively) or - for standard input.
+    INPUTs are files, folders (walked recursively), - for standard input, http(s) URLs
+    and OPML lists of feeds.
+
+    \b
+    Examples:
+      newsnorm run feeds/ -o news.atom                    a folder into the default store
+      newsnorm run https://example.com/rss -o news.atom   fetched, conditionally next time
+      newsnorm run desk.opml -o news.atom --collapse      every listed feed, one entry a story
     """
+    summary_format = options.pop("summary_format")
     if not inputs:
         raise click.UsageError("give at least one INPUT (file, folder or -)")
+    if summary_format == "json" and output == "-":
+        raise click.UsageError("--format json prints the summary on stdout: give -o a file")
+    started = time.perf_counter()
     with _errors():
         settings = _settings(options)
         with open_store(settings) as store:
             summary = _ingest(inputs, store, settings, format_in, output)
             wrote = _emit(store, settings, output, collapse, changed, skip_current=True)
             name = store.name
-    _report(summary, name)
-    click.echo(f"wrote {output}" if wrote else f"{output}: nothing changed since it was written", err=True)
+    if summary_format == "json":
+        document = ingest_document(summary, name, time.perf_counter() - started, output, wrote)
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        _report(summary, name)
+        click.echo(
+            f"wrote {output}" if wrote else f"{output}: nothing changed since it was written", err=True
+        )
     _finish(summary.rejected)
 
 
 @main.command()
 @_INPUTS
 @_FORMAT_IN
+@_SUMMARY
 @_settings_options("ingest")
 def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> None:
-    """Read INPUTs into the store (the first half of run), without writing a feed."""
+    """Read INPUTs into the store (the first half of run), without writing a feed.
+
+    \b
+    Examples:
+      newsnorm ingest feeds/ --db newsnorm.db
+      newsnorm ingest desk.opml --shard 1/3 --db postgresql://newsnorm@db/newsnorm
+      newsnorm ingest feeds/ --format json | jq .entries
+    """
+    summary_format = options.pop("summary_format")
     if not inputs:
         raise click.UsageError("give at least one INPUT (file, folder or -)")
+    started = time.perf_counter()
     with _errors():
         settings = _settings(options)
         with open_store(settings) as store:
             summary = _ingest(inputs, store, settings, format_in)
             name = store.name
-    _report(summary, name)
+    if summary_format == "json":
+        click.echo(
+            json.dumps(
+                ingest_document(summary, name, time.perf_counter() - started), ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        _report(summary, name)
     _finish(summary.rejected)
 
 
@@ -435,7 +488,11 @@ def serve(collapse: bool, **options: Any) -> None:
 
 @main.command()
 @click.argument("file", type=str)
-def validate(file: str) -> None:
+@click.option(
+    "--format", "format_out", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="A line per problem, or one JSON object {file, valid, problems}.",
+)  # fmt: skip
+def validate(file: str, format_out: str) -> None:
     """Check an Atom document against RFC 4287's schema; one line per problem."""
     # Imported here: the RELAX NG schema and its rules are loaded only to validate.
     from feeds.publish.validate import validate_atom  # noqa: PLC0415
@@ -443,6 +500,13 @@ def validate(file: str) -> None:
     with _errors():
         data = sys.stdin.buffer.read() if file == "-" else _read_file(file)
         problems = validate_atom(data, file)
+    if format_out == "json":
+        click.echo(
+            json.dumps({"file": file, "valid": not problems, "problems": problems}, ensure_ascii=False)
+        )
+        if problems:
+            raise SystemExit(1)
+        return
     for problem in problems:
         click.echo(problem)
     if problems:

@@ -342,3 +342,26 @@ def test_the_cluster_table_fits_a_terminal_width(tmp_path: Path) -> None:
             assert line.endswith("]")  # the id survives the cut
     assert max(len(line) for line in narrow[:-1] if "only member" in line) <= 200
     assert any("…" in line for line in narrow)  # some title had to give way
+
+
+def test_ingest_run_and_validate_give_one_json_object_on_stdout(cli: Cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    broken = tmp_path / "broken.rss"
+    broken.write_bytes(b"")
+    result = cli("ingest", "fixtures/demo", str(broken), "--db", db, "--format", "json")
+    assert result.exit_code == 3  # one input rejected, as in text
+    document = json.loads(result.stdout)
+    assert document["entries"] == {"read": 35, "new": 35, "near_duplicates": 1, "updated": 0, "unchanged": 0}
+    assert document["store"] == {"name": db, "articles": 35}
+    assert [r["source"] for r in document["rejected"]] == [str(broken)]
+    assert document["rejected"][0]["reason"] and document["seconds"] >= 0
+    assert "read " not in result.stderr  # no text summary besides
+    out = tmp_path / "out.atom"
+    again = json.loads(cli("run", "fixtures/demo", "-o", str(out), "--db", db, "--format", "json").stdout)
+    assert again["entries"]["unchanged"] == 35 and again["output"] == {"path": str(out), "written": True}
+    refused = cli("run", "fixtures/demo", "-o", "-", "--db", db, "--format", "json")
+    assert refused.exit_code == 2 and "give -o a file" in refused.stderr
+    valid = json.loads(cli("validate", str(out), "--format", "json").stdout)
+    assert valid == {"file": str(out), "valid": True, "problems": []}
+    invalid = cli("validate", str(broken), "--format", "json")
+    assert invalid.exit_code != 0

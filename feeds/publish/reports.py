@@ -200,3 +200,29 @@ def article_document(article: Article, url: str | None = None) -> dict[str, Any]
         "input_id": article.input_id,
         "removed": [{"rule": r.rule, "text": r.text} for r in article.removed],
     }
+
+
+def ingest_document(
+    summary: Any, store_name: str, seconds: float, output: str | None = None, wrote: bool | None = None
+) -> dict[str, Any]:
+    """``ingest``/``run --format json``: what the run read and did, in one object.
+
+    ``summary`` is the jobs' IngestSummary (counts, rejected, skipped, passed over).
+    """
+    counts = summary.counts
+    document: dict[str, Any] = {
+        "inputs": summary.documents,
+        "entries": {
+            "read": counts.read, "new": counts.new, "near_duplicates": counts.duplicates,
+            "updated": counts.updated, "unchanged": counts.unchanged,
+        },
+        "not_modified": summary.not_modified,
+        "rejected": [{"source": r.source, "reason": r.reason} for r in summary.rejected],
+        "skipped": [{"source": s.source, "entry": s.entry, "reason": s.reason} for s in summary.skipped],
+        "passed_over": [{"source": p.source, "reason": p.reason} for p in summary.passed_over],
+        "store": {"name": store_name, "articles": summary.stored},
+        "seconds": round(seconds, 3),
+    }  # fmt: skip
+    if output is not None:
+        document["output"] = {"path": output, "written": bool(wrote)}
+    return document
