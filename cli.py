@@ -7,6 +7,7 @@ run finished but some inputs were rejected (each named on stderr).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sys
@@ -142,6 +143,9 @@ def _format(format_in: str | None) -> Format | None:
 
 
 def _report(summary: IngestSummary, store_path: str) -> None:
+    if _quiet():
+        _report_rejected(summary.rejected)  # errors, which -q still shows
+        return
     if summary.not_modified:
         click.echo(f"{summary.not_modified} fetched feed(s) not modified since the last fetch", err=True)
     counts = summary.counts
@@ -521,9 +525,68 @@ def _read_file(name: str) -> bytes:
         raise click.ClickException(f"{name}: cannot read: {error.strerror or error}") from None
 
 
-# Every command answers --version, as the group does (the CLI contract promises it).
+class _JsonLines(logging.Formatter):
+    """One JSON object a record, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _set_logging(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Each logging option's callback: note it, then set the logger up from all noted so
+    far (the last one parsed sees them all)."""
+    assert param.name is not None
+    ctx.meta[f"newsnorm.{param.name}"] = value
+    verbose = int(ctx.meta.get("newsnorm.verbose") or 0)
+    quiet = bool(ctx.meta.get("newsnorm.quiet"))
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logger = logging.getLogger("newsnorm")
+    logger.setLevel(level)
+    logger.propagate = False
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+    stream = logging.StreamHandler(sys.stderr)
+    as_json = ctx.meta.get("newsnorm.log_format") == "json"
+    formatter = _JsonLines() if as_json else logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    stream.setFormatter(formatter)
+    logger.addHandler(stream)
+
+
+def _quiet() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and context.meta.get("newsnorm.quiet"))
+
+
+_LOGGING_OPTIONS = (
+    click.option(
+        "-v", "--verbose", count=True, expose_value=False, callback=_set_logging,
+        help="Log more: -v each input (format, entries, time, fetches), -vv each entry (its "
+        "duplicate decision, the rules that removed text).",
+    ),
+    click.option(
+        "-q", "--quiet", is_flag=True, expose_value=False, callback=_set_logging,
+        help="Only errors: no summary, no warnings.",
+    ),
+    click.option(
+        "--log-format", type=click.Choice(["text", "json"]), default="text", expose_value=False,
+        callback=_set_logging, help="Log lines as text, or as one JSON object each.",
+    ),
+)  # fmt: skip
+
+# Every command answers --version, as the group does (the CLI contract promises it),
+# and takes the logging options.
 for _command in main.commands.values():
     click.version_option(__version__, prog_name="newsnorm")(_command)
+    for _option in _LOGGING_OPTIONS:
+        _option(_command)
 
 __all__ = ["main"]
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -209,6 +211,8 @@ def ingest_inputs(
     )
 
 
+log = logging.getLogger("newsnorm.jobs")
+
 _OWN_FEED = (
     "an Atom feed this newsnorm wrote (its id is --feed-id's): its entries are the store's, not a new source"
 )
@@ -229,16 +233,21 @@ def _ingest_document(
 ) -> bool:
     """Store one document's articles, all or nothing; whether it was stored."""
     read = _Counter()
+    started = time.perf_counter()
+    data = document.data or b""
     try:
-        entries = read_entries(document.data or b"", document.name, format_in, document.charset)
+        entries = read_entries(data, document.name, format_in, document.charset)
         result = pipeline.ingest(read.count(entries))
     except InputError as error:
+        log.info("%s: rejected: %s", document.name, error.problem)
         progress.rejected.append(Rejected(document.name, error.problem))
         return False
     except (StoreError, SettingsError):
         raise  # the run's problem, not this input's
     except Exception as error:
         # Its transaction was rolled back; the run goes on with the next input.
+        # The traceback, for a bug report, at -vv only: the summary names the input anyway.
+        log.debug("%s: could not be read", document.name, exc_info=True)
         progress.rejected.append(
             Rejected(document.name, f"could not be read: {type(error).__name__}: {error}")
         )
@@ -247,6 +256,14 @@ def _ingest_document(
         progress.counts += Counts(read=read.entries)
     progress.counts += result.counts
     progress.left_out(result.left_out)
+    if log.isEnabledFor(logging.INFO):
+        counts = result.counts
+        log.info(
+            "%s: %s, %d bytes, %d entries: %d new (%d duplicates), %d updated, %d unchanged, %d left out, "
+            "%.3f s",
+            document.name, format_in or sniff(data), len(data), read.entries, counts.new, counts.duplicates,
+            counts.updated, counts.unchanged, len(result.left_out), time.perf_counter() - started,
+        )  # fmt: skip
     if read.entries == 0:
         progress.passed_over.append(PassedOver(document.name, "a feed with no entries"))
     return True

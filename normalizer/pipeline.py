@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +43,8 @@ from normalizer.store.protocol import Store, StoredVersion
 from normalizer.store.rows import utc_text
 
 __all__ = ["Counts", "InputResult", "Pipeline", "clean_entries", "clean_one"]
+
+log = logging.getLogger("newsnorm.pipeline")
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,15 @@ class Pipeline:
                 new, fingerprint, keys, lambda found: decide(new, found, self.thresholds)
             )
         decision = match.decision
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s: %s", article.key,
+                f"joins {match.cluster} ({decision.rule}, linked to {decision.linked_to}"
+                + (f", Jaccard {decision.similarity.jaccard:.2f})" if decision.similarity else ")")
+                if decision.linked_to else "a new story",
+            )  # fmt: skip
+            if article.removed:
+                log.debug("%s: removed %s", article.key, ", ".join(sorted({r.rule for r in article.removed})))
         article_id = self.store.add(
             article, fingerprint, keys, decision, self.now, cluster=match.cluster, raw_digest=digest
         )

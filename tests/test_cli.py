@@ -365,3 +365,23 @@ def test_ingest_run_and_validate_give_one_json_object_on_stdout(cli: Cli, tmp_pa
     assert valid == {"file": str(out), "valid": True, "problems": []}
     invalid = cli("validate", str(broken), "--format", "json")
     assert invalid.exit_code != 0
+
+
+def test_logging_says_more_with_v_less_with_q_and_json_on_request(cli: Cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    quiet = cli("ingest", "fixtures/demo", "--db", db, "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    verbose = cli("ingest", "fixtures/demo/heise.atom", "--db", str(tmp_path / "v.db"), "-v")
+    assert "INFO newsnorm.jobs: fixtures/demo/heise.atom: atom, " in verbose.stderr
+    assert "15 entries: 15 new (0 duplicates)" in verbose.stderr
+    assert "DEBUG" not in verbose.stderr and "read 1 inputs" in verbose.stderr
+    debug = cli("ingest", "fixtures/demo", "--db", str(tmp_path / "d.db"), "-vv")
+    assert "DEBUG newsnorm.pipeline: " in debug.stderr and "joins " in debug.stderr
+    assert "a new story" in debug.stderr
+    as_json = ("-v", "--log-format", "json")
+    lines = cli("ingest", "fixtures/demo", "--db", str(tmp_path / "j.db"), *as_json).stderr
+    records = [json.loads(line) for line in lines.splitlines() if line.startswith("{")]
+    assert records and {r["logger"] for r in records} == {"newsnorm.jobs"}
+    assert all(r["level"] == "info" and r["time"] and r["message"] for r in records)
+    plain = cli("ingest", "fixtures/demo", "--db", str(tmp_path / "p.db"))
+    assert "INFO" not in plain.stderr  # warnings only, by default

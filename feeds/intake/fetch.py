@@ -7,6 +7,7 @@ sites it reads and turns every failure into one line naming the URL.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -20,6 +21,7 @@ from normalizer.errors import InputError
 __all__ = ["MAX_REDIRECTS", "FetchPolicy", "Fetched", "Fetcher", "Validators", "is_url"]
 
 MAX_REDIRECTS = 5
+log = logging.getLogger("newsnorm.fetch")
 # Types that can never hold a feed or an article; anything textual, XML or JSON
 # is read, and so is a missing or generic type (the bytes are sniffed anyway).
 _REFUSED_PREFIXES = ("image/", "audio/", "video/", "font/", "model/", "multipart/")
@@ -205,6 +207,7 @@ class Fetcher:
 
     def _read(self, url: str, response: httpx.Response, validators: Validators | None) -> Fetched:
         final_url = str(response.url)
+        log.info("%s: HTTP %d%s", url, response.status_code, f" from {final_url}" if final_url != url else "")
         if response.status_code == 304 and validators is not None:
             return Fetched(url, final_url, None, validators)
         if response.status_code != 200:
