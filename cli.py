@@ -43,7 +43,7 @@ from normalizer import __version__
 from normalizer.errors import NewsnormError
 from normalizer.html import paragraphs_to_html
 from normalizer.model import PassedOver, Rejected, Skipped
-from normalizer.settings import Settings, load_settings, settings_of
+from normalizer.settings import Settings, load_settings, resolve_settings, settings_of
 from normalizer.store import Store, open_store
 
 EXIT_REJECTED = 3
@@ -96,10 +96,16 @@ def _shown(default: object) -> str:
     return ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
 
 
+def _user_config() -> Path:
+    """The user's own settings file, beneath the project's (``~/.config/newsnorm/newsnorm.toml``
+    on Linux, as click finds the platform's place)."""
+    return Path(click.get_app_dir("newsnorm")) / "newsnorm.toml"
+
+
 def _settings(options: dict[str, Any]) -> Settings:
     config = options.pop("config", None)
     flags = {name: options.pop(name) for name in list(options) if name in Settings.__dataclass_fields__}
-    return load_settings(flags, config_path=config)
+    return load_settings(flags, config_path=config, user_config=_user_config())
 
 
 def _now() -> datetime:
@@ -516,6 +522,37 @@ def validate(file: str, format_out: str) -> None:
     if problems:
         raise click.ClickException(f"{file}: {len(problems)} problem(s)")
     click.echo(f"{file}: valid Atom 1.0", err=True)
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML settings file (default: NEWSNORM_CONFIG, else ./newsnorm.toml if present).",
+)
+@click.option(
+    "--format", "format_out", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def config(config_path: str | None, format_out: str) -> None:
+    """Print every setting's value and where it comes from: the environment, the project's
+    file (--config, NEWSNORM_CONFIG or ./newsnorm.toml), the user's file, or the default.
+
+    A flag given to a command overrides all of these for that run.
+    """
+    with _errors():
+        settings, origins = resolve_settings(config_path=config_path, user_config=_user_config())
+    values = {name: getattr(settings, name) for name in origins}
+    if format_out == "json":
+        shown = {name: {"value": list(v) if isinstance(v, tuple) else v, "from": origins[name]}
+                 for name, v in values.items()}  # fmt: skip
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        return
+    width = max(map(len, values))
+    for name, value in values.items():
+        click.echo(f"{name:<{width}}  {_shown(value) if value != '' else '(none)'}  [{origins[name]}]")
+    click.echo(f"user file: {_user_config()}", err=True)
 
 
 def _read_file(name: str) -> bytes:

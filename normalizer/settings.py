@@ -26,7 +26,16 @@ from normalizer.errors import SettingsError
 from normalizer.model import FingerprintParams
 from normalizer.values import is_web_address, looks_absolute, parse_shard
 
-__all__ = ["COMMANDS", "SETTINGS", "Setting", "Settings", "load_settings", "parse_since", "settings_of"]
+__all__ = [
+    "COMMANDS",
+    "SETTINGS",
+    "Setting",
+    "Settings",
+    "load_settings",
+    "parse_since",
+    "resolve_settings",
+    "settings_of",
+]
 
 ENV_PREFIX = "NEWSNORM_"
 DEFAULT_CONFIG = "newsnorm.toml"
@@ -39,7 +48,7 @@ READ = ("run", "ingest", "dups", "clean")  # reads inputs
 FETCH = READ  # may fetch URLs
 FEED = ("run", "emit", "serve")  # writes a feed
 SERVE = ("serve",)
-COMMANDS = ("run", "ingest", "emit", "serve", "clean", "dups", "validate")
+COMMANDS = ("run", "ingest", "emit", "serve", "clean", "dups", "validate", "config")
 
 # A check gives the problem with a value (a phrase to follow "must be"), or None.
 Check = Callable[[Any], str | None]
@@ -437,33 +446,63 @@ def load_settings(
     flags: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
     config_path: str | None = None,
+    user_config: Path | None = None,
 ) -> Settings:
-    """Resolve every setting: flag > environment > configuration file > default.
+    """Resolve every setting: flag > environment > configuration file > user file > default.
 
     Args:
         flags: values given on the command line (``None`` values are ignored).
         environ: the environment (``os.environ`` if not given).
-        config_path: a TOML file that must exist; without it ``newsnorm.toml`` is
-            read if present.
+        config_path: a TOML file that must exist; without it ``NEWSNORM_CONFIG`` names
+            one, else ``newsnorm.toml`` is read if present.
+        user_config: the user's own TOML file, read if present, beneath the others.
     """
-    flags = flags or {}
-    environ = os.environ if environ is None else environ
-    config = _read_config(Path(config_path or DEFAULT_CONFIG), required=config_path is not None)
+    return resolve_settings(flags, environ, config_path, user_config)[0]
+
+
+def _checked_config(path: Path, required: bool) -> dict[str, Any]:
+    config = _read_config(path, required=required)
     known = {setting.name for setting in SETTINGS}
     unknown = sorted(set(config) - known)
     if unknown:
-        raise SettingsError(f"{config_path or DEFAULT_CONFIG}: unknown settings: {', '.join(unknown)}")
+        raise SettingsError(f"{path}: unknown settings: {', '.join(unknown)}")
+    return config
+
+
+def resolve_settings(
+    flags: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_path: str | None = None,
+    user_config: Path | None = None,
+) -> tuple[Settings, dict[str, str]]:
+    """:func:`load_settings`, and where each setting's value came from (``--flag``,
+    ``NEWSNORM_NAME``, a file's path, or ``default``)."""
+    flags = flags or {}
+    environ = os.environ if environ is None else environ
+    named = config_path or environ.get(ENV_PREFIX + "CONFIG") or None
+    project = Path(named or DEFAULT_CONFIG)
+    config = _checked_config(project, required=named is not None)
+    user = _checked_config(user_config, required=False) if user_config else {}
     values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
     for setting in SETTINGS:
         if flags.get(setting.name) is not None:
             values[setting.name] = _coerce(setting, flags[setting.name], setting.flag)
+            origins[setting.name] = setting.flag
         elif setting.env_var in environ:
             values[setting.name] = _coerce(setting, environ[setting.env_var], setting.env_var)
+            origins[setting.name] = setting.env_var
         elif setting.name in config:
-            values[setting.name] = _coerce(setting, config[setting.name], "configuration")
+            values[setting.name] = _coerce(setting, config[setting.name], str(project))
+            origins[setting.name] = str(project)
+        elif setting.name in user:
+            values[setting.name] = _coerce(setting, user[setting.name], str(user_config))
+            origins[setting.name] = str(user_config)
+        else:
+            origins[setting.name] = "default"
     settings = replace(Settings(), **values)
     problems = _cross_problems(settings)
     if problems:
         raise SettingsError(f"settings: {problems[0]}")
     settings.canonical_rule  # noqa: B018 - an unknown step is an error now, not at first use
-    return settings
+    return settings, origins

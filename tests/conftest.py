@@ -80,6 +80,8 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     for name in list(os.environ):
         if name.startswith("NEWSNORM_"):
             monkeypatch.delenv(name)
+    # No user-level settings file of whoever runs the tests.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(ROOT / "fixtures" / "no-user-config"))
 
     def invoke(*args: str, input: bytes | None = None) -> Result:
         return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)

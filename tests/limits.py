@@ -55,6 +55,8 @@ def newsnorm_command(*args: str) -> list[str]:
 def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for a child: one BLAS thread, no user settings, a fixed clock."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSNORM_")}
+    # No user-level settings file of whoever runs the tests (none is in this folder).
+    env["XDG_CONFIG_HOME"] = str(ROOT / "fixtures" / "no-user-config")
     env.update({"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "SOURCE_DATE_EPOCH": "1700000000"})
     env.update(extra or {})
     return env

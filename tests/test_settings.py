@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from normalizer.dedup import Thresholds
 from normalizer.errors import SettingsError
 from normalizer.model import FingerprintParams
 from normalizer.settings import SETTINGS, Settings, load_settings
+
+from .conftest import Cli
 
 
 def test_every_default_passes_its_own_check() -> None:
@@ -94,3 +97,31 @@ def test_bad_values_and_unknown_keys(tmp_path: Path) -> None:
         load_settings({}, {}, str(config))
     with pytest.raises(SettingsError, match="not found"):
         load_settings({}, {}, str(tmp_path / "missing.toml"))
+
+
+def test_config_shows_each_value_and_where_it_came_from(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_home = tmp_path / "home-config"
+    (user_home / "newsnorm").mkdir(parents=True)
+    (user_home / "newsnorm" / "newsnorm.toml").write_text('feed_title = "Desk"\nport = 9000\n', "utf-8")
+    project = tmp_path / "project.toml"
+    project.write_text("port = 8181\n", "utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(user_home))
+    monkeypatch.setenv("NEWSNORM_DB", "/srv/news.db")
+    monkeypatch.setenv("NEWSNORM_CONFIG", str(project))
+    shown = json.loads(cli("config", "--format", "json").stdout)
+    assert shown["db"] == {"value": "/srv/news.db", "from": "NEWSNORM_DB"}
+    assert shown["port"] == {"value": 8181, "from": str(project)}  # the project's file over the user's
+    assert shown["feed_title"]["value"] == "Desk"
+    assert shown["feed_title"]["from"].endswith("newsnorm/newsnorm.toml")
+    assert shown["jaccard_threshold"] == {"value": 0.5, "from": "default"}
+    text = cli("config").stdout
+    assert "db" in text and "/srv/news.db  [NEWSNORM_DB]" in text
+    # A command reads the same files: the user's title reaches the feed.
+    db = str(tmp_path / "s.db")
+    assert cli("ingest", "fixtures/demo/heise.atom", "--db", db).exit_code == 0
+    assert '<title type="text">Desk</title>' in cli("emit", "--db", db).stdout
+    monkeypatch.setenv("NEWSNORM_CONFIG", str(tmp_path / "missing.toml"))
+    missing = cli("config")
+    assert missing.exit_code == 1 and "configuration file not found" in missing.stderr
