@@ -40,7 +40,7 @@ from feeds.publish.reports import (
 )
 from feeds.readers.sniff import FORMATS, Format
 from normalizer import __version__
-from normalizer.errors import NewsnormError
+from normalizer.errors import InterruptedRunError, NewsnormError
 from normalizer.html import paragraphs_to_html
 from normalizer.model import PassedOver, Rejected, Skipped
 from normalizer.settings import Settings, load_settings, resolve_settings, settings_of
@@ -121,9 +121,21 @@ def _now() -> datetime:
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Turn the library's errors into a one-line message and exit code 1."""
+    """Turn the library's errors into a one-line message and exit code 1; Ctrl-C
+    into what was stored so far, and exit code 130."""
     try:
         yield
+    except InterruptedRunError as stopped:
+        if isinstance(stopped.summary, IngestSummary):
+            _report(stopped.summary, "(interrupted)")
+        message = (
+            "newsnorm: interrupted: what is listed above was stored (the input then being stored was not)"
+        )
+        click.echo(message, err=True)
+        raise SystemExit(130) from None
+    except KeyboardInterrupt:
+        click.echo("newsnorm: interrupted", err=True)
+        raise SystemExit(130) from None
     except NewsnormError as error:
         raise click.ClickException(str(error)) from None
 
@@ -136,12 +148,47 @@ def _ingest(
     output: str | None = None,
 ) -> IngestSummary:
     found = expand_inputs(inputs, own_files(store.name, output))
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() or _quiet():
         return ingest_inputs(found, store, settings, _now(), format_in=_format(format_in))
-    with click.progressbar(length=len(found.names), label="reading", file=sys.stderr) as bar:
-        return ingest_inputs(
-            found, store, settings, _now(), format_in=_format(format_in), on_document=lambda _: bar.update(1)
-        )
+    status = _Status(len(found.names))
+    try:
+        return ingest_inputs(found, store, settings, _now(), format_in=_format(format_in), on_progress=status)
+    finally:
+        status.close()
+
+
+class _Status:
+    """One line on a terminal that moves with the work: the phase and the input, inputs
+    done of those known, entries stored and their rate; redrawn at most ten times a
+    second, and cleared at the end."""
+
+    def __init__(self, inputs: int) -> None:
+        self.inputs = inputs
+        self.done = 0
+        self.entries = 0
+        self.started = time.monotonic()
+        self._drawn = 0.0
+        self._line = ""
+
+    def __call__(self, phase: str, name: str) -> None:
+        if phase == "entry":
+            self.entries += 1
+        elif phase == "done":
+            self.done += 1
+            self.inputs = max(self.inputs, self.done)  # OPML lists add inputs as they go
+        now = time.monotonic()
+        if phase != "entry" or now - self._drawn >= 0.1:
+            self._drawn = now
+            rate = self.entries / max(now - self.started, 1e-6)
+            width = shutil.get_terminal_size().columns
+            words = {"fetch": "fetching", "read": "reading", "store": "storing"}
+            doing = f"{words.get(phase, 'storing')} {name}" if phase != "done" else ""
+            line = f"{self.done}/{self.inputs} inputs, {self.entries:,} entries ({rate:,.0f}/s) {doing}"
+            self._line = line[: width - 1]
+            click.echo(f"\r\x1b[K{self._line}", nl=False, err=True)
+
+    def close(self) -> None:
+        click.echo("\r\x1b[K", nl=False, err=True)
 
 
 def _format(format_in: str | None) -> Format | None:

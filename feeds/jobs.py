@@ -29,7 +29,7 @@ from feeds.publish.atom import EXT_NS, FeedPart, feed_info, write_atom
 from feeds.readers import read_entries
 from feeds.readers.sniff import Format, sniff
 from normalizer.clean import Cleaner
-from normalizer.errors import InputError, SettingsError, StoreError
+from normalizer.errors import InputError, InterruptedRunError, SettingsError, StoreError
 from normalizer.model import Article, LeftOut, PassedOver, RawEntry, Rejected, Skipped
 from normalizer.pipeline import Counts, Pipeline, clean_entries
 from normalizer.settings import Settings, parse_since
@@ -150,7 +150,7 @@ def ingest_inputs(
     now: datetime,
     *,
     format_in: Format | None = None,
-    on_document: Callable[[str], None] | None = None,
+    on_progress: Callable[[str, str], None] | None = None,
     output: str | None = None,
 ) -> IngestSummary:
     """Read, clean, fingerprint, link and store every input (one transaction each).
@@ -164,51 +164,101 @@ def ingest_inputs(
 
     A folder walk passes over the run's own store and ``output``; an Atom feed
     this newsnorm wrote (its own feed id) is passed over wherever it is given.
+
+    ``on_progress(phase, name)`` hears of each step: ``("fetch", url)`` or
+    ``("read", path)`` as a document is loaded, ``("store", name)`` as it is
+    stored, ``("entry", name)`` for each of its entries, ``("done", name)``.
+
+    Raises:
+        InterruptedRunError: Ctrl-C: what was stored so far is in it (the input being
+            stored then is rolled back whole).
     """
+    tell = on_progress or _silent
     pipeline = Pipeline(store, settings, now)
     found = inputs if isinstance(inputs, Inputs) else expand_inputs(inputs, own_files(store.name, output))
     progress = _Progress(rejected=list(found.unreadable), passed_over=list(found.passed_over))
     share = _Share(settings.shard, progress)
-    queue = deque(share.mine(found.names))
-    seen = set(found.names)
     operators = frozenset(found.names)
-    policy = _fetch_policy(settings)
-    with Loader(
-        settings.max_input_bytes, policy, partial(_validators, store), settings.fetch_workers
-    ) as loader:
-        while queue:
-            name = queue.popleft()
+    run = _IngestRun(pipeline, store, settings, now, format_in, progress, share, tell, operators)
+    run.queue.extend(share.mine(found.names))
+    run.seen.update(found.names)
+    try:
+        with Loader(
+            settings.max_input_bytes,
+            _fetch_policy(settings),
+            partial(_validators, store),
+            settings.fetch_workers,
+        ) as loader:
+            run.drain(loader)
+    except KeyboardInterrupt:
+        raise InterruptedRunError(run.summary()) from None
+    return run.summary()
+
+
+def _silent(phase: str, name: str) -> None:
+    del phase, name
+
+
+@dataclass
+class _IngestRun:
+    """One ingest's state: what is left to load, what was seen, what became of it."""
+
+    pipeline: Pipeline
+    store: Store
+    settings: Settings
+    now: datetime
+    format_in: Format | None
+    progress: _Progress
+    share: _Share
+    tell: Callable[[str, str], None]
+    operators: frozenset[str]
+    queue: deque[str] = field(default_factory=deque)
+    seen: set[str] = field(default_factory=set)
+
+    def summary(self) -> IngestSummary:
+        progress = self.progress
+        return IngestSummary(
+            documents=progress.documents,
+            counts=progress.counts,
+            rejected=tuple(progress.rejected),
+            skipped=tuple(progress.skipped),
+            stored=self.store.article_count(),
+            not_modified=progress.not_modified,
+            passed_over=tuple(progress.passed_over),
+        )
+
+    def drain(self, loader: Loader) -> None:
+        """Load and store every queued input, in order (the next URLs fetched ahead)."""
+        progress = self.progress
+        while self.queue:
+            name = self.queue.popleft()
             progress.documents += 1
-            loader.ahead(islice(queue, loader.workers))
+            loader.ahead(islice(self.queue, loader.workers))
+            self.tell("fetch" if is_url(name) else "read", name)
             document = loader.load(name)
             if document.problem is not None:
                 progress.rejected.append(Rejected(name, document.problem.problem))
             elif document.fetched is not None and document.fetched.not_modified:
                 progress.not_modified += 1
-            elif (listed := _listed_feeds(document, format_in, progress, operators)) is not None:
-                new = [feed for feed in dict.fromkeys(listed) if feed not in seen]
-                room = max(0, MAX_LISTED_FEEDS - (len(seen) - len(operators)))
-                progress.skipped.extend(
-                    Skipped(document.name, f"more than {MAX_LISTED_FEEDS:,} listed feeds in one run", f)
-                    for f in new[room:]
-                )
-                queue.extend(share.mine(new[:room]))
-                seen.update(new[:room])
-            elif _is_own_feed(document.data or b"", settings.feed_id):
+            elif (listed := _listed_feeds(document, self.format_in, progress, self.operators)) is not None:
+                self._subscribe(document.name, listed)
+            elif _is_own_feed(document.data or b"", self.settings.feed_id):
                 progress.passed_over.append(PassedOver(name, _OWN_FEED))
-            elif _ingest_document(document, pipeline, format_in, progress):
-                _remember_fetch(store, document, now)
-            if on_document is not None:
-                on_document(name)
-    return IngestSummary(
-        documents=progress.documents,
-        counts=progress.counts,
-        rejected=tuple(progress.rejected),
-        skipped=tuple(progress.skipped),
-        stored=store.article_count(),
-        not_modified=progress.not_modified,
-        passed_over=tuple(progress.passed_over),
-    )
+            else:
+                self.tell("store", name)
+                if _ingest_document(document, self.pipeline, self.format_in, progress, self.tell):
+                    _remember_fetch(self.store, document, self.now)
+            self.tell("done", name)
+
+    def _subscribe(self, listing: str, listed: list[str]) -> None:
+        """Queue the feeds an operator's list names, up to the run's cap."""
+        new = [feed for feed in dict.fromkeys(listed) if feed not in self.seen]
+        room = max(0, MAX_LISTED_FEEDS - (len(self.seen) - len(self.operators)))
+        self.progress.skipped.extend(
+            Skipped(listing, f"more than {MAX_LISTED_FEEDS:,} listed feeds in one run", f) for f in new[room:]
+        )
+        self.queue.extend(self.share.mine(new[:room]))
+        self.seen.update(new[:room])
 
 
 log = logging.getLogger("newsnorm.jobs")
@@ -229,10 +279,14 @@ def _is_own_feed(data: bytes, feed_id: str) -> bool:
 
 
 def _ingest_document(
-    document: Document, pipeline: Pipeline, format_in: Format | None, progress: _Progress
+    document: Document,
+    pipeline: Pipeline,
+    format_in: Format | None,
+    progress: _Progress,
+    tell: Callable[[str, str], None] = _silent,
 ) -> bool:
     """Store one document's articles, all or nothing; whether it was stored."""
-    read = _Counter()
+    read = _Counter(lambda: tell("entry", document.name))
     started = time.perf_counter()
     data = document.data or b""
     try:
@@ -273,11 +327,14 @@ def _ingest_document(
 class _Counter:
     """Counts a reader's entries as they are taken (a failed input's too)."""
 
+    on_entry: Callable[[], None] | None = None
     entries: int = 0
 
     def count(self, entries: Iterable[RawEntry | LeftOut]) -> Iterator[RawEntry | LeftOut]:
         for entry in entries:
             self.entries += 1
+            if self.on_entry is not None:
+                self.on_entry()
             yield entry
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "InputError",
+    "InterruptedRunError",
     "NewsnormError",
     "SettingsError",
     "StoreError",
@@ -47,3 +48,12 @@ class StoreError(NewsnormError):
 
 class OutputError(NewsnormError):
     """An output (a feed file) could not be written; what was there before is kept."""
+
+
+class InterruptedRunError(NewsnormError):
+    """The run was stopped (Ctrl-C) between or inside inputs; ``summary`` holds what
+    was stored until then (the input being stored was rolled back whole)."""
+
+    def __init__(self, summary: object) -> None:
+        self.summary = summary
+        super().__init__("interrupted")
