@@ -367,7 +367,14 @@ def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> No
 @_CHANGED
 @_settings_options("emit")
 def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
-    """Write the store's articles as one Atom feed (the second half of run)."""
+    """Write the store's newest articles as one Atom feed (the second half of run).
+
+    \b
+    Examples:
+      newsnorm emit -o news.atom                      the newest 1,000 entries
+      newsnorm emit --collapse --since 24h -o day.atom  a story once, the last day
+      newsnorm emit --changed -o changes.atom         what changed since the last such emit
+    """
     with _errors():
         settings = _settings(options)
         with open_store(settings, create=False) as store:
@@ -425,7 +432,14 @@ def _emit(
 @_FORMAT_IN
 @_settings_options("clean")
 def clean(input_: str, format_out: str, url: str | None, format_in: str | None, **options: Any) -> None:
-    """Normalise one article and print it; nothing is stored. INPUT defaults to -."""
+    """Normalise one article and print it; nothing is stored. INPUT defaults to -.
+
+    \b
+    Examples:
+      newsnorm clean story.txt                        the cleaned text
+      newsnorm clean --format json https://example.com/news/1   with what was removed, and why
+      curl -s https://example.com/rss | newsnorm clean --format json
+    """
     with _errors():
         settings = _settings(options)
         articles, problems = clean_inputs([input_], settings, _format(format_in))
@@ -520,6 +534,11 @@ def serve(collapse: bool, **options: Any) -> None:
 
     Every document has an ETag and a Last-Modified and answers conditional
     requests with 304. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      newsnorm serve --db newsnorm.db                 on http://127.0.0.1:8080/feed.atom
+      newsnorm serve --host 0.0.0.0 --base-url https://feeds.example.com --collapse
     """
     with _errors():
         settings = _settings(options)
@@ -550,7 +569,13 @@ def serve(collapse: bool, **options: Any) -> None:
     help="A line per problem, or one JSON object {file, valid, problems}.",
 )  # fmt: skip
 def validate(file: str, format_out: str) -> None:
-    """Check an Atom document against RFC 4287's schema; one line per problem."""
+    """Check an Atom document against RFC 4287's schema; one line per problem.
+
+    \b
+    Examples:
+      newsnorm validate news.atom
+      curl -s https://example.com/atom.xml | newsnorm validate --format json -
+    """
     # Imported here: the RELAX NG schema and its rules are loaded only to validate.
     from feeds.publish.validate import validate_atom  # noqa: PLC0415
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 OriginKind = Literal["feed", "file", "page", "stdin"]
 # How shingle ids are made (see normalizer.fingerprint); stored with the signatures.
@@ -184,6 +184,16 @@ class FingerprintParams:
             "lead_bands": str(self.lead_bands),
             "lead_rows": str(self.lead_rows),
         }
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, str]) -> FingerprintParams:
+        """The parameters a store's meta table records (a reader adopts them)."""
+        defaults = cls()
+        values: dict[str, Any] = {}
+        for name, default in defaults.__dict__.items():
+            if name in meta:
+                values[name] = int(meta[name]) if isinstance(default, int) else meta[name]
+        return cls(**values)
 
 
 @dataclass(frozen=True)

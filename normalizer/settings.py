@@ -195,42 +195,48 @@ class Settings:
     )
     num_perm: int = _setting(
         _FINGERPRINT.num_perm,
-        "MinHash permutations per signature (fixed per store).",
-        commands=STORE,
+        "MinHash permutations per signature (fixed when a store is made).",
+        commands=INGEST,
         check=_between(1, 4096),
     )
     seed: int = _setting(
-        _FINGERPRINT.seed, "MinHash seed (fixed per store).", commands=STORE, check=_between(0, 2**32 - 1)
+        _FINGERPRINT.seed,
+        "MinHash seed (fixed when a store is made).",
+        commands=INGEST,
+        check=_between(0, 2**32 - 1),
     )
     shingle_words: int = _setting(
         _FINGERPRINT.shingle_words,
-        "Words per shingle (fixed per store).",
-        commands=STORE,
+        "Words per shingle (fixed when a store is made).",
+        commands=INGEST,
         check=_between(1, 32),
     )
     bands: int = _setting(
-        _FINGERPRINT.bands, "LSH bands (fixed per store).", commands=STORE, check=_at_least(1)
+        _FINGERPRINT.bands, "LSH bands (fixed when a store is made).", commands=INGEST, check=_at_least(1)
     )
     rows: int = _setting(
         _FINGERPRINT.rows,
-        "Signature values per LSH band (fixed per store).",
-        commands=STORE,
+        "Signature values per LSH band (fixed when a store is made).",
+        commands=INGEST,
         check=_at_least(1),
     )
     lead_shingles: int = _setting(
         _FINGERPRINT.lead_shingles,
-        "Shingles of a text's lead signature (fixed per store).",
-        commands=STORE,
+        "Shingles of a text's lead signature (fixed when a store is made).",
+        commands=INGEST,
         check=_at_least(1),
     )
     lead_bands: int = _setting(
         _FINGERPRINT.lead_bands,
-        "LSH bands of the lead signature (fixed per store).",
-        commands=STORE,
+        "LSH bands of the lead signature (fixed when a store is made).",
+        commands=INGEST,
         check=_at_least(1),
     )
     lead_rows: int = _setting(
-        _FINGERPRINT.lead_rows, "Values per lead band (fixed per store).", commands=STORE, check=_at_least(1)
+        _FINGERPRINT.lead_rows,
+        "Values per lead band (fixed when a store is made).",
+        commands=INGEST,
+        check=_at_least(1),
     )
     learn_chrome_stories: int = _setting(
         5,

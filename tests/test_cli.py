@@ -385,3 +385,15 @@ def test_logging_says_more_with_v_less_with_q_and_json_on_request(cli: Cli, tmp_
     assert all(r["level"] == "info" and r["time"] and r["message"] for r in records)
     plain = cli("ingest", "fixtures/demo", "--db", str(tmp_path / "p.db"))
     assert "INFO" not in plain.stderr  # warnings only, by default
+
+
+def test_readers_adopt_the_stores_fingerprint_parameters(cli: Cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    made = ("--num-perm", "64", "--bands", "16", "--rows", "4")
+    assert cli("ingest", "fixtures/demo", "--db", db, *made).exit_code == 0
+    assert cli("emit", "--db", db).stdout.count("<entry") == 34 + 1
+    assert cli("dups", "--db", db).exit_code == 0
+    assert "--num-perm" not in cli("emit", "--help").stdout  # fixed when a store is made
+    # A writer must give the store's own (its signatures must compare).
+    writer = cli("ingest", "fixtures/demo", "--db", db)
+    assert writer.exit_code == 1 and "made with other parameters" in writer.stderr

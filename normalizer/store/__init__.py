@@ -11,6 +11,7 @@ from __future__ import annotations
 from normalizer.canonical import CanonicalRule
 from normalizer.clusters import settle_cluster
 from normalizer.errors import SettingsError
+from normalizer.model import FingerprintParams
 from normalizer.settings import Settings
 from normalizer.store.migrations import SCHEMA_VERSION
 from normalizer.store.protocol import LastChange, Store, StoredArticle, StoredVersion
@@ -43,11 +44,14 @@ def open_store(settings: Settings, *, create: bool = True, path: str | None = No
     under another rule, unless the store is read-only here.
     """
     name = path or settings.db
+    # A reader adopts the store's fingerprint parameters (it makes no signature); a
+    # writer's must equal them.
+    params = settings.fingerprint_params if create else None
     store: RelationalStore
     if is_postgres_url(name):
-        store = _postgres(name, settings, create=create)
+        store = _postgres(name, params, settings, create=create)
     else:
-        store = SqliteStore(name, settings.fingerprint_params, settings.canonical_rule, create=create)
+        store = SqliteStore(name, params, settings.canonical_rule, create=create)
     try:
         if create and not store.rule_is_current and not store.read_only:
             apply_rule(store, settings.canonical_rule)
@@ -57,7 +61,9 @@ def open_store(settings: Settings, *, create: bool = True, path: str | None = No
     return store
 
 
-def _postgres(url: str, settings: Settings, *, create: bool) -> RelationalStore:
+def _postgres(
+    url: str, params: FingerprintParams | None, settings: Settings, *, create: bool
+) -> RelationalStore:
     try:
         # Imported only for a PostgreSQL store: psycopg is an optional extra.
         from normalizer.store.postgres import PostgresStore  # noqa: PLC0415
@@ -65,7 +71,7 @@ def _postgres(url: str, settings: Settings, *, create: bool) -> RelationalStore:
         raise SettingsError(
             "db: a postgresql:// store needs psycopg: pip install 'newsnorm[postgres]'"
         ) from None
-    return PostgresStore(url, settings.fingerprint_params, settings.canonical_rule, create=create)
+    return PostgresStore(url, params, settings.canonical_rule, create=create)
 
 
 def apply_rule(store: RelationalStore, rule: CanonicalRule) -> int:

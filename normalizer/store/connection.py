@@ -90,9 +90,14 @@ def check_params(path: str, stored: dict[str, str], params: FingerprintParams) -
         )
 
 
-def open_schema(db: sqlite3.Connection, path: str, params: FingerprintParams, *, read_only: bool) -> None:
-    """Check the store's parameters, then make or migrate it if that is due."""
+def open_schema(
+    db: sqlite3.Connection, path: str, params: FingerprintParams | None, *, read_only: bool
+) -> FingerprintParams:
+    """Check the store's parameters (``None``: adopt them), then make or migrate it if
+    that is due; the parameters the store is at."""
     stored = stored_meta(db)
+    if params is None:
+        params = FingerprintParams.from_meta(stored)
     check_params(path, stored, params)
     steps = migrations.pending(stored.get("schema_version"))
     if steps is None:
@@ -101,7 +106,7 @@ def open_schema(db: sqlite3.Connection, path: str, params: FingerprintParams, *,
             f"version (schema {migrations.SCHEMA_VERSION}) cannot read or migrate"
         )
     if not steps:
-        return
+        return params
     if read_only:
         raise StoreError(
             f"{path}: the store must be migrated to schema {migrations.SCHEMA_VERSION}, "
@@ -116,3 +121,4 @@ def open_schema(db: sqlite3.Connection, path: str, params: FingerprintParams, *,
         version = {"schema_version": str(migrations.SCHEMA_VERSION)}
         values = version if stored else {**params.as_dict(), **version}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(values.items()))
+    return params

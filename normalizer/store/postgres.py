@@ -198,7 +198,7 @@ class PostgresStore(RelationalStore):
     def __init__(
         self,
         url: str,
-        params: FingerprintParams,
+        params: FingerprintParams | None,
         canonical: CanonicalRule | None = None,
         *,
         create: bool = True,
@@ -224,7 +224,7 @@ class PostgresStore(RelationalStore):
         self._versions: dict[int, str] = {}
         self._ordered_log = _OrderedLog(db, self.transaction)
         try:
-            self._open_schema(db, name, params, create=create)
+            params = self._open_schema(db, name, params, create=create)
         except BaseException:
             raw.close()
             raise
@@ -233,10 +233,14 @@ class PostgresStore(RelationalStore):
             name, db, index=self._bands, log=self._ordered_log, params=params, canonical=canonical
         )
 
-    def _open_schema(self, db: _Connection, name: str, params: FingerprintParams, *, create: bool) -> None:
+    def _open_schema(
+        self, db: _Connection, name: str, params: FingerprintParams | None, *, create: bool
+    ) -> FingerprintParams:
         stored = _stored_meta(db)
         if not stored and not create:
             raise StoreError(f"{name}: no newsnorm store in this database (run ingest first)")
+        if params is None:
+            params = FingerprintParams.from_meta(stored)
         check_params(name, stored, params)
         steps = pending(stored.get("schema_version"), MIGRATIONS)
         if steps is None:
@@ -245,7 +249,7 @@ class PostgresStore(RelationalStore):
                 f"version (schema {SCHEMA_VERSION}) cannot read or migrate"
             )
         if not steps:
-            return
+            return params
         try:
             with self.transaction():
                 # Workers started together: the first makes the tables, the rest wait.
@@ -262,6 +266,7 @@ class PostgresStore(RelationalStore):
                 )
         except psycopg.Error as error:
             raise StoreError(f"{name}: cannot make the store's tables: {_one_line(error)}") from None
+        return params
 
     def close(self) -> None:
         """Close the connection (committed work is already kept)."""

@@ -33,7 +33,8 @@ class SqliteStore(RelationalStore):
 
     Args:
         path: the SQLite file (``:memory:`` for a throw-away store).
-        params: the fingerprint parameters of this run; they must match the store's.
+        params: the fingerprint parameters of this run; they must match the store's
+            (``None``: the store's own, for a reader).
         canonical: the rule this run picks canonical members by; the store's own
             stays as it was until :meth:`save_rule` (see ``normalizer.store.open_store``).
         create: make a new store if there is none (else a missing file is an error).
@@ -44,7 +45,7 @@ class SqliteStore(RelationalStore):
     def __init__(
         self,
         path: str,
-        params: FingerprintParams,
+        params: FingerprintParams | None,
         canonical: CanonicalRule | None = None,
         *,
         create: bool = True,
@@ -57,7 +58,7 @@ class SqliteStore(RelationalStore):
         self.read_only = exists and not memory and (read_only or not may_write(path))
         try:
             db = connect(path, exists=exists, read_only=self.read_only)
-            open_schema(db, path, params, read_only=self.read_only)
+            params = open_schema(db, path, params, read_only=self.read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: cannot open the store: {error}") from None
         self._sqlite = db
