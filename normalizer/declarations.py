@@ -50,16 +50,11 @@ def _after_prolog(text: bytes) -> int | None:
     while True:
         while i < len(text) and text[i] in _SPACE:
             i += 1
-        if text.startswith(b"<?", i):
-            end = text.find(b"?>", i + 2)
-            if end < 0:
+        if text.startswith((b"<?", b"<!--"), i):
+            after = _skip_comment_or_instruction(text, i)
+            if after is None:
                 return None
-            i = end + 2
-        elif text.startswith(b"<!--", i):
-            end = text.find(b"-->", i + 4)
-            if end < 0:
-                return None
-            i = end + 3
+            i = after
         elif text[i : i + 9].upper() == b"<!DOCTYPE":
             doctype_end = _doctype_end(text, i + 9)
             if doctype_end is None:
@@ -71,6 +66,15 @@ def _after_prolog(text: bytes) -> int | None:
             return i
         else:
             return None
+
+
+def _skip_comment_or_instruction(text: bytes, i: int) -> int | None:
+    """The index after the comment or processing instruction opening at ``i``."""
+    # A comment's "-->" is looked for after its own "<!--" (so "<!-->" does not close
+    # it), an instruction's "?>" after "<?".
+    opening, closing = (b"<!--", b"-->") if text.startswith(b"<!--", i) else (b"<?", b"?>")
+    end = text.find(closing, i + len(opening))
+    return None if end < 0 else end + len(closing)
 
 
 def _skip_literal(text: bytes, i: int) -> int | None:
@@ -103,16 +107,11 @@ def _doctype_end(text: bytes, i: int) -> int | None:
 def _subset_end(text: bytes, i: int) -> int | None:
     """The index after the ``]`` that closes the internal subset starting at ``i``."""
     while i < len(text):
-        if text.startswith(b"<!--", i):
-            end = text.find(b"-->", i + 4)
-            if end < 0:
+        if text.startswith((b"<?", b"<!--"), i):
+            after = _skip_comment_or_instruction(text, i)
+            if after is None:
                 return None
-            i = end + 3
-        elif text.startswith(b"<?", i):
-            end = text.find(b"?>", i + 2)
-            if end < 0:
-                return None
-            i = end + 2
+            i = after
         elif text[i : i + 1] in (b'"', b"'"):
             after = _skip_literal(text, i)
             if after is None:
