@@ -91,23 +91,35 @@ def storable(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", _XML_ILLEGAL.sub("", text))
 
 
+# What storable() changes: one search tells a text that needs nothing (nearly all).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def storable_values(value: T) -> T:
     """A frozen dataclass (an entry, an article, its origin and removals) with every
-    text in it :func:`storable`; the same object if nothing needed it."""
+    text in it :func:`storable`; the same object if nothing needed it (the common
+    case costs a search per text)."""
     if isinstance(value, str):
-        return storable(value)  # type: ignore[return-value]
+        return storable(value) if _UNSTORABLE.search(value) else value  # type: ignore[return-value]
     if isinstance(value, tuple):
         items = tuple(storable_values(item) for item in value)
-        return value if items == value else items  # type: ignore[return-value]
-    if not dataclasses.is_dataclass(value) or isinstance(value, type):
-        return value
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items  # type: ignore[return-value]
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return value
+        names = _FIELD_NAMES.setdefault(kind, tuple(field.name for field in dataclasses.fields(value)))
     changes = {}
-    for field in dataclasses.fields(value):
-        current = getattr(value, field.name)
+    for name in names:
+        current = getattr(value, name)
+        if current is None or isinstance(current, int | float):
+            continue
         cleaned = storable_values(current)
-        if cleaned is not current and cleaned != current:
-            changes[field.name] = cleaned
-    return dataclasses.replace(value, **changes) if changes else value
+        if cleaned is not current:
+            changes[name] = cleaned
+    return dataclasses.replace(value, **changes) if changes else value  # type: ignore[type-var]
 
 
 def repair(text: str) -> str:
