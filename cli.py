@@ -30,6 +30,7 @@ from feeds.jobs import (
     ingest_inputs,
     remember_feed,
 )
+from feeds.publish.atom import Tally
 from feeds.publish.output import atomic_output
 from feeds.publish.reports import (
     article_document,
@@ -365,6 +366,7 @@ def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> No
 @click.option("-o", "--output", default="-", show_default=True, help="Atom file to write (- for stdout).")
 @click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
 @_CHANGED
+@_SUMMARY
 @_settings_options("emit")
 def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
     """Write the store's newest articles as one Atom feed (the second half of run).
@@ -375,11 +377,28 @@ def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
       newsnorm emit --collapse --since 24h -o day.atom  a story once, the last day
       newsnorm emit --changed -o changes.atom         what changed since the last such emit
     """
+    summary_format = options.pop("summary_format")
+    if summary_format == "json" and output == "-":
+        raise click.UsageError("--format json prints the summary on stdout: give -o a file")
+    started = time.perf_counter()
+    tally = Tally()
     with _errors():
         settings = _settings(options)
         with open_store(settings, create=False) as store:
             _warn_of_stored_rule(store)
-            _emit(store, settings, output, collapse, changed)
+            _emit(store, settings, output, collapse, changed, tally=tally)
+            name = store.name
+    if summary_format == "json":
+        document = {
+            "output": output,
+            "entries": tally.entries,
+            "left_out": [{"entry": s.entry, "reason": s.reason} for s in tally.left_out],
+            "changed_only": changed,
+            "collapsed": collapse,
+            "store": name,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def _warn_of_stored_rule(store: Store) -> None:
@@ -401,25 +420,27 @@ def _emit(
     changed: bool,
     *,
     skip_current: bool = False,
+    tally: Tally | None = None,
 ) -> bool:
     """Write the feed; with ``changed``, only what changed, then move the output's cursor.
     With ``skip_current`` (``run``, which holds the store's write lock anyway), a whole
-    feed that nothing changed since it was written is not rewritten. Whether it wrote."""
-    left_out: list[Skipped] = []
+    feed that nothing changed since it was written is not rewritten. Whether it wrote;
+    ``tally`` counts what it wrote."""
+    tally = tally if tally is not None else Tally()
     if not changed:
         remember = skip_current and output != "-"
         if remember and feed_is_current(store, settings, output, collapse):
             return False
         with atomic_output(output) as out:
-            emit_feed(store, settings, out, collapse=collapse, now=_now(), left_out=left_out)
+            emit_feed(store, settings, out, collapse=collapse, now=_now(), tally=tally)
         if remember:
             remember_feed(store, settings, output, collapse)
     else:
         name = "-" if output == "-" else str(Path(output).resolve())
         with atomic_output(output) as out:
-            upto = emit_changes(store, settings, out, name, collapse=collapse, left_out=left_out)
+            upto = emit_changes(store, settings, out, name, collapse=collapse, tally=tally)
         store.save_emit_cursor(name, upto)
-    _report_first("left out {} stored entries that could not be written", left_out)
+    _report_first("left out {} stored entries that could not be written", tally.left_out)
     return True
 
 

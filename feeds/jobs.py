@@ -25,7 +25,7 @@ from typing import BinaryIO
 from feeds.intake.fetch import FetchPolicy, Validators, is_url
 from feeds.intake.opml import opml_feeds
 from feeds.intake.sources import Document, Inputs, Loader, expand_inputs, own_files
-from feeds.publish.atom import EXT_NS, FeedPart, feed_info, write_atom
+from feeds.publish.atom import EXT_NS, FeedPart, Tally, feed_info, write_atom
 from feeds.readers import read_entries
 from feeds.readers.sniff import Format, sniff
 from normalizer.clean import Cleaner
@@ -352,13 +352,13 @@ def emit_feed(
     collapse: bool = False,
     *,
     now: datetime,
-    left_out: list[Skipped] | None = None,
+    tally: Tally | None = None,
 ) -> None:
     """Write the Atom document of the store's newest entries (``settings.limit`` and
-    ``settings.since``; an entry that cannot be written is noted in ``left_out``, the
-    rest are written)."""
+    ``settings.since``); ``tally`` counts the entries written and notes any that could
+    not be (the rest are written)."""
     part = FeedPart(limit=settings.limit, since=parse_since(settings.since, now) if settings.since else None)
-    write_atom(out, store, feed_info(settings), collapse=collapse, part=part, left_out=left_out)
+    write_atom(out, store, feed_info(settings), collapse=collapse, part=part, tally=tally)
 
 
 def _written_name(settings: Settings, output: str, collapse: bool) -> str:
@@ -397,7 +397,7 @@ def emit_changes(
     output_name: str,
     collapse: bool = False,
     *,
-    left_out: list[Skipped] | None = None,
+    tally: Tally | None = None,
 ) -> int:
     """Write the entries that changed since the last such emit to ``output_name``.
 
@@ -409,7 +409,7 @@ def emit_changes(
     upto = last.seq if last else 0
     after = min(store.emit_cursor(output_name), upto)
     part = FeedPart(changes=(after, upto))
-    write_atom(out, store, feed_info(settings), collapse=collapse, part=part, left_out=left_out)
+    write_atom(out, store, feed_info(settings), collapse=collapse, part=part, tally=tally)
     return upto
 
 

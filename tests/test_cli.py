@@ -397,3 +397,17 @@ def test_readers_adopt_the_stores_fingerprint_parameters(cli: Cli, tmp_path: Pat
     # A writer must give the store's own (its signatures must compare).
     writer = cli("ingest", "fixtures/demo", "--db", db)
     assert writer.exit_code == 1 and "made with other parameters" in writer.stderr
+
+
+def test_emit_gives_its_summary_as_json(cli: Cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert cli("ingest", "fixtures/demo", "--db", db).exit_code == 0
+    out = tmp_path / "feed.atom"
+    document = json.loads(cli("emit", "--db", db, "-o", str(out), "--limit", "7", "--format", "json").stdout)
+    assert document["entries"] == 7 == out.read_bytes().count(b"<entry")
+    assert document["left_out"] == [] and document["store"] == db and not document["changed_only"]
+    collapsed = json.loads(
+        cli("emit", "--db", db, "-o", str(out), "--collapse", "--limit", "0", "--format", "json").stdout
+    )
+    assert collapsed["entries"] == 34 and collapsed["collapsed"]
+    assert cli("emit", "--db", db, "--format", "json").exit_code == 2  # the feed would be on stdout too

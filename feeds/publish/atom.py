@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO
 from urllib.parse import quote
@@ -178,6 +178,14 @@ def _entry(stored: StoredArticle, members: Sequence[StoredArticle]) -> etree._El
     return entry
 
 
+@dataclass
+class Tally:
+    """What writing a document did: the entries written, and those left out with why."""
+
+    entries: int = 0
+    left_out: list[Skipped] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class FeedPart:
     """Which entries a document holds, and the links that place it among the others.
@@ -229,7 +237,7 @@ def write_atom(
     collapse: bool = False,
     part: FeedPart | None = None,
     *,
-    left_out: list[Skipped] | None = None,
+    tally: Tally | None = None,
 ) -> datetime:
     """Write the Atom document for a store, one entry at a time (memory stays flat);
     returns the feed's atom:updated.
@@ -241,12 +249,13 @@ def write_atom(
         collapse: one entry per story cluster (its canonical member) instead of
             one per article.
         part: which entries and links (default: every entry, no links).
-        left_out: where to note the entries that could not be written (the rest are).
+        tally: where to count the entries written and note those that could not be
+            (the rest are written).
     """
     part = part or FeedPart()
     updated = feed_updated(store, collapse, part)
     out.write(feed_head(info, updated, part))
-    for entry in iter_entries(store, collapse, part, left_out):
+    for entry in iter_entries(store, collapse, part, tally):
         out.write(entry)
     out.write(FEED_END)
     return updated
@@ -256,14 +265,14 @@ def iter_entries(
     store: Store,
     collapse: bool = False,
     part: FeedPart | None = None,
-    left_out: list[Skipped] | None = None,
+    tally: Tally | None = None,
 ) -> Iterator[bytes]:
     """The entries of a document in feed order, each as bytes (the canonical member of
     a cluster lists the others).
 
     No stored entry can break a document: one whose texts no XML can hold (stored
     by an earlier version, or by hand) is written with them made storable, and one
-    that cannot be written even so is left out, noted in ``left_out``.
+    that cannot be written even so is left out, noted in ``tally``.
     """
     part = part or FeedPart()
     feed_order = store.iter_feed_order(
@@ -271,13 +280,19 @@ def iter_entries(
     )
     for stored in feed_order:
         try:
-            yield _entry_bytes(store, stored)
+            entry = _entry_bytes(store, stored)
         except (ValueError, UnicodeError):
             try:
-                yield _entry_bytes(store, storable_values(stored))
+                entry = _entry_bytes(store, storable_values(stored))
             except (ValueError, UnicodeError) as error:
-                if left_out is not None:
-                    left_out.append(Skipped(store.name, f"cannot be written: {error}", stored.article.key))
+                if tally is not None:
+                    tally.left_out.append(
+                        Skipped(store.name, f"cannot be written: {error}", stored.article.key)
+                    )
+                continue
+        if tally is not None:
+            tally.entries += 1
+        yield entry
 
 
 def feed_head(info: FeedInfo, updated: datetime, part: FeedPart) -> bytes:
