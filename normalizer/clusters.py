@@ -53,23 +53,15 @@ class ClusterState:
         return tuple(member_id for member_id, _ in self.similarities)
 
 
+# Nothing known of a cluster: every similarity is to be computed.
+_UNKNOWN = ClusterState(canonical=-1, superseded=(), similarities=())
+
+
 def settle_cluster(members: Sequence[ClusterText], rule: CanonicalRule) -> ClusterState:
     """The canonical member, superseded versions and similarities of a cluster."""
-    standing = [m.member for m in members]
-    canonical = choose_canonical(standing, rule)
     texts = {m.member.order: m.text for m in members}
-    canonical_text = texts[canonical.order]
-    ids = {member.key: member.order for member in standing}
-
-    def similarity(text: Candidate) -> float:
-        if text.digest == canonical_text.digest:
-            return 1.0
-        return compare(text.shingles, canonical_text.shingles).jaccard
-
-    return ClusterState(
-        canonical=canonical.order,
-        superseded=tuple(sorted((ids[old], new) for old, new in superseded(standing).items())),
-        similarities=tuple(sorted((order, similarity(text)) for order, text in texts.items())),
+    return resettle_cluster(
+        [m.member for m in members], rule, _UNKNOWN, -1, lambda ids: {order: texts[order] for order in ids}
     )
 
 
@@ -86,12 +78,13 @@ def resettle_cluster(
     changed: int,
     texts_of: Callable[[Sequence[int]], dict[int, Candidate]],
 ) -> ClusterState:
-    """:func:`settle_cluster` for a cluster whose member ``changed`` is new or has a
-    new text, all else as ``before``; ``texts_of`` reads the texts of some members.
+    """The canonical member, superseded versions and similarities of a cluster whose
+    member ``changed`` is new or has a new text, all else as ``before``; ``texts_of``
+    reads the texts of some members.
 
-    The result is the one :func:`settle_cluster` gives over every text: a member's
-    similarity is to the canonical text, so it stands while the canonical member
-    and its own text do.
+    The result is the one computed over every text (:func:`settle_cluster`, which
+    is this with nothing known before): a member's similarity is to the canonical
+    text, so it stands while the canonical member and its own text do.
     """
     canonical = choose_canonical(standing, rule)
     known = dict(before.similarities)
