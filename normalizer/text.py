@@ -92,7 +92,7 @@ def storable(text: str) -> str:
 
 
 # What storable() changes: one search tells a text that needs nothing (nearly all).
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_UNSTORABLE = re.compile(f"{_XML_ILLEGAL.pattern}|{_LONE_SURROGATE.pattern}")
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
