@@ -18,7 +18,7 @@ from normalizer.errors import StoreError
 from normalizer.model import FingerprintParams
 from normalizer.store import migrations
 
-__all__ = ["check_params", "connect", "may_write", "open_schema", "stored_meta", "transaction"]
+__all__ = ["connect", "may_write", "open_schema", "stored_meta", "transaction"]
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -77,34 +77,13 @@ def stored_meta(db: sqlite3.Connection) -> dict[str, str]:
     return {str(row[0]): str(row[1]) for row in db.execute("SELECT key, value FROM meta")}
 
 
-def check_params(path: str, stored: dict[str, str], params: FingerprintParams) -> None:
-    if not stored:
-        return
-    expected = params.as_dict()
-    mismatched = sorted(k for k in expected if stored.get(k) != expected[k])
-    if mismatched:
-        details = ", ".join(f"{k} {stored.get(k)} (store) vs {expected[k]} (run)" for k in mismatched)
-        raise StoreError(
-            f"{path}: the store was made with other parameters: {details}; "
-            "use the store's parameters or a new store"
-        )
-
-
 def open_schema(
     db: sqlite3.Connection, path: str, params: FingerprintParams | None, *, read_only: bool
 ) -> FingerprintParams:
     """Check the store's parameters (``None``: adopt them), then make or migrate it if
     that is due; the parameters the store is at."""
     stored = stored_meta(db)
-    if params is None:
-        params = FingerprintParams.from_meta(stored)
-    check_params(path, stored, params)
-    steps = migrations.pending(stored.get("schema_version"))
-    if steps is None:
-        raise StoreError(
-            f"{path}: a store of schema version {stored.get('schema_version')}, which this "
-            f"version (schema {migrations.SCHEMA_VERSION}) cannot read or migrate"
-        )
+    params, steps = migrations.plan(path, stored, params, migrations.MIGRATIONS)
     if not steps:
         return params
     if read_only:
@@ -113,12 +92,5 @@ def open_schema(
             "and it is read-only here: run a writing command (ingest) on it once"
         )
     with transaction(db):
-        # Another process may have made or migrated it while this one waited for the lock.
-        stored = stored_meta(db)
-        check_params(path, stored, params)
-        for step in migrations.pending(stored.get("schema_version")) or ():
-            step.apply(db)
-        version = {"schema_version": str(migrations.SCHEMA_VERSION)}
-        values = version if stored else {**params.as_dict(), **version}
-        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(values.items()))
+        migrations.migrate(db, path, stored_meta(db), params, migrations.MIGRATIONS)
     return params

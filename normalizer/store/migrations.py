@@ -13,9 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from normalizer.errors import StoreError
+from normalizer.model import FingerprintParams
 from normalizer.store.database import Database
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "pending", "script"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Migration",
+    "check_params",
+    "migrate",
+    "pending",
+    "plan",
+    "script",
+]
 
 
 @dataclass(frozen=True)
@@ -204,3 +215,57 @@ def pending(
     if version < migrations[0].version or version > migrations[-1].version:
         return None
     return tuple(m for m in migrations if m.version > version)
+
+
+def check_params(name: str, stored: dict[str, str], params: FingerprintParams) -> None:
+    """Refuse to open a store made with other fingerprint parameters (a store not
+    made yet, ``stored`` empty, takes these)."""
+    if not stored:
+        return
+    expected = params.as_dict()
+    mismatched = sorted(k for k in expected if stored.get(k) != expected[k])
+    if mismatched:
+        details = ", ".join(f"{k} {stored.get(k)} (store) vs {expected[k]} (run)" for k in mismatched)
+        raise StoreError(
+            f"{name}: the store was made with other parameters: {details}; "
+            "use the store's parameters or a new store"
+        )
+
+
+def plan(
+    name: str, stored: dict[str, str], params: FingerprintParams | None, migrations: tuple[Migration, ...]
+) -> tuple[FingerprintParams, tuple[Migration, ...]]:
+    """What opening a store whose meta table holds ``stored`` means, before anything is
+    written: the parameters it is at (``params`` checked against its own, or adopted
+    when ``None``), and the migrations due (none: it is current)."""
+    if params is None:
+        params = FingerprintParams.from_meta(stored)
+    check_params(name, stored, params)
+    steps = pending(stored.get("schema_version"), migrations)
+    if steps is None:
+        raise StoreError(
+            f"{name}: a store of schema version {stored.get('schema_version')}, which this "
+            f"version (schema {migrations[-1].version}) cannot read or migrate"
+        )
+    return params, steps
+
+
+def migrate(
+    db: Database,
+    name: str,
+    stored: dict[str, str],
+    params: FingerprintParams,
+    migrations: tuple[Migration, ...],
+) -> None:
+    """Inside the write transaction, with the meta table read again (``stored``: another
+    process may have made or migrated the store meanwhile): apply the migrations still
+    due and record the version, with the parameters for a store made now."""
+    check_params(name, stored, params)
+    for step in pending(stored.get("schema_version"), migrations) or ():
+        step.apply(db)
+    version = {"schema_version": str(migrations[-1].version)}
+    values = version if stored else {**params.as_dict(), **version}
+    db.executemany(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        sorted(values.items()),
+    )

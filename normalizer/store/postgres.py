@@ -46,9 +46,8 @@ from normalizer.canonical import CanonicalRule
 from normalizer.errors import StoreError
 from normalizer.model import Article, Fingerprint, FingerprintParams
 from normalizer.store.bands import BandIndex
-from normalizer.store.connection import check_params
 from normalizer.store.log import ChangeLog
-from normalizer.store.migrations import SCHEMA_VERSION, pending
+from normalizer.store.migrations import migrate, plan
 from normalizer.store.postgres_schema import MIGRATIONS
 from normalizer.store.protocol import StoredVersion
 from normalizer.store.relational import RelationalStore
@@ -239,31 +238,14 @@ class PostgresStore(RelationalStore):
         stored = _stored_meta(db)
         if not stored and not create:
             raise StoreError(f"{name}: no newsnorm store in this database (run ingest first)")
-        if params is None:
-            params = FingerprintParams.from_meta(stored)
-        check_params(name, stored, params)
-        steps = pending(stored.get("schema_version"), MIGRATIONS)
-        if steps is None:
-            raise StoreError(
-                f"{name}: a store of schema version {stored.get('schema_version')}, which this "
-                f"version (schema {SCHEMA_VERSION}) cannot read or migrate"
-            )
+        params, steps = plan(name, stored, params, MIGRATIONS)
         if not steps:
             return params
         try:
             with self.transaction():
                 # Workers started together: the first makes the tables, the rest wait.
                 db.execute("SELECT pg_advisory_xact_lock(?, ?)", (_LOCK_CLASS, _SCHEMA_LOCK)).fetchall()
-                stored = _stored_meta(db)
-                check_params(name, stored, params)
-                for step in pending(stored.get("schema_version"), MIGRATIONS) or ():
-                    step.apply(db)
-                version = {"schema_version": str(SCHEMA_VERSION)}
-                values = version if stored else {**params.as_dict(), **version}
-                db.executemany(
-                    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    sorted(values.items()),
-                )
+                migrate(db, name, _stored_meta(db), params, MIGRATIONS)
         except psycopg.Error as error:
             raise StoreError(f"{name}: cannot make the store's tables: {_one_line(error)}") from None
         return params
