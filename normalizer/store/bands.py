@@ -18,14 +18,12 @@ from collections.abc import Sequence
 from normalizer.dedup import Candidate, Decide, Match
 from normalizer.model import Fingerprint
 from normalizer.store.database import Database
-from normalizer.store.rows import candidate
+from normalizer.store.rows import CANDIDATE_COLUMNS, candidate, in_chunks
 
 __all__ = ["RECENT_BANDS_LIMIT", "BandIndex"]
 
 # Band rows wait in a small table until there are this many (about 8,500 articles).
 RECENT_BANDS_LIMIT = 500_000
-# Keys bound in one IN (...) query, well under SQLite's limit on variables.
-_KEYS_PER_QUERY = 500
 
 
 class BandIndex:
@@ -48,7 +46,7 @@ class BandIndex:
         under, parameters = self._articles_under(band_keys)
         rows = self._db.execute(
             f"""
-            SELECT a.key, s.digest, s.shingle_set, a.word_count, s.figures
+            SELECT {CANDIDATE_COLUMNS}
             FROM articles a JOIN signatures s ON s.article = a.id
             WHERE a.id IN ({under})
             ORDER BY a.id
@@ -90,8 +88,7 @@ class BandIndex:
     def _clusters_of(self, keys: Sequence[str]) -> dict[str, str]:
         """The cluster of each stored article among ``keys`` (one query per 500 keys)."""
         found: dict[str, str] = {}
-        for start in range(0, len(keys), _KEYS_PER_QUERY):
-            chunk = keys[start : start + _KEYS_PER_QUERY]
+        for chunk in in_chunks(keys):
             rows = self._db.execute(
                 "SELECT a.key, m.cluster FROM members m JOIN articles a ON a.id = m.article "
                 f"WHERE a.key IN ({','.join('?' * len(chunk))})",

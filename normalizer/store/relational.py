@@ -23,6 +23,7 @@ from normalizer.store.log import ChangeLog
 from normalizer.store.protocol import LastChange, StoredArticle, StoredVersion
 from normalizer.store.rows import (
     ARTICLE_COLUMNS,
+    CANDIDATE_COLUMNS,
     CLUSTER_STANDING_COLUMNS,
     CLUSTER_TEXT_COLUMNS,
     ENTRY_TIME,
@@ -30,6 +31,7 @@ from normalizer.store.rows import (
     article_values,
     candidate,
     cluster_text,
+    in_chunks,
     member,
     parse_time,
     stored_article,
@@ -40,8 +42,6 @@ __all__ = ["RULE_KEY", "BandTable", "RelationalStore"]
 
 T = TypeVar("T")
 
-# Ids bound in one IN (...) query, well under SQLite's limit on variables.
-_IDS_PER_QUERY = 500
 # The meta row holding the canonical rule the clusters were picked under.
 RULE_KEY = "canonical_rule"
 
@@ -288,10 +288,9 @@ class RelationalStore:
     def texts_of(self, ids: Sequence[int]) -> dict[int, Candidate]:
         """The texts of some articles, by id, as exact comparison reads them."""
         found: dict[int, Candidate] = {}
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = list(ids[start : start + _IDS_PER_QUERY])
+        for chunk in in_chunks(ids):
             rows = self._db.execute(
-                "SELECT a.id, a.key, s.digest, s.shingle_set, a.word_count, s.figures FROM articles a "
+                f"SELECT a.id, {CANDIDATE_COLUMNS} FROM articles a "
                 f"JOIN signatures s ON s.article = a.id WHERE a.id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )

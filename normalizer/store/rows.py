@@ -8,7 +8,9 @@ added or moved cannot shift another's meaning.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from normalizer.canonical import Member, cluster_member
 from normalizer.clusters import ClusterText
@@ -22,18 +24,23 @@ from normalizer.text import storable_values
 
 __all__ = [
     "ARTICLE_COLUMNS",
+    "CANDIDATE_COLUMNS",
     "CLUSTER_STANDING_COLUMNS",
     "CLUSTER_TEXT_COLUMNS",
     "ENTRY_TIME",
     "STORED_COLUMNS",
+    "VALUES_PER_QUERY",
     "article_values",
     "candidate",
     "cluster_text",
+    "in_chunks",
     "member",
     "parse_time",
     "stored_article",
     "utc_text",
 ]
+
+T = TypeVar("T")
 
 # The columns of ``articles`` an Article fills, in the order article_values gives them.
 ARTICLE_COLUMNS = (
@@ -58,6 +65,19 @@ STORED_COLUMNS = f"""
     (SELECT COUNT(*) FROM members peers WHERE peers.cluster = m.cluster) AS cluster_size,
     sup.by_key AS superseded_by, {ENTRY_TIME} AS entry_time
 """
+
+# A stored text as exact verification compares it (see :func:`candidate`).
+CANDIDATE_COLUMNS = "a.key, s.digest, s.shingle_set, a.word_count, s.figures"
+
+# Values bound in one IN (...) list, well under SQLite's limit on variables.
+VALUES_PER_QUERY = 500
+
+
+def in_chunks(values: Sequence[T]) -> Iterator[list[T]]:
+    """``values`` in lists of at most :data:`VALUES_PER_QUERY`, one IN (...) query each."""
+    for start in range(0, len(values), VALUES_PER_QUERY):
+        yield list(values[start : start + VALUES_PER_QUERY])
+
 
 # A cluster member with its text, for the cluster decisions.
 CLUSTER_TEXT_COLUMNS = """
