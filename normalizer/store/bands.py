@@ -55,13 +55,13 @@ class BandIndex:
         ).fetchall()
         return [candidate(row) for row in rows if row["key"] != exclude]
 
-    def _hold_bands(self, band_keys: Sequence[int]) -> None:
+    def hold_bands(self, band_keys: Sequence[int]) -> None:
         """Keep other writers off these band keys until the transaction ends. SQLite's
         transaction already has the store to itself (``BEGIN IMMEDIATE``)."""
 
     def _hold_clusters(self, keys: Sequence[str], clusters: dict[str, str]) -> dict[str, str]:
         """Keep other writers off these clusters until the transaction ends; the
-        clusters of ``keys`` as they are once held (see :meth:`_hold_bands`)."""
+        clusters of ``keys`` as they are once held (see :meth:`hold_bands`)."""
         del keys
         return clusters
 
@@ -70,7 +70,7 @@ class BandIndex:
     ) -> Match:
         """The cluster a new text joins, decided over its stored candidates."""
         del fingerprint  # the band keys say all the band table needs
-        self._hold_bands(band_keys)
+        self.hold_bands(band_keys)
         decision = decide(self.candidates(band_keys, exclude=new.key))
         linked = decision.linked_to
         if linked is None:

@@ -123,7 +123,7 @@ class _Bands(BandIndex):
     def _articles_under(self, band_keys: Sequence[int]) -> tuple[str, list[object]]:
         return "SELECT article FROM bands WHERE band_key = ANY(?)", [list(band_keys)]
 
-    def _hold_bands(self, band_keys: Sequence[int]) -> None:
+    def hold_bands(self, band_keys: Sequence[int]) -> None:
         if band_keys:
             self._db.execute(
                 "SELECT pg_advisory_xact_lock(k) FROM "
@@ -309,7 +309,7 @@ class PostgresStore(RelationalStore):
         *, raw_digest: str,
     ) -> None:  # fmt: skip
         """Replace a stored article's text, its new band keys and its cluster held."""
-        self._bands._hold_bands(band_keys)
+        self._bands.hold_bands(band_keys)
         seen = self._versions.get(article_id)
         if seen is not None:
             self._bands.hold_clusters([seen])
