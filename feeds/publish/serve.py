@@ -136,7 +136,7 @@ class _App:
         if method not in ("GET", "HEAD"):
             response = _Response(405, b"GET or HEAD only\n", "text/plain; charset=utf-8")
         else:
-            response = self._route(path, self.base)
+            response = self._route(path)
         status = response.status
         headers = [("Content-Type", response.content_type)]
         if status == 200:
@@ -152,16 +152,16 @@ class _App:
         start_response(_REASONS.get(status, f"{status} Error"), headers)
         return [body]
 
-    def _route(self, path: str, base: str) -> _Response:
+    def _route(self, path: str) -> _Response:
         if path == "/":
-            return self._index(base)
+            return self._index()
         if path == "/feed.atom":
-            return self._cached("feed", lambda last: self._current(last, base))
+            return self._cached("feed", self._current)
         if path == "/clusters.json":
             return self._cached("clusters", self._clusters)
         archive = _ARCHIVE.match(path)
         if archive:
-            return self._archive(int(archive.group(1)), base)
+            return self._archive(int(archive.group(1)))
         return _Response(404, f"no such document: {path}\n".encode(), "text/plain; charset=utf-8")
 
     def _last_seq(self) -> int:
@@ -189,7 +189,8 @@ class _App:
         """How many archive pages are complete."""
         return last // self.config.page_size
 
-    def _index(self, base: str) -> _Response:
+    def _index(self) -> _Response:
+        base = self.base
         pages = self._pages(self._last_seq())
         index = {
             "feed": f"{base}/feed.atom",
@@ -200,7 +201,8 @@ class _App:
         }
         return _Response(200, json.dumps(index, indent=2).encode() + b"\n", _JSON)
 
-    def _current(self, last: int, base: str) -> _Response:
+    def _current(self, last: int) -> _Response:
+        base = self.base
         store, config = self._store(), self.config
         pages = self._pages(last)
         links = [("self", f"{base}/feed.atom")]
@@ -211,7 +213,8 @@ class _App:
         updated = write_atom(body, store, config.info, config.collapse, part)
         return _Response(200, body.getvalue(), _ATOM, updated, "no-cache")
 
-    def _archive(self, page: int, base: str) -> _Response:
+    def _archive(self, page: int) -> _Response:
+        base = self.base
         store, config = self._store(), self.config
         pages = self._pages(self._last_seq())
         if page > pages:
