@@ -36,6 +36,7 @@ from feeds.publish.reports import (
     article_document,
     cluster_table,
     dups_document,
+    emit_document,
     ingest_document,
     story_clusters,
 )
@@ -169,7 +170,6 @@ class _Status:
         self.entries = 0
         self.started = time.monotonic()
         self._drawn = 0.0
-        self._line = ""
 
     def __call__(self, phase: str, name: str) -> None:
         if phase == "entry":
@@ -185,8 +185,7 @@ class _Status:
             words = {"fetch": "fetching", "read": "reading", "store": "storing"}
             doing = f"{words.get(phase, 'storing')} {name}" if phase != "done" else ""
             line = f"{self.done}/{self.inputs} inputs, {self.entries:,} entries ({rate:,.0f}/s) {doing}"
-            self._line = line[: width - 1]
-            click.echo(f"\r\x1b[K{self._line}", nl=False, err=True)
+            click.echo(f"\r\x1b[K{line[: width - 1]}", nl=False, err=True)
 
     def close(self) -> None:
         click.echo("\r\x1b[K", nl=False, err=True)
@@ -272,6 +271,16 @@ def main() -> None:
     """Normalise news-agency feeds: read, clean, flag near-duplicate stories, emit Atom."""
 
 
+def _summary_needs_a_file(summary_format: str, output: str) -> None:
+    """A JSON summary takes stdout: the feed must go to a file."""
+    if summary_format == "json" and output == "-":
+        raise click.UsageError("--format json prints the summary on stdout: give -o a file")
+
+
+def _echo_json(document: object) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
 _SUMMARY = click.option(
     "--format",
     "summary_format",
@@ -308,8 +317,7 @@ def run(
     summary_format = options.pop("summary_format")
     if not inputs:
         raise click.UsageError("give at least one INPUT (file, folder or -)")
-    if summary_format == "json" and output == "-":
-        raise click.UsageError("--format json prints the summary on stdout: give -o a file")
+    _summary_needs_a_file(summary_format, output)
     started = time.perf_counter()
     with _errors():
         settings = _settings(options)
@@ -318,8 +326,7 @@ def run(
             wrote = _emit(store, settings, output, collapse, changed, skip_current=True)
             name = store.name
     if summary_format == "json":
-        document = ingest_document(summary, name, time.perf_counter() - started, output, wrote)
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        _echo_json(ingest_document(summary, name, time.perf_counter() - started, output, wrote))
     else:
         _report(summary, name)
         click.echo(
@@ -352,11 +359,7 @@ def ingest(inputs: tuple[str, ...], format_in: str | None, **options: Any) -> No
             summary = _ingest(inputs, store, settings, format_in)
             name = store.name
     if summary_format == "json":
-        click.echo(
-            json.dumps(
-                ingest_document(summary, name, time.perf_counter() - started), ensure_ascii=False, indent=2
-            )
-        )
+        _echo_json(ingest_document(summary, name, time.perf_counter() - started))
     else:
         _report(summary, name)
     _finish(summary.rejected)
@@ -378,8 +381,7 @@ def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
       newsnorm emit --changed -o changes.atom         what changed since the last such emit
     """
     summary_format = options.pop("summary_format")
-    if summary_format == "json" and output == "-":
-        raise click.UsageError("--format json prints the summary on stdout: give -o a file")
+    _summary_needs_a_file(summary_format, output)
     started = time.perf_counter()
     tally = Tally()
     with _errors():
@@ -389,16 +391,8 @@ def emit(output: str, collapse: bool, changed: bool, **options: Any) -> None:
             _emit(store, settings, output, collapse, changed, tally=tally)
             name = store.name
     if summary_format == "json":
-        document = {
-            "output": output,
-            "entries": tally.entries,
-            "left_out": [{"entry": s.entry, "reason": s.reason} for s in tally.left_out],
-            "changed_only": changed,
-            "collapsed": collapse,
-            "store": name,
-            "seconds": round(time.perf_counter() - started, 3),
-        }
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        seconds = time.perf_counter() - started
+        _echo_json(emit_document(tally, output, name, seconds, changed=changed, collapse=collapse))
 
 
 def _warn_of_stored_rule(store: Store) -> None:
@@ -538,7 +532,7 @@ def dups(
             clusters = [c for c in story_clusters(store, store.canonical) if len(c.members) >= smallest]
             clusters = clusters[:top] if top else clusters
             if format_out == "json":
-                click.echo(json.dumps(dups_document(clusters, store), ensure_ascii=False, indent=2))
+                _echo_json(dups_document(clusters, store))
             else:
                 width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
                 click.echo(cluster_table(clusters, store.canonical, width))
@@ -640,7 +634,7 @@ def config(config_path: str | None, format_out: str) -> None:
     if format_out == "json":
         shown = {name: {"value": list(v) if isinstance(v, tuple) else v, "from": origins[name]}
                  for name, v in values.items()}  # fmt: skip
-        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        _echo_json(shown)
         return
     width = max(map(len, values))
     for name, value in values.items():

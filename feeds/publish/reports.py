@@ -226,3 +226,19 @@ def ingest_document(
     if output is not None:
         document["output"] = {"path": output, "written": bool(wrote)}
     return document
+
+
+def emit_document(
+    tally: Any, output: str, store_name: str, seconds: float, *, changed: bool, collapse: bool
+) -> dict[str, Any]:
+    """``emit --format json``: what was written (``tally`` is atom's Tally: the entries
+    written, and those left out with why)."""
+    return {
+        "output": output,
+        "entries": tally.entries,
+        "left_out": [{"entry": s.entry, "reason": s.reason} for s in tally.left_out],
+        "changed_only": changed,
+        "collapsed": collapse,
+        "store": store_name,
+        "seconds": round(seconds, 3),
+    }
