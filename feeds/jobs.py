@@ -363,7 +363,8 @@ def emit_feed(
 
 def _written_name(settings: Settings, output: str, collapse: bool) -> str:
     """The cursor a whole feed written to ``output`` is remembered under: its path and
-    everything else its bytes depend on (feed id and title, collapse, canonical rule)."""
+    everything else its bytes depend on (feed id and title, collapse, canonical rule,
+    limit and since: a feed cut otherwise is another feed)."""
     facts = json.dumps(
         [settings.feed_id, settings.feed_title, collapse, settings.canonical_rule.as_json(), settings.limit,
          settings.since]
