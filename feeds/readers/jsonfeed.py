@@ -20,26 +20,12 @@ __all__ = ["is_json_feed", "load_json", "read_json_feed", "read_ninjs"]
 _TEXT_TYPES = frozenset({"text", "composite"})
 
 
-# C0 controls but tab, newline and carriage return: XML cannot carry them, so an XML
-# feed never brings one, but a JSON string can ("\u0000"). They mean nothing in news
-# text, and a database text column (PostgreSQL's) refuses NUL.
-_CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-
-
-def _without_controls(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.translate(_CONTROLS)
-    if isinstance(value, dict):
-        return {_without_controls(k): _without_controls(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_controls(v) for v in value]
-    return value
-
-
 def load_json(data: bytes, source: str) -> Any:
-    """The parsed document (its strings without C0 controls), or a one-line :class:`InputError`."""
+    """The parsed document, or a one-line :class:`InputError`. (A JSON string can carry
+    what XML cannot, "\\u0000" or a lone surrogate: every entry a reader gives is made
+    storable where the readers hand it over, see :func:`feeds.readers.read_entries`.)"""
     try:
-        return _without_controls(json.loads(data.decode("utf-8-sig")))
+        return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(source, "JSON that is not UTF-8") from None
     except json.JSONDecodeError as error:
