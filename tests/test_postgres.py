@@ -12,6 +12,7 @@ import signal
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -53,13 +54,15 @@ def _partition_pg(url: str) -> set[frozenset[str]]:
     return {frozenset(members) for members in clusters.values()}
 
 
-def _canonical_pg(url: str) -> set[tuple[frozenset[str], str]]:
+# Each member with its cluster and the cluster's canonical member, on either backend.
+_CANONICAL_SQL = (
+    "SELECT m.cluster, a.key, ca.key FROM members m JOIN articles a ON a.id = m.article "
+    "JOIN clusters c ON c.key = m.cluster JOIN articles ca ON ca.id = c.canonical"
+)
+
+
+def _clusters_with_canonical(rows: Iterable[Sequence[object]]) -> set[tuple[frozenset[str], str]]:
     """Each cluster as its members' keys and its canonical member's key."""
-    rows = _rows(
-        url,
-        "SELECT m.cluster, a.key, ca.key FROM members m JOIN articles a ON a.id = m.article "
-        "JOIN clusters c ON c.key = m.cluster JOIN articles ca ON ca.id = c.canonical",
-    )
     members: dict[str, set[str]] = {}
     canonical: dict[str, str] = {}
     for cluster, key, canonical_key in rows:
@@ -68,20 +71,15 @@ def _canonical_pg(url: str) -> set[tuple[frozenset[str], str]]:
     return {(frozenset(keys), canonical[cluster]) for cluster, keys in members.items()}
 
 
+def _canonical_pg(url: str) -> set[tuple[frozenset[str], str]]:
+    return _clusters_with_canonical(_rows(url, _CANONICAL_SQL))
+
+
 def _canonical_sqlite(path: Path) -> set[tuple[frozenset[str], str]]:
     import sqlite3
 
     with sqlite3.connect(path) as db:
-        rows = db.execute(
-            "SELECT m.cluster, a.key, ca.key FROM members m JOIN articles a ON a.id = m.article "
-            "JOIN clusters c ON c.key = m.cluster JOIN articles ca ON ca.id = c.canonical"
-        ).fetchall()
-    members: dict[str, set[str]] = {}
-    canonical: dict[str, str] = {}
-    for cluster, key, canonical_key in rows:
-        members.setdefault(cluster, set()).add(key)
-        canonical[cluster] = canonical_key
-    return {(frozenset(keys), canonical[cluster]) for cluster, keys in members.items()}
+        return _clusters_with_canonical(db.execute(_CANONICAL_SQL).fetchall())
 
 
 def test_one_process_gives_what_sqlite_gives(postgres_url: str, tmp_path: Path) -> None:
