@@ -10,39 +10,79 @@ shingle sets of both texts, before an article joins its story cluster:
   trimmed copy, a lead-only copy, an update that adds sentences). A text shorter
   than ``min_containment_words`` links this way only when nearly all of it (95%)
   is inside the other and it has at least 12 words: a brief that is a story's
-  lead is caught, while a few common phrases never tie unrelated briefs.
+  lead is caught, while a few common phrases never tie unrelated briefs;
+* ``headline``: an item with no body (a headline-only feed) and another item with
+  the same headline, of at least five words (``Weather`` and ``Live updates`` are
+  no evidence), from another source or published within two days of it.
 
-Whatever the text similarity, two texts are not one story when the shorter quotes
-at least four numbers and fewer than half of them appear in the longer: that is
-a template filled with other figures (two days' market reports or weather).
+Texts the similarity calls one story are still refused, with the reason kept, when
+other evidence says they are two:
+
+* ``figures``: the texts quote other numbers between the same words (``rose to
+  2.45% from`` against ``rose to 2.51% from``) for at least two numbers and at
+  least half of those they align on, and are not near-verbatim (Jaccard under
+  0.8): one template filled with two days' figures;
+* ``template``: both come from one source (a web host, else a feed or file) under
+  different headlines and are not near-verbatim copies of a full story (Jaccard
+  0.9 and ``min_containment_words``): what they share is that source's standing
+  teaser, promo block or calendar, not a story;
+* ``dates``: both carry a date (the dateline's, else the publication day) more
+  than a day apart, and the texts are short (under 80 words) or from one source:
+  a recurring bulletin, not a republished story.
 
 Which member of a cluster is shown is :mod:`normalizer.canonical`'s business.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
-from normalizer.fingerprint import compare
-from normalizer.model import Decision, Fingerprint, LinkRule, Similarity
+from normalizer.fingerprint import HEADLINE_MIN_WORDS, compare
+from normalizer.link_type import strip_resend
+from normalizer.model import Dateline, Decision, Fingerprint, LinkRule, RefusalReason, Similarity
+from normalizer.text import word_count
+from normalizer.tokens import FIGURE_SEPARATOR, canonical_text, tokens
 
 __all__ = [
     "Candidate",
     "Decide",
     "DuplicateIndex",
     "Match",
+    "Refusal",
     "Thresholds",
     "decide",
+    "evidence_day",
     "verify",
 ]
 
-_RULE_STRENGTH: dict[LinkRule, int] = {"exact": 3, "jaccard": 2, "containment": 1, "founder": 0}
+_RULE_STRENGTH: dict[LinkRule, int] = {
+    "exact": 4,
+    "jaccard": 3,
+    "containment": 2,
+    "headline": 1,
+    "founder": 0,
+}
 _SHORT_MIN_WORDS = 12
 _SHORT_CONTAINMENT = 0.95
-_FIGURES_MIN = 4
-_FIGURES_SHARED = 0.5
+# Figures: this many aligned numbers differing, and this share of the aligned ones,
+# refuse a link below this Jaccard similarity.
+_FIGURES_DIFFERING = 2
+_FIGURES_SHARE = 0.5
+_FIGURES_NEAR_VERBATIM = 0.8
+# Template: one source's two items under other headlines link only as near-verbatim
+# copies of a full story.
+_TEMPLATE_NEAR_VERBATIM = 0.9
+_HEADLINES_SHARED = 0.5
+# Dates: two dates further apart than this, on texts shorter than this.
+_DATES_APART_DAYS = 1
+_DATED_SHORT_WORDS = 80
+# Headline-only links: two items published further apart than this are not joined.
+_HEADLINE_WINDOW_DAYS = 2
+_NO_SIMILARITY = Similarity(jaccard=0.0, containment_new=0.0, containment_old=0.0)
 
 
 @dataclass(frozen=True)
@@ -63,11 +103,26 @@ class Candidate:
     shingles: bytes
     word_count: int
     figures: frozenset[str] = frozenset()
+    # The evidence besides the text: its headline, whose it is (web host, else feed
+    # or file), its date (the dateline's, else the publication day) and publication time.
+    title: str = ""
+    source: str = ""
+    day: str | None = None
+    published: str | None = None
 
     @property
     def shingle_count(self) -> int:
         """How many distinct shingles the text has (4 bytes per id)."""
         return len(self.shingles) // 4
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A candidate the text calls the same story and other evidence does not, and why."""
+
+    key: str
+    reason: RefusalReason
+    similarity: Similarity
 
 
 @dataclass(frozen=True)
@@ -103,16 +158,31 @@ class DuplicateIndex(Protocol):
 
 def verify(
     new: Candidate, candidate: Candidate, thresholds: Thresholds
+) -> tuple[LinkRule, Similarity] | Refusal | None:
+    """The rule that links a new text to a candidate, with the figures; the refusal
+    of a link the text alone would make; or ``None``. The same answer whichever of
+    the two is the new one."""
+    if not new.shingle_count or not candidate.shingle_count:
+        return _headline_link(new, candidate)
+    linked = _text_link(new, candidate, thresholds)
+    if linked is None:
+        return None
+    rule, similarity = linked
+    reason = _refusal(new, candidate, similarity, thresholds)
+    if reason is not None:
+        return Refusal(candidate.key, reason, similarity)
+    return rule, similarity
+
+
+def _text_link(
+    new: Candidate, candidate: Candidate, thresholds: Thresholds
 ) -> tuple[LinkRule, Similarity] | None:
-    """The rule that links a new text to a candidate, with the figures, or ``None``."""
     if new.digest == candidate.digest:
         return "exact", Similarity(jaccard=1.0, containment_new=1.0, containment_old=1.0)
     similarity = compare(new.shingles, candidate.shingles)
-    new_is_shorter = new.shingle_count <= candidate.shingle_count
-    if _figures_differ(new.figures, candidate.figures):
-        return None
     if similarity.jaccard >= thresholds.jaccard:
         return "jaccard", similarity
+    new_is_shorter = new.shingle_count <= candidate.shingle_count
     shorter_words = new.word_count if new_is_shorter else candidate.word_count
     contained = similarity.containment_new if new_is_shorter else similarity.containment_old
     if shorter_words >= thresholds.min_containment_words and contained >= thresholds.containment:
@@ -122,44 +192,130 @@ def verify(
     return None
 
 
-def _figures_differ(first: frozenset[str], second: frozenset[str]) -> bool:
-    """Whether two texts quote mostly other numbers: two days' market report or
-    weather brief from one template, not one story.
+def _refusal(
+    new: Candidate, candidate: Candidate, similarity: Similarity, thresholds: Thresholds
+) -> RefusalReason | None:
+    """Why two texts the similarity links are two stories all the same, if they are."""
+    if similarity.jaccard < _FIGURES_NEAR_VERBATIM and _figures_differ(new.figures, candidate.figures):
+        return "figures"
+    shorter_words = min(new.word_count, candidate.word_count)
+    one_source = bool(new.source) and new.source == candidate.source
+    if one_source and _headlines_differ(new.title, candidate.title):
+        near_verbatim = similarity.jaccard >= _TEMPLATE_NEAR_VERBATIM
+        if not (near_verbatim and shorter_words >= thresholds.min_containment_words):
+            return "template"
+    apart = _days_apart(new.day, candidate.day)
+    if apart is not None and apart > _DATES_APART_DAYS and (shorter_words < _DATED_SHORT_WORDS or one_source):
+        return "dates"
+    return None
 
-    Judged on the text that quotes fewer numbers (the share of them the other also
-    quotes), so the answer is the same whichever text arrived first.
-    """
-    fewer, more = (first, second) if len(first) <= len(second) else (second, first)
-    if len(fewer) < _FIGURES_MIN:
+
+def _headline_link(new: Candidate, candidate: Candidate) -> tuple[LinkRule, Similarity] | None:
+    """An item without a body and another with the same (long enough) headline."""
+    if word_count(new.title) < HEADLINE_MIN_WORDS or _headline(new.title) != _headline(candidate.title):
+        return None
+    apart = _days_apart(_day(new.published), _day(candidate.published))
+    if apart is not None:
+        return ("headline", _NO_SIMILARITY) if apart <= _HEADLINE_WINDOW_DAYS else None
+    # No times to go by: only another source's item is taken for the same story.
+    one_source = bool(new.source) and new.source == candidate.source
+    return None if one_source else ("headline", _NO_SIMILARITY)
+
+
+def _headline(title: str) -> list[str]:
+    return tokens(canonical_text([title]))
+
+
+def _headlines_differ(first: str, second: str) -> bool:
+    """Whether two headlines name other stories: they share under half their words
+    (re-send marks aside), or quote other numbers ("Aug. 9-16" and "Aug. 16-23")."""
+    one, two = _headline(strip_resend(first)), _headline(strip_resend(second))
+    if not one or not two:
         return False
-    return len(fewer & more) / len(fewer) < _FIGURES_SHARED
+    words_one, words_two = set(one), set(two)
+    if len(words_one & words_two) / len(words_one | words_two) < _HEADLINES_SHARED:
+        return True
+    numbers_one = {t for t in words_one if t.isdecimal()}
+    numbers_two = {t for t in words_two if t.isdecimal()}
+    return bool(numbers_one) and bool(numbers_two) and numbers_one != numbers_two
+
+
+def evidence_day(dateline: Dateline | None, published: str | None) -> str | None:
+    """The day a text is of, as the dates rule reads it: its dateline's date, else
+    the day of its publication time (stored as ISO 8601 UTC)."""
+    if dateline is not None and dateline.date:
+        return dateline.date
+    return _day(published)
+
+
+def _day(time: str | None) -> str | None:
+    return time[:10] if time else None
+
+
+def _days_apart(first: str | None, second: str | None) -> int | None:
+    if not first or not second:
+        return None
+    try:
+        return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days)
+    except ValueError:
+        return None
+
+
+def _figures_differ(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two texts quote other numbers where they align: two days' market
+    report or weather brief from one template, not one story.
+
+    A figure is aligned when both texts quote a number between the same two words;
+    it differs when the numbers there are not the same. Symmetric in the two texts.
+    """
+    one, two = _by_context(first), _by_context(second)
+    aligned = one.keys() & two.keys()
+    differing = sum(1 for context in aligned if one[context] != two[context])
+    return differing >= _FIGURES_DIFFERING and differing >= _FIGURES_SHARE * len(aligned)
+
+
+def _by_context(figures: frozenset[str]) -> dict[tuple[str, str], frozenset[str]]:
+    numbers: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+    for figure in figures:
+        before, _, rest = figure.partition(FIGURE_SEPARATOR)
+        number, _, after = rest.partition(FIGURE_SEPARATOR)
+        numbers[before, after].add(number)
+    return {context: frozenset(values) for context, values in numbers.items()}
 
 
 def decide(new: Candidate, candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
     """Link a new text to its best verified candidate, or make it a new story.
 
-    The best link is the strongest rule (exact, then Jaccard, then containment),
-    then the highest similarity, then the smallest key, so the choice does not
-    depend on the order the index returned candidates in.
+    The best link is the strongest rule (exact, then Jaccard, containment and
+    headline), then the highest similarity, then the smallest key, so the choice
+    does not depend on the order the index returned candidates in. The other
+    candidates linked by their text are the same story (their clusters merge); a
+    headline alone links, but merges nothing.
     """
     best: tuple[int, float, str] | None = None
     best_link: tuple[str, LinkRule, Similarity] | None = None
     matched: list[str] = []
+    refused: list[tuple[str, RefusalReason]] = []
     for candidate in candidates:
         verified = verify(new, candidate, thresholds)
         if verified is None:
             continue
-        matched.append(candidate.key)
+        if isinstance(verified, Refusal):
+            refused.append((verified.key, verified.reason))
+            continue
         rule, similarity = verified
+        if rule != "headline":
+            matched.append(candidate.key)
         score = max(similarity.jaccard, similarity.containment_new, similarity.containment_old)
         rank = (_RULE_STRENGTH[rule], score, _reverse(candidate.key))
         if best is None or rank > best:
             best, best_link = rank, (candidate.key, rule, similarity)
+    refusals = tuple(sorted(refused))
     if best_link is None:
-        return Decision(linked_to=None, rule="founder")
+        return Decision(linked_to=None, rule="founder", refused=refusals)
     key, rule, similarity = best_link
     also = tuple(sorted(k for k in matched if k != key))
-    return Decision(linked_to=key, rule=rule, similarity=similarity, also=also)
+    return Decision(linked_to=key, rule=rule, similarity=similarity, also=also, refused=refusals)
 
 
 def _reverse(key: str) -> str:

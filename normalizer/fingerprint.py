@@ -1,10 +1,11 @@
 """Canonical text -> digest, shingle set, MinHash signatures (the only MinHash builder).
 
 The canonical text is the cleaned body only (no headline, dateline or chrome),
-case-folded and reduced to its words, so that a re-headlined, re-credited or
+folded and reduced to its tokens (:mod:`normalizer.tokens`: words, or characters
+of the scripts written without spaces), so that a re-headlined, re-credited or
 re-chromed copy of a story gets the same shingles as the original.
 
-Each text is tokenised once. Its words are hashed with xxh32 and every run of
+Each text is tokenised once. Its tokens are hashed with xxh32 and every run of
 ``shingle_words`` word hashes is combined into one 32-bit shingle id (a
 polynomial over uint64, folded; all in numpy). The sorted set of shingle ids is
 kept with the article: similarity is measured exactly on it. The ids also feed
@@ -15,13 +16,14 @@ Every array is little-endian uint32, so stores compare across machines.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import xxhash
 
 from normalizer.model import HASH_SCHEME, Fingerprint, FingerprintParams, Similarity
+from normalizer.text import word_count
+from normalizer.tokens import canonical_text, figures, tokens
 
 __all__ = [
     "HASH_SCHEME",
@@ -31,24 +33,37 @@ __all__ = [
     "band_keys",
     "canonical_tokens",
     "compare",
+    "headline_key",
     "shingle_ids",
 ]
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _DTYPE = np.dtype("<u4")
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _HALF = np.uint64(32)
 _LEAD_SEED_OFFSET = 1 << 16
+_HEADLINE_SEED = 1 << 17
+# A headline of fewer words than this is no evidence of a story ("Weather",
+# "Live updates", "Markets at a glance"): it gets no headline key.
+HEADLINE_MIN_WORDS = 5
 _WORD_CACHE_LIMIT = 500_000
 
 
-def _canonical_text(paragraphs: Sequence[str]) -> str:
-    return " ".join(paragraphs).casefold()
-
-
 def canonical_tokens(paragraphs: Sequence[str]) -> list[str]:
-    """The words of a body, case-folded, without punctuation or markup."""
-    return _WORD.findall(_canonical_text(paragraphs))
+    """The tokens of a body, folded, without punctuation or markup."""
+    return tokens(canonical_text(paragraphs))
+
+
+def headline_key(title: str) -> int | None:
+    """The band key of a headline (its folded tokens), or ``None`` for one too short
+    to mean a story. Equal keys: the same headline, whatever its case and spacing."""
+    if word_count(title) < HEADLINE_MIN_WORDS:
+        return None
+    folded = " ".join(tokens(canonical_text([title])))
+    return _signed(xxhash.xxh3_64_intdigest(folded.encode("utf-8"), seed=_HEADLINE_SEED))
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 def _word_id(token: str) -> int:
@@ -143,23 +158,22 @@ class Sketcher:
             return self._empty
         return affine32_signature(ids, self._a, self._b).tobytes()
 
-    def fingerprint(self, paragraphs: Sequence[str]) -> Fingerprint:
-        """The fingerprint of a cleaned body."""
-        text = _canonical_text(paragraphs)
-        tokens = _WORD.findall(text)
+    def fingerprint(self, paragraphs: Sequence[str], title: str = "") -> Fingerprint:
+        """The fingerprint of a cleaned body (and the key of its headline)."""
+        text = canonical_text(paragraphs)
+        words = tokens(text)
         if len(self._word_ids) > _WORD_CACHE_LIMIT:
             self._word_ids.clear()
-        ordered = shingle_ids(tokens, self.params.shingle_words, self._word_ids)
+        ordered = shingle_ids(words, self.params.shingle_words, self._word_ids)
         distinct = np.unique(ordered)
         return Fingerprint(
-            digest=xxhash.xxh3_128_hexdigest(" ".join(tokens).encode("utf-8")),
+            digest=xxhash.xxh3_128_hexdigest(" ".join(words).encode("utf-8")),
             signature=self._signature(distinct),
             shingles=int(distinct.size),
             lead=self._signature(np.unique(ordered[: self.params.lead_shingles])),
             shingle_set=distinct.tobytes(),
-            # Words of digits only ("3.60" is "3" and "60"): the numbers a text quotes.
-            # (str.isdecimal is the regular expression's \d: Unicode category Nd.)
-            figures=tuple(sorted({token for token in tokens if token.isdecimal()})),
+            figures=figures(text),
+            headline=headline_key(title),
         )
 
 
@@ -186,17 +200,22 @@ def _bands(signature: bytes, bands: int, rows: int, seed_offset: int) -> list[in
     for band in range(bands):
         chunk = signature[band * width : (band + 1) * width]
         value = xxhash.xxh3_64_intdigest(chunk, seed=seed_offset + band)
-        keys.append(value - (1 << 64) if value >= 1 << 63 else value)
+        keys.append(_signed(value))
     return keys
 
 
 def band_keys(fingerprint: Fingerprint, params: FingerprintParams) -> list[int]:
-    """Signed 64-bit LSH keys: one per band of the signature, then one per band of the lead.
+    """Signed 64-bit LSH keys: one per band of the signature, then one per band of the
+    lead, then the headline's (a text without a body has only that one).
 
     Each band hashes with its own seed, so equal keys mean the same band of the
     same kind of signature.
     """
-    keys = _bands(fingerprint.signature, params.bands, params.rows, 0)
-    if fingerprint.lead:
-        keys += _bands(fingerprint.lead, params.lead_bands, params.lead_rows, _LEAD_SEED_OFFSET)
+    keys = []
+    if fingerprint.shingles:
+        keys += _bands(fingerprint.signature, params.bands, params.rows, 0)
+        if fingerprint.lead:
+            keys += _bands(fingerprint.lead, params.lead_bands, params.lead_rows, _LEAD_SEED_OFFSET)
+    if fingerprint.headline is not None:
+        keys.append(fingerprint.headline)
     return keys

@@ -11,6 +11,8 @@
   ``EXCERPT_CONTAINMENT`` one way.
 - ``rewrite``: the same story, substantially edited.
 
+An item linked by its headline alone (it has no body) is an ``excerpt``.
+
 On the labelled set (``fixtures/dedup``) excerpts are at least 0.98 contained in
 their original and a site's rewrites at most 0.89, hence 0.92 between them.
 
@@ -26,7 +28,15 @@ from typing import Literal
 
 from normalizer.model import Similarity
 
-__all__ = ["COPY_CONTAINMENT", "EXCERPT_CONTAINMENT", "LINK_TYPES", "LinkType", "is_resend", "link_type"]
+__all__ = [
+    "COPY_CONTAINMENT",
+    "EXCERPT_CONTAINMENT",
+    "LINK_TYPES",
+    "LinkType",
+    "is_resend",
+    "link_type",
+    "strip_resend",
+]
 
 LinkType = Literal["copy", "rewrite", "excerpt", "update"]
 LINK_TYPES: tuple[LinkType, ...] = ("copy", "rewrite", "excerpt", "update")
@@ -48,12 +58,20 @@ def is_resend(title: str) -> bool:
     return bool(_RESEND.search(title))
 
 
+def strip_resend(title: str) -> str:
+    """A headline without its re-send mark ("UPDATE 2-Oil rises" is "Oil rises")."""
+    return _RESEND.sub("", title).strip()
+
+
 def link_type(rule: str, similarity: Similarity | None, title: str) -> LinkType | None:
     """The type of a link (``None`` for a cluster's founder, which links to nothing)."""
     if rule == "founder" or similarity is None:
         return None
     if is_resend(title):
         return "update"
+    if rule == "headline":
+        # A headline-only item is the least part of the story it names.
+        return "excerpt"
     both_ways = min(similarity.containment_new, similarity.containment_old)
     one_way = max(similarity.containment_new, similarity.containment_old)
     if rule == "exact" or both_ways >= COPY_CONTAINMENT:

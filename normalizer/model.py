@@ -12,9 +12,14 @@ from typing import Any, Literal
 
 OriginKind = Literal["feed", "file", "page", "stdin"]
 # How shingle ids are made (see normalizer.fingerprint); stored with the signatures.
-HASH_SCHEME = "xxh32-words-poly64"
+HASH_SCHEME = "xxh32-tokens-poly64"
+# What stores made before script-aware tokens say (words only, ``\w+``): the
+# migration to schema 8 fingerprints their articles again under HASH_SCHEME.
+WORDS_HASH_SCHEME = "xxh32-words-poly64"
 ContentType = Literal["text", "html"]
-LinkRule = Literal["founder", "exact", "jaccard", "containment"]
+LinkRule = Literal["founder", "exact", "jaccard", "containment", "headline"]
+# Why a candidate the text calls the same story was not linked (see normalizer.dedup).
+RefusalReason = Literal["figures", "template", "dates"]
 
 
 @dataclass(frozen=True)
@@ -206,7 +211,9 @@ class Fingerprint:
         shingles: how many distinct shingles the text has (for containment).
         lead: the MinHash signature of the text's first shingles (for LSH only).
         shingle_set: the sorted distinct shingle ids (uint32): exact similarity.
-        figures: the numbers the text quotes, sorted.
+        figures: the numbers the text quotes with the words around each, sorted
+            (see :func:`normalizer.tokens.figures`).
+        headline: the band key of the headline, if it is long enough to mean a story.
     """
 
     digest: str
@@ -215,6 +222,7 @@ class Fingerprint:
     lead: bytes = b""
     shingle_set: bytes = b""
     figures: tuple[str, ...] = ()
+    headline: int | None = None
 
 
 @dataclass(frozen=True)
@@ -242,12 +250,15 @@ class Decision:
         similarity: the figures behind the link (``None`` for a founder).
         also: the keys of the other stored articles it verified against, in key order
             (their stories are the same story: the clusters merge).
+        refused: (key, reason) of each candidate whose text matched and which other
+            evidence (figures, template, dates) says is another story, in key order.
     """
 
     linked_to: str | None
     rule: LinkRule
     similarity: Similarity | None = None
     also: tuple[str, ...] = ()
+    refused: tuple[tuple[str, RefusalReason], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 
 from normalizer.clean import Cleaner
 from normalizer.clusters import changed_members, resettle_cluster, settle_cluster
-from normalizer.dedup import Candidate, Match, Thresholds, decide
+from normalizer.dedup import Candidate, Match, Thresholds, decide, evidence_day
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.identity import article_key, raw_digest
@@ -177,7 +177,7 @@ class Pipeline:
 
     def _store_one(self, article: Article, digest: str, stored: StoredVersion | None) -> Counts:
         article = self._no_later_than_now(article)
-        fingerprint = self.sketcher.fingerprint(article.paragraphs)
+        fingerprint = self.sketcher.fingerprint(article.paragraphs, article.title)
         keys = band_keys(fingerprint, self.sketcher.params)
         if stored is not None:
             return self._new_version(article, fingerprint, keys, stored, digest)
@@ -187,12 +187,15 @@ class Pipeline:
             shingles=fingerprint.shingle_set,
             word_count=article.word_count,
             figures=frozenset(fingerprint.figures),
+            title=article.title,
+            source=chrome_source(article.url, article.origin.name),
+            day=evidence_day(article.dateline, utc_text(article.published)),
+            published=utc_text(article.published),
         )
-        if not article.paragraphs:
-            # A headline-only article has no text to compare (every empty text would
-            # be an exact copy of every other): it founds its own story, and is not
-            # indexed. The same link or guid is the same article all the same.
-            keys = []
+        if not keys:
+            # Nothing to look up by: a headline-only article whose headline is too
+            # short to mean a story founds its own (the same link or guid is the same
+            # article all the same).
             match = Match(Decision(linked_to=None, rule="founder"), article.key)
         else:
             match = self.index.match(

@@ -180,3 +180,47 @@ def test_a_schema_5_store_is_migrated_and_keeps_its_deflated_bodies(tmp_path: Pa
         columns = {row[1] for row in db.execute("PRAGMA table_info(signatures)")}
     assert kinds == [False, True]  # the old row as it was, the new one a Zstandard frame
     assert "signature" not in columns
+
+
+_CHINESE = (
+    "新华社北京4月24日电 国家统计局今天发布数据显示，一季度国内生产总值同比增长百分之五点三，"
+    "比上年四季度加快零点一个百分点。\n\n"
+    "国家统计局新闻发言人表示，一季度国民经济开局良好，生产需求稳步回升，就业物价总体稳定，"
+    "居民收入继续增加，市场预期持续改善，高质量发展扎实推进。\n\n"
+    "分行业看，工业生产增势较好，服务业持续恢复，农业生产形势稳定，固定资产投资规模扩大，"
+    "消费市场保持增长，货物进出口总体平稳，新动能加快成长。"
+)
+
+
+def test_a_schema_7_store_of_word_fingerprints_is_fingerprinted_again(tmp_path: Path) -> None:
+    story, lead = tmp_path / "story.txt", tmp_path / "lead.txt"
+    story.write_text("国家统计局：一季度经济开局良好\n\n" + _CHINESE, encoding="utf-8")
+    paragraphs = _CHINESE.split("\n\n")
+    lead.write_text(
+        "一季度国内生产总值同比增长\n\n" + paragraphs[0] + "\n\n" + paragraphs[1], encoding="utf-8"
+    )
+    path = tmp_path / "s.db"
+    with _open(path) as store:
+        ingest_inputs([str(story)], store, SETTINGS, NOW)
+    with sqlite3.connect(path) as db:
+        new = db.execute("SELECT digest, shingles, shingle_set, figures FROM signatures").fetchall()
+        bands = db.execute("SELECT COUNT(*) FROM recent_bands").fetchone()[0]
+        # As a store of schema 7 left it: word fingerprints (here: none), no refusals table.
+        db.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+        db.execute("UPDATE meta SET value = 'xxh32-words-poly64' WHERE key = 'hash'")
+        db.execute(
+            "UPDATE signatures SET digest = 'old', shingles = 1, shingle_set = x'01020304', figures = ''"
+        )
+        db.execute("DELETE FROM recent_bands")
+        db.execute("DROP TABLE refusals")
+    with _open(path) as store:
+        assert store.meta()["hash"] == SETTINGS.fingerprint_params.hash
+        assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
+        ingest_inputs([str(lead)], store, SETTINGS, NOW)
+        assert _clusters(store) == [["lead", "story"]]
+    with sqlite3.connect(path) as db:
+        again = db.execute(
+            "SELECT digest, shingles, shingle_set, figures FROM signatures ORDER BY article"
+        ).fetchall()
+        assert again[0] == new[0]
+        assert db.execute("SELECT COUNT(*) FROM recent_bands WHERE article = 1").fetchone()[0] == bands

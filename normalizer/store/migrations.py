@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from normalizer.errors import StoreError
 from normalizer.model import FingerprintParams
 from normalizer.store.database import Database
+from normalizer.store.refingerprint import current_meta, refingerprint
 
 __all__ = [
     "MIGRATIONS",
@@ -196,6 +197,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # again as it was is unchanged before it is cleaned (learned chrome lines that
     # arrived since cannot make it look new; a re-poll skips the work).
     Migration(7, "raw-digest", _add_raw_digest),
+    # Tokens by script, figures as numbers in their words, headline band keys; the
+    # candidates refused by figures, template or dates (see refingerprint.py).
+    Migration(8, "script-aware-fingerprints", refingerprint(("bands", "recent_bands"), "recent_bands")),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -238,6 +242,7 @@ def plan(
     """What opening a store whose meta table holds ``stored`` means, before anything is
     written: the parameters it is at (``params`` checked against its own, or adopted
     when ``None``), and the migrations due (none: it is current)."""
+    stored = current_meta(stored)
     if params is None:
         params = FingerprintParams.from_meta(stored)
     check_params(name, stored, params)
@@ -260,7 +265,7 @@ def migrate(
     """Inside the write transaction, with the meta table read again (``stored``: another
     process may have made or migrated the store meanwhile): apply the migrations still
     due and record the version, with the parameters for a store made now."""
-    check_params(name, stored, params)
+    check_params(name, current_meta(stored), params)
     for step in pending(stored.get("schema_version"), migrations) or ():
         step.apply(db)
     version = {"schema_version": str(migrations[-1].version)}

@@ -17,6 +17,7 @@ lists, with the same version.
 from __future__ import annotations
 
 from normalizer.store.migrations import Migration, script
+from normalizer.store.refingerprint import refingerprint
 
 __all__ = ["MIGRATIONS"]
 
@@ -116,4 +117,7 @@ CREATE TABLE IF NOT EXISTS cursors (
 )
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(7, "schema-7", script(_SCHEMA_7)),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(7, "schema-7", script(_SCHEMA_7)),
+    Migration(8, "script-aware-fingerprints", refingerprint(("bands",), "bands", postgres=True)),
+)

@@ -222,6 +222,11 @@ class RelationalStore:
                 similarity.containment_old if similarity else None,
             ),
         )
+        if decision.refused:
+            self._db.executemany(
+                "INSERT INTO refusals (article, candidate, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [(article_id, key, reason) for key, reason in decision.refused],
+            )
         return article_id
 
     def replace(

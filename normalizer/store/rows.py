@@ -14,7 +14,8 @@ from typing import TypeVar
 
 from normalizer.canonical import Member, cluster_member
 from normalizer.clusters import ClusterText
-from normalizer.dedup import Candidate
+from normalizer.dedup import Candidate, evidence_day
+from normalizer.learned import chrome_source
 from normalizer.link_type import link_type
 from normalizer.model import Article, Dateline, Origin, OriginKind, Removal, Similarity
 from normalizer.store.bodies import BodyCodec
@@ -67,7 +68,10 @@ STORED_COLUMNS = f"""
 """
 
 # A stored text as exact verification compares it (see :func:`candidate`).
-CANDIDATE_COLUMNS = "a.key, s.digest, s.shingle_set, a.word_count, s.figures"
+CANDIDATE_COLUMNS = (
+    "a.key, s.digest, s.shingle_set, a.word_count, s.figures, a.title, a.url, a.origin_name, "
+    "a.dateline, a.published"
+)
 
 # Values bound in one IN (...) list, well under SQLite's limit on variables.
 VALUES_PER_QUERY = 500
@@ -82,7 +86,7 @@ def in_chunks(values: Sequence[T]) -> Iterator[list[T]]:
 # A cluster member with its text, for the cluster decisions.
 CLUSTER_TEXT_COLUMNS = """
     a.id, a.key, a.published, a.word_count, s.digest, s.shingle_set, s.figures,
-    a.title, a.agency, a.url, a.feed_link, a.feed_id, a.origin_name,
+    a.title, a.agency, a.url, a.feed_link, a.feed_id, a.origin_name, a.dateline,
     m.rule, m.linked_to, m.jaccard, m.containment_new, m.containment_old
 """
 
@@ -166,11 +170,13 @@ def stored_article(row: Row, bodies: BodyCodec) -> StoredArticle:
 
 
 def candidate(row: Row) -> Candidate:
-    """A stored text as exact verification compares it (columns key, digest,
-    shingle_set, word_count, figures)."""
+    """A stored text as exact verification compares it (:data:`CANDIDATE_COLUMNS`)."""
+    dateline = Dateline(**json.loads(row["dateline"])) if row["dateline"] else None
     return Candidate(
         row["key"], row["digest"], bytes(row["shingle_set"]), int(row["word_count"]),
-        frozenset(row["figures"].split()),
+        frozenset(row["figures"].split()), title=row["title"],
+        source=chrome_source(row["url"], row["origin_name"]),
+        day=evidence_day(dateline, row["published"]), published=row["published"],
     )  # fmt: skip
 
 
