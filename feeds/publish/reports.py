@@ -101,6 +101,11 @@ def dups_document(clusters: list[Cluster], store: Store) -> dict[str, Any]:
             if len(cluster.members) > 1
             for m in cluster.members
         ],
+        # Pairs the text linked and other evidence kept apart: figures, template, dates.
+        "refused": [
+            {"id": article, "candidate": candidate, "reason": reason}
+            for article, candidate, reason in store.refusals()
+        ],
         "canonical_rule": store.canonical.describe(),
         "params": store.meta(),
     }
@@ -145,6 +150,8 @@ def _link_text(member: StoredArticle) -> str:
         return f"{kind}: same text"
     if member.rule == "jaccard":
         return f"{kind}: jaccard {figures.jaccard:.2f}"
+    if member.rule == "headline":
+        return f"{kind}: same headline"
     return f"{kind}: contained {max(figures.containment_new, figures.containment_old):.2f}"
 
 

@@ -180,6 +180,10 @@ class Store(Protocol):
         """The clusters of two or more members, in key order."""
         ...
 
+    def refusals(self) -> list[tuple[str, str, str]]:
+        """(article, candidate, reason) of each refused candidate, by input id, sorted."""
+        ...
+
     def save_rule(self, rule: CanonicalRule) -> None:
         """Record the rule the clusters are now picked under."""
 

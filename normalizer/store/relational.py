@@ -339,6 +339,15 @@ class RelationalStore:
         rows = self._db.execute("SELECT cluster FROM members GROUP BY cluster HAVING COUNT(*) > 1 ORDER BY 1")
         return [str(row[0]) for row in rows]
 
+    def refusals(self) -> list[tuple[str, str, str]]:
+        """(article, candidate, reason) for each candidate a stored article's text matched
+        and other evidence refused, by the articles' input ids, sorted."""
+        rows = self._db.execute(
+            "SELECT a.input_id, c.input_id, r.reason FROM refusals r "
+            "JOIN articles a ON a.id = r.article JOIN articles c ON c.key = r.candidate ORDER BY 1, 2, 3"
+        )
+        return [(str(row[0]), str(row[1]), str(row[2])) for row in rows]
+
     def save_rule(self, rule: CanonicalRule) -> None:
         """Record the rule the clusters are now picked under (inside a transaction)."""
         self._db.execute(
