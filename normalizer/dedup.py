@@ -42,8 +42,9 @@ from datetime import date
 from typing import Protocol
 
 from normalizer.fingerprint import HEADLINE_MIN_WORDS, compare
+from normalizer.learned import chrome_source
 from normalizer.link_type import strip_resend
-from normalizer.model import Dateline, Decision, Fingerprint, LinkRule, RefusalReason, Similarity
+from normalizer.model import Article, Dateline, Decision, Fingerprint, LinkRule, RefusalReason, Similarity
 from normalizer.text import word_count
 from normalizer.tokens import FIGURE_SEPARATOR, canonical_text, tokens
 
@@ -54,6 +55,7 @@ __all__ = [
     "Match",
     "Refusal",
     "Thresholds",
+    "candidate_for",
     "decide",
     "evidence_day",
     "verify",
@@ -114,6 +116,22 @@ class Candidate:
     def shingle_count(self) -> int:
         """How many distinct shingles the text has (4 bytes per id)."""
         return len(self.shingles) // 4
+
+
+def candidate_for(article: Article, fingerprint: Fingerprint, published: str | None) -> Candidate:
+    """A new article as verification compares it (``published``: its publication time
+    as the store writes it, ISO 8601 UTC)."""
+    return Candidate(
+        key=article.key,
+        digest=fingerprint.digest,
+        shingles=fingerprint.shingle_set,
+        word_count=article.word_count,
+        figures=frozenset(fingerprint.figures),
+        title=article.title,
+        source=chrome_source(article.url, article.origin.name),
+        day=evidence_day(article.dateline, published),
+        published=published,
+    )
 
 
 @dataclass(frozen=True)

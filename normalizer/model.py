@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from normalizer.tokens import word_count
+
 OriginKind = Literal["feed", "file", "page", "stdin"]
 # How shingle ids are made (see normalizer.fingerprint); stored with the signatures.
 HASH_SCHEME = "xxh32-tokens-poly64"
@@ -147,8 +149,9 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        """Words in the body, as a reader would count them."""
-        return sum(len(paragraph.split()) for paragraph in self.paragraphs)
+        """Words in the body, as a reader would count them, in any script (see
+        :func:`normalizer.tokens.word_count`)."""
+        return sum(word_count(paragraph) for paragraph in self.paragraphs)
 
 
 @dataclass(frozen=True)

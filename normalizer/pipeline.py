@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 
 from normalizer.clean import Cleaner
 from normalizer.clusters import changed_members, resettle_cluster, settle_cluster
-from normalizer.dedup import Candidate, Match, Thresholds, decide, evidence_day
+from normalizer.dedup import Match, Thresholds, candidate_for, decide
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.identity import article_key, raw_digest
@@ -181,17 +181,7 @@ class Pipeline:
         keys = band_keys(fingerprint, self.sketcher.params)
         if stored is not None:
             return self._new_version(article, fingerprint, keys, stored, digest)
-        new = Candidate(
-            key=article.key,
-            digest=fingerprint.digest,
-            shingles=fingerprint.shingle_set,
-            word_count=article.word_count,
-            figures=frozenset(fingerprint.figures),
-            title=article.title,
-            source=chrome_source(article.url, article.origin.name),
-            day=evidence_day(article.dateline, utc_text(article.published)),
-            published=utc_text(article.published),
-        )
+        new = candidate_for(article, fingerprint, utc_text(article.published))
         if not keys:
             # Nothing to look up by: a headline-only article whose headline is too
             # short to mean a story founds its own (the same link or guid is the same

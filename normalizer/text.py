@@ -13,6 +13,8 @@ from typing import TypeVar
 
 import ftfy
 
+from normalizer.tokens import word_count
+
 __all__ = [
     "author_name",
     "dehyphenate",
@@ -39,8 +41,6 @@ _MAX_REPAIR_PASSES = 4
 # An author as RSS writes it: an e-mail address with the name in brackets, or the
 # name with the address in angle brackets.
 _MAILBOX = re.compile(r"^(?:\S+@\S+\s*\((?P<paren>[^()]+)\)|(?P<angle>[^<>@]+?)\s*<\S+@\S+>)$")
-# Scripts written without spaces between words: Thai, Hiragana, Katakana, Han, Hangul.
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Characters XML 1.0 cannot carry at all; lxml refuses to serialise them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Invisible characters that only get in the way of reading and matching.
@@ -67,12 +67,6 @@ def author_name(value: str | None) -> str | None:
     if found:
         return (found["paren"] or found["angle"] or "").strip() or None
     return value
-
-
-def word_count(text: str) -> int:
-    """Words in a text, in any script: CJK and Thai are written without spaces, so
-    two of their characters count as a word (about what a word is there)."""
-    return len(text.split()) + len(_UNSPACED.findall(text)) // 2
 
 
 def strip_xml_illegal(text: str) -> str:

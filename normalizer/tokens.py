@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["FIGURE_SEPARATOR", "canonical_text", "figures", "tokens"]
+__all__ = ["FIGURE_SEPARATOR", "canonical_text", "figures", "tokens", "word_count"]
 
 # The zero of each block of decimal digits that NFKC leaves alone (Arabic-Indic,
 # Persian, N'Ko, Devanagari to Malayalam, Sinhala, Thai, Lao, Tibetan, Myanmar,
@@ -59,6 +59,7 @@ _UNSPACED = (
     "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
 )
 _TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
+_UNSPACED_CHARACTER = re.compile(f"[{_UNSPACED}]")
 # A number as written: digits with thousands or decimal separators, maybe a percent;
 # not digits inside a word of a spaced script ("G7", "covid19"), which name things.
 _NUMBER = re.compile(rf"(?<![^\W_{_UNSPACED}])\d+(?:[.,]\d+)*%?(?![^\W\d_{_UNSPACED}])")
@@ -70,6 +71,13 @@ def canonical_text(paragraphs: Sequence[str]) -> str:
     """A body folded as comparison sees it: NFKC, case-folded, digits and Arabic folded."""
     text = unicodedata.normalize("NFKC", " ".join(paragraphs)).casefold()
     return text.translate(_FOLD)
+
+
+def word_count(text: str) -> int:
+    """Words in a text, in any script: the scripts written without spaces count two
+    of their characters as a word (about what a word is there), so one threshold in
+    words means about as much text in Japanese as in English."""
+    return len(text.split()) + len(_UNSPACED_CHARACTER.findall(text)) // 2
 
 
 def tokens(text: str) -> list[str]:

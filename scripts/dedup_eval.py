@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from normalizer.link_type import LINK_TYPES
-from tests.quality import ORDERS, cluster_documents, load_labels, pair_types, score
+from tests.quality import ORDERS, cluster_documents, load_labels, pair_types, score, scores_by
 
 
 def main() -> int:
@@ -24,7 +24,8 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=15, help="how many misses and false merges to list")
     args = parser.parse_args()
     labels = load_labels(args.folder)
-    scores = score(labels, cluster_documents(args.folder))
+    clusters = cluster_documents(args.folder)
+    scores = score(labels, clusters)
     print(f"documents {len(labels)}, true pairs {scores.true_pairs}, found pairs {scores.found_pairs}")
     print(f"pair precision {scores.precision:.4f}  recall {scores.recall:.4f}  ARI {scores.ari:.4f}")
     for order in ORDERS[1:]:
@@ -32,6 +33,18 @@ def main() -> int:
         print(
             f"  {order:<11} precision {again.precision:.4f}  recall {again.recall:.4f}  ARI {again.ari:.4f}"
         )
+    for group in ("kind", "script"):
+        # The lowest figure over every presentation order, per class and per script.
+        worst: dict[str, tuple[float, float, int]] = {}
+        for order in ORDERS:
+            for name, (p, r, n) in scores_by(
+                labels, cluster_documents(args.folder, order=order), group
+            ).items():
+                old = worst.get(name, (1.0, 1.0, n))
+                worst[name] = (min(old[0], p), min(old[1], r), n)
+        print(f"by {group} (lowest over the {len(ORDERS)} orders): precision / recall / true pairs")
+        for name, (p, r, n) in worst.items():
+            print(f"  {name:<24} {p:.4f}  {r:.4f}  {n:>5}")
     missed_kinds = Counter(
         labels[b][1] if labels[a][1] == "original" else labels[a][1] for a, b in scores.misses
     )

@@ -29,6 +29,7 @@ from pathlib import Path
 import feedparser
 
 from normalizer.html import html_to_paragraphs
+from scripts.dedup_classes import extra_documents
 
 SEED = 20261124
 TOPIC_PAIRS = 6
@@ -378,6 +379,11 @@ def main() -> int:
             render(title, "", paragraphs, []).replace("\n\n ", "\n\n"), "utf-8"
         )
         labels.append(f"{story}\t{story}\ttemplate-negative")
+    # The classes beyond English plain text, each from a generator of its own.
+    for name, text, doc, story, kind in extra_documents(args.corpus, SEED):
+        if not (docs_dir / name).exists():
+            (docs_dir / name).write_text(text, "utf-8")
+        labels.append(f"{doc}\t{story}\t{kind}")
     (args.out / "labels.tsv").write_text("\n".join(labels) + "\n", "utf-8")
     print(f"{len(originals)} originals, {len(labels) - 1} documents in {args.out}")
     return 0

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from feeds.jobs import clean_inputs, ingest_inputs
 from feeds.publish.reports import story_clusters
-from normalizer.dedup import Candidate, Thresholds, verify
+from normalizer.dedup import Candidate, Thresholds, candidate_for, verify
 from normalizer.fingerprint import Sketcher
 from normalizer.link_type import LinkType, link_type
 from normalizer.settings import Settings
 from normalizer.store import open_store
+from normalizer.store.rows import utc_text
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -101,6 +102,44 @@ def score(labels: dict[str, tuple[str, str]], clusters: list[list[str]]) -> Scor
     )
 
 
+# The script of a story, by its id's prefix (see scripts/dedup_classes.py); others are Latin.
+SCRIPT_OF_PREFIX = {
+    "ja": "Japanese", "ko": "Korean", "hi": "Devanagari", "zh": "Chinese", "ru": "Cyrillic", "ar": "Arabic",
+}  # fmt: skip
+
+
+def script_of(story: str) -> str:
+    """The script a labelled story is written in."""
+    return SCRIPT_OF_PREFIX.get(story.split("-", 1)[0], "Latin")
+
+
+def scores_by(
+    labels: dict[str, tuple[str, str]], clusters: list[list[str]], group: str
+) -> dict[str, tuple[float, float, int]]:
+    """(precision, recall, true pairs) over the pairs that involve a document of each
+    kind (``group="kind"``) or a story of each script (``group="script"``)."""
+
+    def names(doc: str) -> set[str]:
+        story, kind = labels[doc]
+        return {kind} if group == "kind" else {script_of(story)}
+
+    by_story: dict[str, list[str]] = {}
+    for doc, (story, _) in labels.items():
+        by_story.setdefault(story, []).append(doc)
+    truth, found = _pairs(list(by_story.values())), _pairs(clusters)
+    out = {}
+    for name in sorted({n for doc in labels for n in names(doc)}):
+        true_here = {pair for pair in truth if name in names(pair[0]) | names(pair[1])}
+        found_here = {pair for pair in found if name in names(pair[0]) | names(pair[1])}
+        correct = len(true_here & found_here)
+        out[name] = (
+            correct / len(found_here) if found_here else 1.0,
+            correct / len(true_here) if true_here else 1.0,
+            len(true_here),
+        )
+    return out
+
+
 # The type each kind of copy in the labelled set should be given (template negatives
 # and originals are not copies and have none).
 EXPECTED_TYPE: dict[str, LinkType] = {
@@ -113,6 +152,8 @@ EXPECTED_TYPE: dict[str, LinkType] = {
     "paragraph-dropped": "excerpt",
     "updated": "update",
     "rewrite": "rewrite",
+    "hard-wrapped": "copy",
+    "folded": "copy",
 }
 
 
@@ -133,14 +174,8 @@ def pair_types(folder: Path, settings: Settings | None = None) -> list[tuple[str
 
     def candidate(doc: str) -> Candidate:
         article = by_doc[doc]
-        fingerprint = sketcher.fingerprint(article.paragraphs)
-        return Candidate(
-            doc,
-            fingerprint.digest,
-            fingerprint.shingle_set,
-            article.word_count,
-            frozenset(fingerprint.figures),
-        )
+        fingerprint = sketcher.fingerprint(article.paragraphs, article.title)
+        return candidate_for(article, fingerprint, utc_text(article.published))
 
     originals = {story: doc for doc, (story, kind) in labels.items() if kind == "original"}
     rows = []
@@ -148,6 +183,6 @@ def pair_types(folder: Path, settings: Settings | None = None) -> list[tuple[str
         if kind not in EXPECTED_TYPE:
             continue
         verified = verify(candidate(doc), candidate(originals[story]), thresholds)
-        found = link_type(*verified, by_doc[doc].title) if verified else None
+        found = link_type(*verified, by_doc[doc].title) if isinstance(verified, tuple) else None
         rows.append((doc, EXPECTED_TYPE[kind], found or "unlinked"))
     return rows

@@ -11,13 +11,25 @@ import pytest
 from normalizer.link_type import is_resend
 
 from .conftest import FIXTURES
-from .quality import ORDERS, Scores, cluster_documents, load_labels, pair_types, score
+from .quality import (
+    ORDERS,
+    Scores,
+    cluster_documents,
+    load_labels,
+    pair_types,
+    score,
+    scores_by,
+    script_of,
+)
 
 DEDUP = FIXTURES / "dedup"
-PRECISION_FLOOR = 0.99
-RECALL_FLOOR = 0.98
-ARI_FLOOR = 0.98
-TYPE_ACCURACY_FLOOR = 0.94
+PRECISION_FLOOR = 0.995
+RECALL_FLOOR = 0.99
+ARI_FLOOR = 0.99
+TYPE_ACCURACY_FLOOR = 0.95
+# In every presentation order, for the pairs of each class and of each script.
+CLASS_PRECISION_FLOOR = 0.995
+CLASS_RECALL_FLOOR = 0.99
 
 
 @pytest.fixture(scope="module")
@@ -27,17 +39,19 @@ def scores() -> Scores:
 
 def test_the_set_is_the_labelled_one() -> None:
     labels = load_labels(DEDUP)
-    assert len(labels) == len(list((DEDUP / "docs").iterdir())) >= 300
+    files = list((DEDUP / "docs").iterdir())
+    # Every plain-text document is labelled by its stem; a feed's items by their ids.
+    assert {p.stem for p in files if p.suffix == ".txt"} <= labels.keys()
+    assert len(labels) >= 500 and len([p for p in files if p.suffix == ".rss"]) >= 4
     kinds = {kind for _, kind in labels.values()}
     assert {
-        "trimmed",
-        "lead-only",
-        "recredited",
-        "updated",
-        "rewrite",
-        "template-negative",
-        "topic-negative",
-    } <= kinds
+        "trimmed", "lead-only", "recredited", "updated", "rewrite", "template-negative",
+        "topic-negative", "hard-wrapped", "folded", "headline-only", "headline-negative",
+        "teaser-negative", "promo-negative", "bulletin-negative",
+    } <= kinds  # fmt: skip
+    assert {script_of(story) for story, _ in labels.values()} >= {
+        "Latin", "Chinese", "Japanese", "Korean", "Cyrillic", "Arabic", "Devanagari",
+    }  # fmt: skip
 
 
 def test_pair_precision_floor(scores: Scores) -> None:
@@ -62,7 +76,7 @@ def test_adjusted_rand_index_of_known_partitions() -> None:
 
 def test_link_type_accuracy_floor() -> None:
     rows = pair_types(FIXTURES / "dedup")
-    assert len(rows) == 243  # every copy of the set against its original
+    assert len(rows) == 303  # every copy of the set against its original
     correct = sum(expected == found for _, expected, found in rows)
     assert correct / len(rows) >= TYPE_ACCURACY_FLOOR
     # Each type is found for most of the copies that should have it.
@@ -100,3 +114,7 @@ def test_the_same_documents_in_any_order_give_the_same_clusters() -> None:
     for order in ORDERS:
         scores = score(labels, partitions[order])
         assert scores.precision >= 0.995 and scores.recall >= 0.99, (order, scores)
+        # And for each class of copy or negative, and for each script.
+        for group in ("kind", "script"):
+            for name, (precision, recall, _) in scores_by(labels, partitions[order], group).items():
+                assert precision >= CLASS_PRECISION_FLOOR and recall >= CLASS_RECALL_FLOOR, (order, name)
