@@ -25,7 +25,8 @@ other evidence says they are two:
 * ``template``: both come from one source (a web host, else a feed or file) under
   different headlines and are not near-verbatim copies of a full story (Jaccard
   0.9 and ``min_containment_words``): what they share is that source's standing
-  teaser, promo block or calendar, not a story;
+  teaser, promo block or calendar, not a story. Headlines that differ only by
+  their figures over a full text that holds the other are the source's update;
 * ``dates``: both carry a date (the dateline's, else the publication day) more
   than a day apart, and the texts are short (under 80 words) or from one source:
   a recurring bulletin, not a republished story.
@@ -39,7 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Literal, Protocol
 
 from normalizer.fingerprint import HEADLINE_MIN_WORDS, compare
 from normalizer.learned import chrome_source
@@ -218,9 +219,14 @@ def _refusal(
         return "figures"
     shorter_words = min(new.word_count, candidate.word_count)
     one_source = bool(new.source) and new.source == candidate.source
-    if one_source and _headlines_differ(new.title, candidate.title):
-        near_verbatim = similarity.jaccard >= _TEMPLATE_NEAR_VERBATIM
-        if not (near_verbatim and shorter_words >= thresholds.min_containment_words):
+    differ = _headlines_differ(new.title, candidate.title) if one_source else None
+    if differ is not None and shorter_words < thresholds.min_containment_words:
+        return "template"
+    if differ is not None and similarity.jaccard < _TEMPLATE_NEAR_VERBATIM:
+        # Headlines that differ only by their figures ("Quake kills 10", "Quake kills
+        # 25") over a text that holds the other is the source's own update.
+        contained = max(similarity.containment_new, similarity.containment_old)
+        if differ == "words" or contained < thresholds.containment:
             return "template"
     apart = _days_apart(new.day, candidate.day)
     if apart is not None and apart > _DATES_APART_DAYS and (shorter_words < _DATED_SHORT_WORDS or one_source):
@@ -244,18 +250,19 @@ def _headline(title: str) -> list[str]:
     return tokens(canonical_text([title]))
 
 
-def _headlines_differ(first: str, second: str) -> bool:
-    """Whether two headlines name other stories: they share under half their words
-    (re-send marks aside), or quote other numbers ("Aug. 9-16" and "Aug. 16-23")."""
+def _headlines_differ(first: str, second: str) -> Literal["words", "numbers"] | None:
+    """How two headlines name other stories: they share under half their words, re-send
+    marks aside (``words``), or quote other numbers ("Aug. 9-16" and "Aug. 16-23",
+    ``numbers``); ``None`` if they do not differ (or one is missing)."""
     one, two = _headline(strip_resend(first)), _headline(strip_resend(second))
     if not one or not two:
-        return False
+        return None
     words_one, words_two = set(one), set(two)
     if len(words_one & words_two) / len(words_one | words_two) < _HEADLINES_SHARED:
-        return True
+        return "words"
     numbers_one = {t for t in words_one if t.isdecimal()}
     numbers_two = {t for t in words_two if t.isdecimal()}
-    return bool(numbers_one) and bool(numbers_two) and numbers_one != numbers_two
+    return "numbers" if numbers_one and numbers_two and numbers_one != numbers_two else None
 
 
 def evidence_day(dateline: Dateline | None, published: str | None) -> str | None:

@@ -148,6 +148,15 @@ def test_weekly_calendars_differ_by_their_headlines_numbers() -> None:
     assert isinstance(refused, Refusal) and refused.reason == "template"
 
 
+def test_one_sources_update_with_new_figures_in_its_headline_is_the_story() -> None:
+    first = _candidate("a", WORDS[:150], title="Quake kills 10 in the north", source="wire.example")
+    later = _candidate(
+        "b", WORDS[:150] + WORDS[200:260], title="Quake kills 25 in the north", source="wire.example"
+    )
+    verified = verify(later, first, Thresholds())
+    assert verified is not None and not isinstance(verified, Refusal)
+
+
 def test_a_recurring_bulletin_on_other_days_is_another_story() -> None:
     notice = _words("The central bank set the reference rate unchanged in its daily notice to banks today")
     one = _candidate("a", notice, day="2026-11-02")

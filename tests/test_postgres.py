@@ -374,3 +374,30 @@ def test_control_characters_in_a_json_feed_reach_neither_store(postgres_url: str
     assert outputs[0] == outputs[1]
     assert b"Quake hits" in outputs[0] and b"earthquake struck" in outputs[0]
     assert _rows(postgres_url, "SELECT key FROM articles") == [("urn:quake",)]
+
+
+def test_a_schema_7_postgres_store_is_fingerprinted_again(postgres_url: str, tmp_path: Path) -> None:
+    import psycopg
+
+    original = _feed(tmp_path / "a.rss", "urn:port-1", STORY, "Tue, 02 Oct 2018 08:00:00 GMT")
+    assert _run("ingest", str(original), "--db", postgres_url).returncode == 0
+    fingerprint = _rows(postgres_url, "SELECT digest, shingles, shingle_set, figures FROM signatures")
+    bands = _rows(postgres_url, "SELECT band_key FROM bands ORDER BY 1")
+    with psycopg.connect(postgres_url) as connection:
+        # As schema 7 left a store: word fingerprints (here: junk), no refusals table.
+        connection.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+        connection.execute("UPDATE meta SET value = 'xxh32-words-poly64' WHERE key = 'hash'")
+        connection.execute("UPDATE signatures SET digest = 'old', shingles = 1, figures = ''")
+        connection.execute("DELETE FROM bands")
+        connection.execute("DROP TABLE refusals")
+    copy = _feed(tmp_path / "b.rss", "urn:port-2", STORY, "Tue, 02 Oct 2018 09:00:00 GMT")
+    done = _run("ingest", str(copy), "--db", postgres_url)
+    assert done.returncode == 0, done.stderr
+    assert _rows(postgres_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("8",)]
+    assert (
+        _rows(postgres_url, "SELECT digest, shingles, shingle_set, figures FROM signatures WHERE article = 1")
+        == fingerprint
+    )
+    assert _rows(postgres_url, "SELECT band_key FROM bands WHERE article = 1 ORDER BY 1") == bands
+    # The copy found the original through the bands made again.
+    assert _rows(postgres_url, "SELECT COUNT(DISTINCT cluster) FROM members") == [(1,)]
