@@ -27,6 +27,7 @@ from one template are told apart (see :mod:`normalizer.dedup`).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -97,14 +98,21 @@ def _number(written: str) -> str:
 
 
 def figures(text: str) -> tuple[str, ...]:
-    """The numbers a folded text quotes, each as ``before|number|after`` (the words on
-    either side, empty at the text's ends), sorted and distinct."""
+    """The numbers a folded text quotes, each as ``before|number|after`` (the nearest
+    word on either side that is not itself a number, empty at the text's ends), sorted
+    and distinct. Spacing never changes them."""
+    words = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text) if not m.group().isdecimal()]
+    starts = [start for start, _, _ in words]
+    ends = [end for _, end, _ in words]
     found: set[str] = set()
     for match in _NUMBER.finditer(text):
-        before = _TOKEN.findall(text, max(0, match.start() - 40), match.start())
-        after = _TOKEN.findall(text, match.end(), match.end() + 40)
-        # Digits run into by letters ("G7", "4月") are names and units, as the tokens have them.
-        before_word = next((t for t in reversed(before) if not t.isdecimal()), "")
-        after_word = next((t for t in after if not t.isdecimal()), "")
-        found.add(FIGURE_SEPARATOR.join((before_word, _number(match.group()), after_word)))
+        before = bisect.bisect_right(ends, match.start()) - 1
+        after = bisect.bisect_left(starts, match.end())
+        found.add(
+            FIGURE_SEPARATOR.join((
+                words[before][2] if before >= 0 else "",
+                _number(match.group()),
+                words[after][2] if after < len(words) else "",
+            ))
+        )  # fmt: skip
     return tuple(sorted(found))

@@ -51,12 +51,17 @@ def cluster_documents(
 ) -> list[list[str]]:
     """Cluster the documents of a labelled set statelessly, as ``newsnorm dups`` does,
     presented in an order: ``sorted``, ``reversed`` or ``shuffled-N`` (seed N)."""
-    settings = settings or Settings()
     files = sorted(str(p) for p in (folder / "docs").iterdir() if p.is_file())
     if order == "reversed":
         files.reverse()
     elif order.startswith("shuffled-"):
         random.Random(int(order.removeprefix("shuffled-"))).shuffle(files)
+    return cluster_files(files, settings)
+
+
+def cluster_files(files: list[str], settings: Settings | None = None) -> list[list[str]]:
+    """Cluster these documents, in this order, in a new store of their own."""
+    settings = settings or Settings()
     with open_store(settings, path=":memory:") as store:
         ingest_inputs(files, store, settings, NOW)
         return [[m.article.input_id for m in cluster.members] for cluster in story_clusters(store)]

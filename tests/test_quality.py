@@ -7,6 +7,8 @@ with the reason in the commit message.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalizer.link_type import is_resend
 
@@ -15,6 +17,7 @@ from .quality import (
     ORDERS,
     Scores,
     cluster_documents,
+    cluster_files,
     load_labels,
     pair_types,
     score,
@@ -118,3 +121,26 @@ def test_the_same_documents_in_any_order_give_the_same_clusters() -> None:
         for group in ("kind", "script"):
             for name, (precision, recall, _) in scores_by(labels, partitions[order], group).items():
                 assert precision >= CLASS_PRECISION_FLOOR and recall >= CLASS_RECALL_FLOOR, (order, name)
+
+
+# A sample across the classes (every copy of a few stories in several scripts, the
+# template negatives of one template, the headline-only and promo feeds), small
+# enough to cluster many times over.
+_SAMPLE = sorted(
+    str(path)
+    for path in (DEDUP / "docs").iterdir()
+    if path.name.startswith(
+        ("rd-ars-1--", "rd-bbc-1--", "ja-1--", "zh-0--", "ru-0--", "ar-0--", "fig-tbill-")
+    )
+    or path.name in ("feed-promo.rss", "feed-portal.rss", "feed-bank.rss")
+)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(st.permutations(_SAMPLE))
+def test_any_presentation_order_gives_the_same_clusters(order: list[str]) -> None:
+    assert _partition(order) == _partition(_SAMPLE)
+
+
+def _partition(files: list[str]) -> list[list[str]]:
+    return sorted(sorted(cluster) for cluster in cluster_files(files))
