@@ -27,7 +27,6 @@ from one template are told apart (see :mod:`normalizer.dedup`).
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -53,6 +52,8 @@ _FOLD.update(dict.fromkeys([*range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06E
 _FOLD.update(dict.fromkeys([0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)], None))
 _FOLD.update(dict.fromkeys([0x0EB1, *range(0x0EB4, 0x0EBD), *range(0x0EC8, 0x0ECE)], None))
 
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
+
 # Characters of the scripts written without spaces, one token each.
 _UNSPACED = (
     "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
@@ -61,6 +62,9 @@ _UNSPACED = (
 )
 _TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
 _UNSPACED_CHARACTER = re.compile(f"[{_UNSPACED}]")
+_WORD = re.compile(r"\w+")
+# Two characters of one word of a spaced script: a window edge between them cuts it.
+_SPACED_PAIR = re.compile(rf"[^\W{_UNSPACED}]{{2}}")
 # A number as written: digits with thousands or decimal separators, maybe a percent;
 # not digits inside a word of a spaced script ("G7", "covid19"), which name things.
 _NUMBER = re.compile(rf"(?<![^\W_{_UNSPACED}])\d+(?:[.,]\d+)*%?(?![^\W\d_{_UNSPACED}])")
@@ -71,7 +75,8 @@ FIGURE_SEPARATOR = "|"
 def canonical_text(paragraphs: Sequence[str]) -> str:
     """A body folded as comparison sees it: NFKC, case-folded, digits and Arabic folded."""
     text = unicodedata.normalize("NFKC", " ".join(paragraphs)).casefold()
-    return text.translate(_FOLD)
+    # str.translate looks every character up: only texts with something to fold pay for it.
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 def word_count(text: str) -> int:
@@ -84,7 +89,10 @@ def word_count(text: str) -> int:
 def tokens(text: str) -> list[str]:
     """The tokens of a folded text (see :func:`canonical_text`): words, and single
     characters of the scripts written without spaces."""
-    return [token for token in _TOKEN.findall(text) if not token.isspace()]
+    if _UNSPACED_CHARACTER.search(text):
+        return _TOKEN.findall(text)
+    # Without those scripts the tokens are the words, which the plain pattern finds faster.
+    return _WORD.findall(text)
 
 
 def _number(written: str) -> str:
@@ -101,18 +109,29 @@ def figures(text: str) -> tuple[str, ...]:
     """The numbers a folded text quotes, each as ``before|number|after`` (the nearest
     word on either side that is not itself a number, empty at the text's ends), sorted
     and distinct. Spacing never changes them."""
-    words = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text) if not m.group().isdecimal()]
-    starts = [start for start, _, _ in words]
-    ends = [end for _, end, _ in words]
     found: set[str] = set()
     for match in _NUMBER.finditer(text):
-        before = bisect.bisect_right(ends, match.start()) - 1
-        after = bisect.bisect_left(starts, match.end())
-        found.add(
-            FIGURE_SEPARATOR.join((
-                words[before][2] if before >= 0 else "",
-                _number(match.group()),
-                words[after][2] if after < len(words) else "",
-            ))
-        )  # fmt: skip
+        before = _nearest_word(text, match.start(), backwards=True)
+        after = _nearest_word(text, match.end(), backwards=False)
+        found.add(FIGURE_SEPARATOR.join((before, _number(match.group()), after)))
     return tuple(sorted(found))
+
+
+def _nearest_word(text: str, at: int, *, backwards: bool) -> str:
+    """The nearest token before (or after) ``at`` that is not a number. Looked for in a
+    window that widens until it holds one; a token the window's edge cuts is not
+    counted, so the answer is the one the whole text gives."""
+    width = 48
+    while True:
+        start, end = (max(0, at - width), at) if backwards else (at, min(len(text), at + width))
+        found = _TOKEN.findall(text, start, end)
+        if found and backwards and start > 0 and _SPACED_PAIR.match(text, start - 1):
+            found = found[1:]  # the first is cut by the window's left edge
+        if found and not backwards and end < len(text) and _SPACED_PAIR.match(text, end - 1):
+            found = found[:-1]  # the last is cut by its right edge
+        words = [token for token in found if not token.isdecimal()]
+        if words:
+            return words[-1] if backwards else words[0]
+        if (backwards and start == 0) or (not backwards and end == len(text)):
+            return ""
+        width *= 2
