@@ -124,7 +124,7 @@ def _nearest_word(text: str, at: int, *, backwards: bool) -> str:
     width = 48
     while True:
         start, end = (max(0, at - width), at) if backwards else (at, min(len(text), at + width))
-        found = _TOKEN.findall(text, start, end)
+        found: list[str] = _TOKEN.findall(text, start, end)
         if found and backwards and start > 0 and _SPACED_PAIR.match(text, start - 1):
             found = found[1:]  # the first is cut by the window's left edge
         if found and not backwards and end < len(text) and _SPACED_PAIR.match(text, end - 1):
