@@ -99,7 +99,7 @@ class Cleaner:
         dateline: Dateline | None = None
         agency: str | None = None
         if paragraphs:
-            match = split_dateline(paragraphs[0], self.dateline_rules, reference)
+            match = split_dateline(paragraphs[0], self.dateline_rules, reference, language_tag(raw.language))
             if match is not None:
                 dateline, agency = match.dateline, match.agency
                 paragraphs = [match.rest, *paragraphs[1:]] if match.rest else paragraphs[1:]

@@ -69,6 +69,9 @@ class DatelineRules:
     japanese: re.Pattern[str] | None = None
     arabic: re.Pattern[str] | None = None
     agency_first: re.Pattern[str] | None = None
+    # "Berlin. Die Feuerwehr...": a place alone opening the lead, in these languages.
+    place_only: re.Pattern[str] | None = None
+    place_only_languages: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,17 @@ def load_dateline_rules(text: str | None = None) -> DatelineRules:
         japanese=_japanese(table.get("japanese", {}).get("agencies", [])),
         arabic=_arabic(table.get("arabic", {}).get("agencies", [])),
         agency_first=re.compile(rf"^(?P<agency>{_alternatives(agencies)}),\s+{_CAPS_PLACE}$"),
+        place_only=_place_only(table.get("place_only", {}).get("not_places", [])),
+        place_only_languages=frozenset(table.get("place_only", {}).get("languages", [])),
     )
+
+
+def _place_only(not_places: list[str]) -> re.Pattern[str]:
+    """A place of one to three title-case words (``Frankfurt/Main``, ``Bad Homburg``), a
+    full stop, and a sentence of at least three words starting with a capital."""
+    refused = rf"(?!(?:{_alternatives(not_places)})\.)" if not_places else ""
+    words = rf"{_TITLE_WORD.replace('.', '')}(?:[ /-]{_TITLE_WORD.replace('.', '')}){{0,2}}"
+    return re.compile(rf"^{refused}(?P<place>{words})\.\s+(?=[{_UPPER}]\S*(?:\s+\S+){{2}})")
 
 
 _DIGIT = "[0-9０-９]"
@@ -202,7 +215,7 @@ def _plausible(groups: dict[str, str | None], rules: DatelineRules, month: int |
 
 
 def split_dateline(
-    paragraph: str, rules: DatelineRules, reference: datetime | None = None
+    paragraph: str, rules: DatelineRules, reference: datetime | None = None, language: str | None = None
 ) -> DatelineMatch | None:
     """Find a dateline at the start of a paragraph.
 
@@ -210,6 +223,7 @@ def split_dateline(
         paragraph: the first paragraph of the body, its spaces folded.
         rules: the compiled dateline rules.
         reference: the article's publication time, used to supply the year.
+        language: the article's language (BCP 47), for the forms only one press uses.
 
     Returns:
         The dateline, the credit and the rest of the paragraph, or ``None``.
@@ -217,6 +231,12 @@ def split_dateline(
     scripted = _scripted(paragraph, rules)
     if scripted is not None:
         return scripted
+    found = _credited(paragraph, rules, reference)
+    return found if found is not None else _place_alone(paragraph, rules, language)
+
+
+def _credited(paragraph: str, rules: DatelineRules, reference: datetime | None) -> DatelineMatch | None:
+    """The datelines of the cased scripts: a place, maybe a date, maybe a credit."""
     lead = _LEAD_CREDIT.match(paragraph)
     head = paragraph[lead.end() :] if lead else paragraph
     match = rules.pattern.match(head)
@@ -254,6 +274,17 @@ def split_dateline(
     )
     agency = (credit or "").strip() or None
     return DatelineMatch(dateline=dateline, agency=agency, rest=head[match.end() :].strip())
+
+
+def _place_alone(paragraph: str, rules: DatelineRules, language: str | None) -> DatelineMatch | None:
+    """ "Hamburg. Der Senat hat...": a place alone, in a language whose press writes it."""
+    primary = (language or "").split("-")[0].lower()
+    if rules.place_only is None or primary not in rules.place_only_languages:
+        return None
+    found = rules.place_only.match(paragraph)
+    if found is None:
+        return None
+    return _simple(paragraph, found, found["place"], None)
 
 
 def _dateline_after_credit(match: re.Match[str]) -> bool:

@@ -7,8 +7,9 @@ Used by ``tests/test_dateline.py`` (which pins a floor) and by
 Columns: ``text`` (the opening of the paragraph, or the dateline field as the
 format carries it), ``kind`` (``body`` or ``field``), ``place``, ``date``
 (``YYYY-MM-DD`` when the dateline gives the year, ``--MM-DD`` when it gives only the
-month and day, empty when it gives neither), ``agency`` and ``source`` (where in the
-corpus the dateline was found).
+month and day, empty when it gives neither), ``agency``, ``source`` (where in the
+corpus the dateline was found) and ``language`` (the article's, where the form is
+one press's own, as ``Berlin.`` is German papers'; else empty).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Case:
     kind: str
     expected: tuple[str, str, str]
     source: str
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,13 @@ def load_cases(path: Path = DATELINES) -> list[Case]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         return [
-            Case(row["text"], row["kind"], (row["place"], row["date"], row["agency"]), row["source"])
+            Case(
+                row["text"],
+                row["kind"],
+                (row["place"], row["date"], row["agency"]),
+                row["source"],
+                row.get("language") or None,
+            )
             for row in rows
         ]
 
@@ -69,5 +77,5 @@ def parse_case(case: Case, rules: DatelineRules) -> Outcome:
     """Parse one case the way the cleaner does: a field as given, a body paragraph folded."""
     if case.kind == "field":
         return Outcome(case, _as_labelled(*read_given_dateline(case.text, rules)))
-    match = split_dateline(normalise_paragraph(case.text), rules)
+    match = split_dateline(normalise_paragraph(case.text), rules, language=case.language)
     return Outcome(case, _as_labelled(match.dateline, match.agency) if match else None)

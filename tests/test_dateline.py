@@ -155,3 +155,25 @@ def test_an_all_capitals_first_line_of_a_text_article_is_its_headline(cli: Cli) 
     article = json.loads(result.stdout)
     assert article["title"] == "ECUADOR UNABLE TO SERVICE DEBT - CENTRAL BANK"
     assert article["dateline"]["place"] == "QUITO"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "language", "place"),
+    [
+        ("Berlin. Die Feuerwehr kämpft gegen einen Brand in Lichterfelde.", "de", "Berlin"),
+        ("Frankfurt/Main. Die Börse schloss am Freitag fester.", "de-DE", "Frankfurt/Main"),
+        ("Bad Homburg. Der Stadtrat hat am Montag beschlossen, dass", "de", "Bad Homburg"),
+        # Only German papers write it: elsewhere a word and a full stop are a sentence.
+        ("Washington. The president said on Monday that", "en", None),
+        ("Berlin. Die Feuerwehr kämpft gegen einen Brand.", None, None),
+        # Words that open sentences of their own, and a place with too little after it.
+        ("Nein. Das wird so nicht passieren, sagte er.", "de", None),
+        ("Update. Die Polizei hat den Verdächtigen inzwischen gefasst.", "de", None),
+        ("Berlin. Kurz.", "de", None),
+    ],
+)
+def test_a_place_alone_opens_a_german_lead(paragraph: str, language: str | None, place: str | None) -> None:
+    match = split_dateline(paragraph, load_dateline_rules(), language=language)
+    assert (match.dateline.place if match else None) == place
+    if match:
+        assert match.agency is None and not match.rest.startswith(place or "")
