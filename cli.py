@@ -37,6 +37,8 @@ from feeds.publish.reports import (
     cluster_table,
     dups_document,
     emit_document,
+    feeds_document,
+    feeds_table,
     ingest_document,
     story_clusters,
 )
@@ -201,6 +203,8 @@ def _report(summary: IngestSummary, store_path: str) -> None:
         return
     if summary.not_modified:
         click.echo(f"{summary.not_modified} fetched feed(s) not modified since the last fetch", err=True)
+    if summary.not_due:
+        click.echo(f"{summary.not_due} feed(s) not due (see newsnorm feeds; --force fetches them)", err=True)
     counts = summary.counts
     click.echo(
         f"read {summary.documents} inputs, {counts.read} entries: {counts.new} new "
@@ -640,6 +644,31 @@ def config(config_path: str | None, format_out: str) -> None:
     for name, value in values.items():
         click.echo(f"{name:<{width}}  {_shown(value) if value != '' else '(none)'}  [{origins[name]}]")
     click.echo(f"user file: {_user_config()}", err=True)
+
+
+@main.command()
+@click.option(
+    "--format", "format_out", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@_settings_options("feeds")
+def feeds(format_out: str, **options: Any) -> None:
+    """List every feed the store has polled: its last status, last change, when it is
+    due next, and its failures in a row (gone: HTTP 410; a -> b: moved for good).
+
+    \b
+    Examples:
+      newsnorm feeds                     the table
+      newsnorm feeds --format json       for scripts
+    """
+    with _errors():
+        settings = _settings(options)
+        with open_store(settings, create=False) as store:
+            states = store.feed_states()
+    now = _now()
+    if format_out == "json":
+        _echo_json(feeds_document(states, now))
+        return
+    click.echo(feeds_table(states, now, shutil.get_terminal_size().columns if sys.stdout.isatty() else None))
 
 
 def _read_file(name: str) -> bytes:

@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 from feeds.intake.fetch import FetchPolicy, Validators, is_url
 from feeds.intake.opml import opml_feeds
+from feeds.intake.polling import after_failure, after_fetch, fetch_address, not_due
 from feeds.intake.sources import Document, Inputs, Loader, expand_inputs, own_files
 from feeds.publish.atom import EXT_NS, FeedPart, Tally, feed_info, write_atom
 from feeds.readers import read_entries
@@ -34,6 +35,7 @@ from normalizer.model import Article, LeftOut, PassedOver, RawEntry, Rejected, S
 from normalizer.pipeline import Counts, Pipeline, clean_entries
 from normalizer.settings import Settings, parse_since
 from normalizer.store import Store
+from normalizer.store.protocol import FeedState
 from normalizer.values import in_shard, parse_shard
 
 __all__ = [
@@ -58,6 +60,8 @@ class IngestSummary:
     stored: int
     not_modified: int = 0
     passed_over: tuple[PassedOver, ...] = ()
+    # Feeds passed over because the server asked to wait, or said they are gone.
+    not_due: int = 0
 
 
 @dataclass
@@ -67,6 +71,7 @@ class _Progress:
     documents: int = 0
     counts: Counts = field(default_factory=Counts)
     not_modified: int = 0
+    not_due: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     passed_over: list[PassedOver] = field(default_factory=list)
@@ -180,7 +185,7 @@ def ingest_inputs(
     share = _Share(settings.shard, progress)
     operators = frozenset(found.names)
     run = _IngestRun(pipeline, store, settings, now, format_in, progress, share, tell, operators)
-    run.queue.extend(share.mine(found.names))
+    run.queue.extend(run.due(share.mine(found.names)))
     run.seen.update(found.names)
     try:
         with Loader(
@@ -214,6 +219,38 @@ class _IngestRun:
     operators: frozenset[str]
     queue: deque[str] = field(default_factory=deque)
     seen: set[str] = field(default_factory=set)
+    # The feeds being polled, by the address fetched: the feed's own URL and state.
+    polled: dict[str, tuple[str, FeedState | None]] = field(default_factory=dict)
+
+    def due(self, names: Iterable[str]) -> list[str]:
+        """What to load of ``names``: files, and the feeds due now, each at the address
+        it lives at (after permanent moves); the rest are passed over and counted."""
+        kept = []
+        for name in names:
+            if not is_url(name):
+                kept.append(name)
+                continue
+            state = self.store.feed_state(name)
+            reason = not_due(state, self.now, self.settings.force)
+            if reason is not None:
+                self.progress.not_due += 1
+                self.progress.passed_over.append(PassedOver(name, reason))
+                continue
+            address = fetch_address(name, state, self.store.feed_state)
+            self.polled[address] = (name, state)
+            kept.append(address)
+        return kept
+
+    def _note_poll(self, document: Document, failure: InputError | None) -> None:
+        """Remember how polling a feed went (nothing for a file)."""
+        polled = self.polled.pop(document.name, None)
+        if polled is None:
+            return
+        name, state = polled
+        if failure is None and document.fetched is not None:
+            self.store.save_feed_state(after_fetch(name, state, document.fetched, self.now))
+        elif failure is not None:
+            self.store.save_feed_state(after_failure(name, state, failure, self.now))
 
     def summary(self) -> IngestSummary:
         progress = self.progress
@@ -225,6 +262,7 @@ class _IngestRun:
             stored=self.store.article_count(),
             not_modified=progress.not_modified,
             passed_over=tuple(progress.passed_over),
+            not_due=progress.not_due,
         )
 
     def drain(self, loader: Loader) -> None:
@@ -236,6 +274,7 @@ class _IngestRun:
             loader.ahead(islice(self.queue, loader.workers))
             self.tell("fetch" if is_url(name) else "read", name)
             document = loader.load(name)
+            failure: InputError | None = document.problem
             if document.problem is not None:
                 progress.rejected.append(Rejected(name, document.problem.problem))
             elif document.fetched is not None and document.fetched.not_modified:
@@ -248,6 +287,9 @@ class _IngestRun:
                 self.tell("store", name)
                 if _ingest_document(document, self.pipeline, self.format_in, progress, self.tell):
                     _remember_fetch(self.store, document, self.now)
+                else:
+                    failure = InputError(name, progress.rejected[-1].reason)
+            self._note_poll(document, failure)
             self.tell("done", name)
 
     def _subscribe(self, listing: str, listed: list[str]) -> None:
@@ -257,7 +299,7 @@ class _IngestRun:
         self.progress.skipped.extend(
             Skipped(listing, f"more than {MAX_LISTED_FEEDS:,} listed feeds in one run", f) for f in new[room:]
         )
-        self.queue.extend(self.share.mine(new[:room]))
+        self.queue.extend(self.due(self.share.mine(new[:room])))
         self.seen.update(new[:room])
 
 
@@ -342,7 +384,9 @@ def _remember_fetch(store: Store, document: Document, now: datetime) -> None:
     fetched = document.fetched
     if fetched is not None and (fetched.validators.etag or fetched.validators.last_modified):
         validators = fetched.validators
-        store.save_fetch(fetched.url, validators.etag, validators.last_modified, now.isoformat())
+        # A feed moved for good is asked for at its new address next time.
+        address = fetched.moved_to or fetched.url
+        store.save_fetch(address, validators.etag, validators.last_modified, now.isoformat())
 
 
 def emit_feed(

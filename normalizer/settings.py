@@ -48,7 +48,7 @@ READ = ("run", "ingest", "dups", "clean")  # reads inputs
 FETCH = READ  # may fetch URLs
 FEED = ("run", "emit", "serve")  # writes a feed
 SERVE = ("serve",)
-COMMANDS = ("run", "ingest", "emit", "serve", "clean", "dups", "validate", "config")
+COMMANDS = ("run", "ingest", "emit", "serve", "clean", "dups", "validate", "config", "feeds")
 
 # A check gives the problem with a value (a phrase to follow "must be"), or None.
 Check = Callable[[Any], str | None]
@@ -163,7 +163,7 @@ class Settings:
         "newsnorm.db",
         "The store: a SQLite file (created if missing), or postgresql://user@host/dbname for a "
         "store many workers share.",
-        commands=STORE,
+        commands=(*STORE, "feeds"),
         check=_non_empty,
     )
     feed_title: str = _setting(
@@ -326,6 +326,12 @@ class Settings:
         "hash falls to I (given directly or listed in OPML; empty: every feed).",
         commands=FETCH,
         check=_shard,
+    )
+    force: bool = _setting(
+        False,
+        "Fetch every feed now: also those a server asked to wait for (Retry-After, "
+        "Cache-Control), those backing off after failures, and those gone (410).",
+        commands=FETCH,
     )
     fetch_workers: int = _setting(
         4,

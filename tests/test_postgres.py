@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from normalizer.store import SCHEMA_VERSION
+
 from .limits import ROOT, child_environment, newsnorm_command
 from .story_corpus import make_items, overlapping_shares, write_feeds
 
@@ -393,7 +395,9 @@ def test_a_schema_7_postgres_store_is_fingerprinted_again(postgres_url: str, tmp
     copy = _feed(tmp_path / "b.rss", "urn:port-2", STORY, "Tue, 02 Oct 2018 09:00:00 GMT")
     done = _run("ingest", str(copy), "--db", postgres_url)
     assert done.returncode == 0, done.stderr
-    assert _rows(postgres_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("8",)]
+    assert _rows(postgres_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+        (str(SCHEMA_VERSION),)
+    ]
     assert (
         _rows(postgres_url, "SELECT digest, shingles, shingle_set, figures FROM signatures WHERE article = 1")
         == fingerprint

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpcore
@@ -18,7 +19,7 @@ import httpx
 from feeds.intake.guard import AddressGuard, RefusedAddressError, deadline, guarded_transport
 from normalizer.errors import InputError
 
-__all__ = ["MAX_REDIRECTS", "FetchPolicy", "Fetched", "Fetcher", "Validators", "is_url"]
+__all__ = ["MAX_REDIRECTS", "FetchPolicy", "Fetched", "Fetcher", "RefusedFetchError", "Validators", "is_url"]
 
 MAX_REDIRECTS = 5
 log = logging.getLogger("newsnorm.fetch")
@@ -76,20 +77,97 @@ class FetchPolicy:
     allowed_addresses: tuple[str, ...] = ()
 
 
+class RefusedFetchError(InputError):
+    """A server answered, but not with the document: what it said, for the polling
+    state (see feeds/intake/polling.py).
+
+    Args:
+        status: the HTTP status.
+        retry_after: the seconds the server asked to wait (``Retry-After`` on 429 or
+            503), if it said.
+    """
+
+    def __init__(self, source: str, problem: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(source, problem)
+        self.status = status
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class Fetched:
-    """A fetched document, or ``data=None`` when the server said it has not changed."""
+    """A fetched document, or ``data=None`` when the server said it has not changed.
+
+    Attributes:
+        status: 200, or 304 (not modified).
+        fresh_for: the seconds the server says the document stays fresh
+            (``Cache-Control: max-age``, else ``Expires``), if it says.
+        moved_to: where the feed lives now, if the server moved it for good (the
+            address after the leading run of 301 and 308 redirects).
+    """
 
     url: str
     final_url: str
     data: bytes | None
     validators: Validators
     content_type: str | None = None
+    status: int = 200
+    fresh_for: float | None = None
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
         """The server answered 304: nothing new since the validators were stored."""
         return self.data is None
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """The seconds ``Retry-After`` asks for (a number, or an HTTP date), if any."""
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return float(value)
+    return _seconds_until(response, value)
+
+
+def _seconds_until(response: httpx.Response, value: str) -> float | None:
+    """The seconds from the response's own ``Date`` (else now) to an HTTP date."""
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    try:
+        sent = parsedate_to_datetime(response.headers.get("Date", ""))
+    except (TypeError, ValueError):
+        sent = None
+    start = sent if sent is not None and sent.tzinfo is not None else datetime.now(UTC)
+    return max(0.0, (when - start).total_seconds())
+
+
+def _fresh_for(response: httpx.Response) -> float | None:
+    """How long the server says its document stays fresh: ``max-age``, else ``Expires``;
+    ``no-cache`` and ``no-store`` say no time at all."""
+    directives = [d.strip().lower() for d in response.headers.get("Cache-Control", "").split(",")]
+    if "no-cache" in directives or "no-store" in directives:
+        return None
+    for directive in directives:
+        name, _, value = directive.partition("=")
+        if name.strip() == "max-age" and value.strip().isdigit():
+            return float(value.strip())
+    expires = response.headers.get("Expires")
+    return _seconds_until(response, expires) if expires else None
+
+
+def _moved_to(response: httpx.Response) -> str | None:
+    """The address after the leading run of permanent redirects (301, 308): a temporary
+    redirect first, or none, moves nothing."""
+    moved = None
+    for hop in response.history:
+        location = hop.headers.get("Location")
+        if hop.status_code not in (301, 308) or not location:
+            break
+        moved = str(hop.url.join(location))
+    return moved
 
 
 def _status_problem(response: httpx.Response) -> str:
@@ -209,9 +287,13 @@ class Fetcher:
         final_url = str(response.url)
         log.info("%s: HTTP %d%s", url, response.status_code, f" from {final_url}" if final_url != url else "")
         if response.status_code == 304 and validators is not None:
-            return Fetched(url, final_url, None, validators)
+            return Fetched(
+                url, final_url, None, validators, status=304, fresh_for=_fresh_for(response),
+                moved_to=_moved_to(response),
+            )  # fmt: skip
         if response.status_code != 200:
-            raise InputError(url, _status_problem(response))
+            retry = _retry_after(response) if response.status_code in (429, 503) else None
+            raise RefusedFetchError(url, _status_problem(response), response.status_code, retry)
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
         if encoding not in _BOUNDED_ENCODINGS:
             # httpx would decode any encoding it knows, asked for or not; a zstd or
@@ -230,6 +312,8 @@ class Fetcher:
             self._body(url, response),
             Validators(_etag(response), _last_modified(response)),
             content_type,
+            fresh_for=_fresh_for(response),
+            moved_to=_moved_to(response),
         )
 
     def _body(self, url: str, response: httpx.Response) -> bytes:

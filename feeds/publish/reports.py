@@ -224,6 +224,7 @@ def ingest_document(
             "updated": counts.updated, "unchanged": counts.unchanged,
         },
         "not_modified": summary.not_modified,
+        "not_due": summary.not_due,
         "rejected": [{"source": r.source, "reason": r.reason} for r in summary.rejected],
         "skipped": [{"source": s.source, "entry": s.entry, "reason": s.reason} for s in summary.skipped],
         "passed_over": [{"source": p.source, "reason": p.reason} for p in summary.passed_over],
@@ -233,6 +234,37 @@ def ingest_document(
     if output is not None:
         document["output"] = {"path": output, "written": bool(wrote)}
     return document
+
+
+def feeds_document(states: list[Any], now: Any) -> list[dict[str, Any]]:
+    """``feeds --format json``: every polled feed, as the store keeps its state."""
+    return [
+        {
+            "url": s.url,
+            "status": s.status,
+            "checked_at": s.checked_at,
+            "changed_at": s.changed_at,
+            "next_at": s.next_at,
+            "due": s.next_at is None or s.next_at <= now.isoformat(),
+            "failures": s.failures,
+            "gone": s.gone,
+            "moved_to": s.moved_to,
+            "problem": s.problem,
+        }
+        for s in states
+    ]
+
+
+def feeds_table(states: list[Any], now: Any, width: int | None = None) -> str:
+    """The table ``feeds`` prints: a line per feed, long fields cut on the right."""
+    lines = [f"{'status':<7} {'failures':>8}  {'last change':<25} {'next due':<25} feed"]
+    for row in feeds_document(states, now):
+        status = "gone" if row["gone"] else str(row["status"] or "-")
+        next_due = "now" if row["due"] and not row["gone"] else (row["next_at"] or "never")
+        feed = row["url"] + (f" -> {row['moved_to']}" if row["moved_to"] else "")
+        line = f"{status:<7} {row['failures']:>8}  {row['changed_at'] or '-':<25} {next_due:<25} {feed}"
+        lines.append(_cut(line, width) if width else line)
+    return "\n".join(lines)
 
 
 def emit_document(

@@ -9,7 +9,8 @@
   it; that change moves the entry's atom:updated (a change in the same run
   does not: no one has seen the entry yet).
 - ``fetch_state``: per feed URL, the validators (ETag, Last-Modified) of the
-  last fetch whose document was stored, for conditional GET.
+  last fetch whose document was stored, for conditional GET; and how polling it
+  went (last status, times, failures, gone, moved: see feeds/intake/polling.py).
 - ``archive_pages``: archive documents as first published, kept so that they
   stay byte-identical whatever happens to their entries later.
 - ``cursors``: how far each ``emit --changed`` output has emitted.
@@ -23,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 
-from normalizer.store.database import Database
-from normalizer.store.protocol import LastChange
+from normalizer.store.database import Database, Row
+from normalizer.store.protocol import FeedState, LastChange
 
 __all__ = ["ChangeLog"]
 
@@ -81,11 +82,43 @@ class ChangeLog:
         """Remember the validators of a fetch whose document is now stored."""
         with self.transaction():
             self._db.execute(
-                """INSERT INTO fetch_state VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE
+                """INSERT INTO fetch_state (url, etag, last_modified, stored_at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE
                    SET etag = excluded.etag, last_modified = excluded.last_modified,
                    stored_at = excluded.stored_at""",
                 (url, etag, last_modified, at),
             )
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """What is known of polling ``url`` (``None``: never polled)."""
+        row = self._db.execute(f"SELECT {_POLL_COLUMNS} FROM fetch_state WHERE url = ?", (url,)).fetchone()
+        return _feed_state(row) if row is not None and row[2] is not None else None
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Remember a poll's outcome; a new row gets no validators (they come with a
+        stored document only)."""
+        values = (
+            state.status, state.checked_at, state.changed_at, state.next_at, state.failures,
+            int(state.gone), state.moved_to, state.problem,
+        )  # fmt: skip
+        with self.transaction():
+            self._db.execute(
+                """INSERT INTO fetch_state (url, stored_at, status, checked_at, changed_at, next_at,
+                       failures, gone, moved_to, problem)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE
+                   SET status = excluded.status, checked_at = excluded.checked_at,
+                       changed_at = excluded.changed_at, next_at = excluded.next_at,
+                       failures = excluded.failures, gone = excluded.gone,
+                       moved_to = excluded.moved_to, problem = excluded.problem""",
+                (state.url, state.checked_at or "", *values),
+            )
+
+    def feed_states(self) -> list[FeedState]:
+        """Every polled feed, by URL."""
+        rows = self._db.execute(
+            f"SELECT {_POLL_COLUMNS} FROM fetch_state WHERE checked_at IS NOT NULL ORDER BY url"
+        )
+        return [_feed_state(row) for row in rows]
 
     # -- publishing -----------------------------------------------------------
 
@@ -120,3 +153,20 @@ class ChangeLog:
                 "INSERT INTO cursors VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
                 (name, seq),
             )
+
+
+_POLL_COLUMNS = "url, status, checked_at, changed_at, next_at, failures, gone, moved_to, problem"
+
+
+def _feed_state(row: Row) -> FeedState:
+    return FeedState(
+        url=str(row[0]),
+        status=int(row[1]) if row[1] is not None else None,
+        checked_at=row[2],
+        changed_at=row[3],
+        next_at=row[4],
+        failures=int(row[5] or 0),
+        gone=bool(row[6]),
+        moved_to=row[7],
+        problem=row[8],
+    )

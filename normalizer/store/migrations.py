@@ -20,6 +20,7 @@ from normalizer.store.refingerprint import current_meta, refingerprint
 
 __all__ = [
     "MIGRATIONS",
+    "POLL_COLUMNS",
     "SCHEMA_VERSION",
     "Migration",
     "check_params",
@@ -185,6 +186,22 @@ def _add_raw_digest(db: Database) -> None:
         db.execute("ALTER TABLE articles ADD COLUMN raw_digest TEXT")
 
 
+# How polling each feed went (feeds/intake/polling.py), beside its validators.
+POLL_COLUMNS = (
+    ("status", "INTEGER"), ("checked_at", "TEXT"), ("changed_at", "TEXT"), ("next_at", "TEXT"),
+    ("failures", "INTEGER NOT NULL DEFAULT 0"), ("gone", "INTEGER NOT NULL DEFAULT 0"),
+    ("moved_to", "TEXT"), ("problem", "TEXT"),
+)  # fmt: skip
+
+
+def _add_poll_state(db: Database) -> None:
+    """The polling columns of ``fetch_state`` (empty for the feeds fetched before)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(fetch_state)")}
+    for name, kind in POLL_COLUMNS:
+        if name not in columns:
+            db.execute(f"ALTER TABLE fetch_state ADD COLUMN {name} {kind}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "articles-and-clusters", script(_ARTICLES_AND_CLUSTERS)),
     Migration(3, "learned-source-lines", script(_SOURCE_LINES)),
@@ -200,6 +217,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     # Tokens by script, figures as numbers in their words, headline band keys; the
     # candidates refused by figures, template or dates (see refingerprint.py).
     Migration(8, "script-aware-fingerprints", refingerprint(("bands", "recent_bands"), "recent_bands")),
+    Migration(9, "polling-state", _add_poll_state),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

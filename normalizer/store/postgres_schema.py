@@ -16,7 +16,7 @@ lists, with the same version.
 
 from __future__ import annotations
 
-from normalizer.store.migrations import Migration, script
+from normalizer.store.migrations import POLL_COLUMNS, Migration, script
 from normalizer.store.refingerprint import refingerprint
 
 __all__ = ["MIGRATIONS"]
@@ -120,4 +120,11 @@ CREATE TABLE IF NOT EXISTS cursors (
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "schema-7", script(_SCHEMA_7)),
     Migration(8, "script-aware-fingerprints", refingerprint(("bands",), "bands", postgres=True)),
+    Migration(
+        9,
+        "polling-state",
+        script(
+            ";".join(f"ALTER TABLE fetch_state ADD COLUMN IF NOT EXISTS {n} {k}" for n, k in POLL_COLUMNS)
+        ),
+    ),
 )

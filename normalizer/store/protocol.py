@@ -68,6 +68,33 @@ class StoredVersion:
 
 
 @dataclass(frozen=True)
+class FeedState:
+    """What the store remembers of polling one feed (times ISO 8601, UTC).
+
+    Attributes:
+        url: the feed's address as the operator gave it (or as an OPML list named it).
+        status: the last answer's HTTP status (``None``: no answer, a network error).
+        checked_at: when it was last fetched.
+        changed_at: when it last gave a new document (an answer of 200).
+        next_at: the earliest time it may be fetched again (``None``: any time).
+        failures: failed fetches in a row.
+        gone: the server said 410: it is not polled again without ``--force``.
+        moved_to: where the feed lives now, after a permanent redirect.
+        problem: the last failure, one line.
+    """
+
+    url: str
+    status: int | None = None
+    checked_at: str | None = None
+    changed_at: str | None = None
+    next_at: str | None = None
+    failures: int = 0
+    gone: bool = False
+    moved_to: str | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class LastChange:
     """The newest row of the change log: its number and its time (ISO 8601, UTC)."""
 
@@ -207,6 +234,15 @@ class Store(Protocol):
 
     def save_fetch(self, url: str, etag: str | None, last_modified: str | None, at: str) -> None:
         """Remember the validators of a fetch whose document is now stored."""
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """What is known of polling ``url``, if it was ever polled."""
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Remember how a poll went (its own transaction; the validators stay as stored)."""
+
+    def feed_states(self) -> list[FeedState]:
+        """Every polled feed, by URL."""
 
     # -- the publishers' side -------------------------------------------------
 

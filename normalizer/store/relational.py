@@ -20,7 +20,7 @@ from normalizer.model import Article, Decision, Fingerprint, FingerprintParams
 from normalizer.store.bodies import BodyCodec
 from normalizer.store.database import Database
 from normalizer.store.log import ChangeLog
-from normalizer.store.protocol import LastChange, StoredArticle, StoredVersion
+from normalizer.store.protocol import FeedState, LastChange, StoredArticle, StoredVersion
 from normalizer.store.rows import (
     ARTICLE_COLUMNS,
     CANDIDATE_COLUMNS,
@@ -387,6 +387,18 @@ class RelationalStore:
     def save_fetch(self, url: str, etag: str | None, last_modified: str | None, at: str) -> None:
         """Remember the validators of a fetch whose document is now stored."""
         self._log.save_fetch(url, etag, last_modified, at)
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """What is known of polling ``url``, if it was ever polled."""
+        return self._log.feed_state(url)
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Remember how a poll went (its own transaction; the validators stay as stored)."""
+        self._log.save_feed_state(state)
+
+    def feed_states(self) -> list[FeedState]:
+        """Every polled feed, by URL."""
+        return self._log.feed_states()
 
     # -- the publishers' side ------------------------------------------------------
 
