@@ -4,19 +4,38 @@ Feeds name one item in many spellings: ``http://`` and ``https://``, with and
 without ``www.``, with a fragment (``#0``) or tracking parameters (``?utm_source=rss``,
 ``?ref=rss``) appended per feed or per day. These are one article, not near-duplicates
 of each other. A guid that is not a web address is compared as written.
+
+Identity is scoped to the source (as Miniflux keeps guids unique per feed): the web
+host a feed or page was fetched from, the folder a file is in. A hostile feed that
+reuses a Reuters guid names another article than Reuters' own; ``a/story.txt`` and ``b/story.txt`` are two
+articles. Copies across sources meet only through near-duplicate clustering, and an
+agency's re-send through its own feed still replaces its own earlier version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import xxhash
 
-from normalizer.model import RawEntry
+from normalizer.model import Origin, RawEntry
 
-__all__ = ["article_key", "content_id", "identity_url", "is_tracking_parameter", "raw_digest"]
+__all__ = [
+    "article_key",
+    "content_id",
+    "identity_url",
+    "is_tracking_parameter",
+    "legacy_key",
+    "local_key",
+    "raw_digest",
+    "source_scope",
+]
+
+# Between a key's source and the entry's own id: a character no address or path holds.
+_SCOPE_SEPARATOR = "\x1f"
 
 _TRACKING_PREFIXES = ("utm_", "at_", "mc_", "pk_", "mtm_", "hsa_", "oly_", "_hs")
 # Only names that are tracking wherever they appear; "id", "cid" or "source" may
@@ -85,12 +104,43 @@ def identity_url(value: str) -> str:
     return urlunsplit(("https", host, parts.path or "/", urlencode(query), ""))
 
 
+def source_scope(origin: Origin) -> str:
+    """The source an entry's identity belongs to: the web host its feed or page was
+    fetched from (the category feeds of one site are one source), the folder of the
+    file it was read from (a feed file's too), or standard input. Paths are as the
+    input named them, normalised (``a/./b`` is ``a/b``): the same command gives the
+    same ids on any machine it runs on."""
+    name = origin.name
+    if origin.kind == "stdin" or name == "-":
+        return "stdin"
+    if name.startswith(("http://", "https://")):
+        return f"host:{_host(name)}"
+    return f"file:{os.path.dirname(os.path.normpath(name)) or '.'}"
+
+
+def _host(url: str) -> str:
+    """A web address's host as identity spells it (no ``www.``, its port if not the default)."""
+    return urlsplit(identity_url(url)).netloc or url
+
+
+def local_key(key: str) -> str:
+    """A key without its source: the entry's own id (guid, link or file id)."""
+    return key.rpartition(_SCOPE_SEPARATOR)[2]
+
+
 def article_key(raw: RawEntry) -> str:
-    """The store's identity for an entry: its guid, else its link, else where it came from.
+    """The store's identity for an entry: its source (:func:`source_scope`) and its
+    guid, else its link, else its own id where it came from.
 
     Web addresses are compared in one spelling (see :func:`identity_url`), so an
     item re-listed with ``?utm_source=...``, ``#0`` or ``http://`` is the same article.
     """
+    return source_scope(raw.origin) + _SCOPE_SEPARATOR + legacy_key(raw)
+
+
+def legacy_key(raw: RawEntry) -> str:
+    """The identity stores before source-scoped keys gave an entry (the guid, link or
+    origin id alone): an article stored under it is found again from its own source."""
     if raw.guid:
         return identity_url(raw.guid)
     if raw.link:

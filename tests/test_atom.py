@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,7 +94,8 @@ def test_duplicate_flags_and_provenance(tmp_path: Path) -> None:
     assert seed.findtext("nn:agency", namespaces=NS) == "Agencies"
     dateline = seed.find("nn:dateline", NS)
     assert dateline is not None and dateline.get("place") == "PARIS" and dateline.get("month") == "10"
-    heise = root.find(f"a:entry[a:id='{atom_id(identity_url('http://heise.de/-3088438'))}']", NS)
+    heise_key = f"file:{os.path.normpath(str(DEMO))}\x1f{identity_url('http://heise.de/-3088438')}"
+    heise = root.find(f"a:entry[a:id='{atom_id(heise_key)}']", NS)
     assert heise is not None
     assert heise.findtext("a:source/a:id", namespaces=NS) == "http://www.heise.de/developer/"
 

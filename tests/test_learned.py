@@ -13,7 +13,7 @@ import pytest
 from feeds.jobs import ingest_inputs
 from feeds.readers import read_entries
 from normalizer.clean import Cleaner
-from normalizer.identity import identity_url
+from normalizer.identity import identity_url, local_key
 from normalizer.learned import chrome_source, line_key, strip_learned
 from normalizer.pipeline import Counts, Pipeline
 from normalizer.settings import Settings
@@ -54,7 +54,7 @@ def _feed(path: Path, stories: list[tuple[str, list[str]]]) -> str:
 def _bodies(db: Path) -> dict[str, tuple[str, str]]:
     with sqlite3.connect(db) as connection:
         return {
-            key: (BodyCodec().unpack(body), removed)  # bodies are stored compressed
+            local_key(key): (BodyCodec().unpack(body), removed)  # bodies are stored compressed
             for key, body, removed in connection.execute("SELECT key, body, removed FROM articles")
         }
 

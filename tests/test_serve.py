@@ -53,7 +53,13 @@ def _newsnorm(*args: str, epoch: str = FIXED_EPOCH) -> subprocess.CompletedProce
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     db = tmp_path / "s.db"
-    ingested = _newsnorm("ingest", str(DEMO / "bbc.rss.xml"), str(DEMO / "heise.atom"), "--db", str(db))
+    # The feeds are read from a folder of the test's own, where a later version of one
+    # can be written: identity is scoped to the folder a file is in.
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    for name in ("bbc.rss.xml", "heise.atom"):
+        (feeds / name).write_bytes((DEMO / name).read_bytes())
+    ingested = _newsnorm("ingest", str(feeds / "bbc.rss.xml"), str(feeds / "heise.atom"), "--db", str(db))
     assert ingested.returncode == 0, ingested.stderr
     log = tmp_path / "serve.log"
     command = [sys.executable, str(ROOT / "cli.py"), "serve", "--db", str(db), "--port", "0"]
@@ -137,13 +143,15 @@ def test_archive_pages_stay_as_first_published(served: Served) -> None:
         feed_before = client.get(f"{served.base}/feed.atom")
         # An hour later, a new version of the first stored story arrives.
         first_id = _entry_ids(before)
-        changed = _newsnorm("ingest", str(DEMO / "heise.atom"), "--db", str(served.db), epoch=LATER)
+        changed = _newsnorm(
+            "ingest", str(served.db.parent / "feeds" / "heise.atom"), "--db", str(served.db), epoch=LATER
+        )
         assert changed.returncode == 0
         text = (DEMO / "bbc.rss.xml").read_text("utf-8")
         text = text.replace(
             "urging people to take shelter.", "urging people to take shelter. Updated with new details."
         )
-        update = served.db.parent / "bbc-update.rss.xml"
+        update = served.db.parent / "feeds" / "bbc-update.rss.xml"
         update.write_text(text, "utf-8")
         assert _newsnorm("ingest", str(update), "--db", str(served.db), epoch=LATER).returncode == 0
         after = client.get(f"{served.base}/archive/1.atom").content

@@ -107,18 +107,30 @@ def test_a_failure_inside_an_input_rolls_the_whole_input_back(tmp_path: Path) ->
 
 
 def test_a_changed_text_under_the_same_key_is_an_update(tmp_path: Path) -> None:
-    first = tmp_path / "a" / "story.txt"
-    first.parent.mkdir()
-    first.write_text("PARIS (AFP) - " + " ".join(f"alpha{i}" for i in range(80)), "utf-8")
-    second = tmp_path / "b" / "story.txt"
-    second.parent.mkdir()
-    second.write_text("PARIS (AFP) - " + " ".join(f"alpha{i}" for i in range(85)), "utf-8")
+    story = tmp_path / "a" / "story.txt"
+    story.parent.mkdir()
+    story.write_text("PARIS (AFP) - " + " ".join(f"alpha{i}" for i in range(80)), "utf-8")
     with _open(tmp_path / "s.db") as store:
-        ingest_inputs([str(first)], store, SETTINGS, NOW)
-        summary = ingest_inputs([str(second)], store, SETTINGS, NOW)
+        ingest_inputs([str(story)], store, SETTINGS, NOW)
+        story.write_text("PARIS (AFP) - " + " ".join(f"alpha{i}" for i in range(85)), "utf-8")
+        summary = ingest_inputs([str(story)], store, SETTINGS, NOW)
         assert (summary.counts.new, summary.counts.updated) == (0, 1)
         (stored,) = store.stored_articles()
         assert stored.article.word_count == 85
+
+
+def test_files_of_one_name_in_two_folders_are_two_articles(tmp_path: Path) -> None:
+    # Every index.html of a mirror, every story.txt of a dump: keyed by their folder.
+    for folder, words in (("a", 80), ("b", 85)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text(
+            "PARIS (AFP) - " + " ".join(f"alpha{i}" for i in range(words)), "utf-8"
+        )
+    with _open(tmp_path / "s.db") as store:
+        ingest_inputs([str(tmp_path / "a" / "story.txt")], store, SETTINGS, NOW)
+        summary = ingest_inputs([str(tmp_path / "b" / "story.txt")], store, SETTINGS, NOW)
+        assert (summary.counts.new, summary.counts.updated, summary.counts.duplicates) == (1, 0, 1)
+        assert len(store.stored_articles()) == 2
 
 
 def test_recent_bands_fold_into_the_main_table_and_still_find_copies(tmp_path: Path) -> None:

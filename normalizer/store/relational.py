@@ -16,7 +16,8 @@ from typing import Protocol, Self, TypeVar
 from normalizer.canonical import CanonicalRule, Member
 from normalizer.clusters import ClusterState, ClusterText
 from normalizer.dedup import Candidate, DuplicateIndex
-from normalizer.model import Article, Decision, Fingerprint, FingerprintParams
+from normalizer.identity import source_scope
+from normalizer.model import Article, Decision, Fingerprint, FingerprintParams, Origin
 from normalizer.store.bodies import BodyCodec
 from normalizer.store.database import Database
 from normalizer.store.log import ChangeLog
@@ -174,14 +175,19 @@ class RelationalStore:
 
     # -- the pipeline's side -----------------------------------------------------
 
-    def version_of(self, key: str) -> StoredVersion | None:
-        """The stored version of an article: id, text digest, updated time, cluster."""
+    def version_of(self, key: str, scope: str | None = None) -> StoredVersion | None:
+        """The stored version of an article: id, text digest, updated time, cluster;
+        with ``scope``, only if the article came from that source (for a key stored
+        before keys were scoped to their source)."""
         row = self._db.execute(
-            "SELECT a.id, s.digest, a.updated, m.cluster, a.raw_digest FROM articles a "
-            "JOIN signatures s ON s.article = a.id JOIN members m ON m.article = a.id WHERE a.key = ?",
+            "SELECT a.id, s.digest, a.updated, m.cluster, a.raw_digest, a.origin_kind, a.origin_name "
+            "FROM articles a JOIN signatures s ON s.article = a.id JOIN members m ON m.article = a.id "
+            "WHERE a.key = ?",
             (key,),
         ).fetchone()
         if row is None:
+            return None
+        if scope is not None and source_scope(Origin(row["origin_kind"], row["origin_name"])) != scope:
             return None
         return StoredVersion(
             int(row["id"]), row["digest"], parse_time(row["updated"]), row["cluster"], row["raw_digest"]
