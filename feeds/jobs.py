@@ -285,10 +285,11 @@ class _IngestRun:
                 progress.passed_over.append(PassedOver(name, _OWN_FEED))
             else:
                 self.tell("store", name)
-                if _ingest_document(document, self.pipeline, self.format_in, progress, self.tell):
+                rejected = _ingest_document(document, self.pipeline, self.format_in, progress, self.tell)
+                if rejected is None:
                     _remember_fetch(self.store, document, self.now)
                 else:
-                    failure = InputError(name, progress.rejected[-1].reason)
+                    failure = InputError(name, rejected.reason)
             self._note_poll(document, failure)
             self.tell("done", name)
 
@@ -326,8 +327,9 @@ def _ingest_document(
     format_in: Format | None,
     progress: _Progress,
     tell: Callable[[str, str], None] = _silent,
-) -> bool:
-    """Store one document's articles, all or nothing; whether it was stored."""
+) -> Rejected | None:
+    """Store one document's articles, all or nothing; ``None`` once stored, else why
+    it was rejected (also noted in ``progress``)."""
     read = _Counter(lambda: tell("entry", document.name))
     started = time.perf_counter()
     data = document.data or b""
@@ -336,18 +338,18 @@ def _ingest_document(
         result = pipeline.ingest(read.count(entries))
     except InputError as error:
         log.info("%s: rejected: %s", document.name, error.problem)
-        progress.rejected.append(Rejected(document.name, error.problem))
-        return False
+        rejected = Rejected(document.name, error.problem)
+        progress.rejected.append(rejected)
+        return rejected
     except (StoreError, SettingsError):
         raise  # the run's problem, not this input's
     except Exception as error:
         # Its transaction was rolled back; the run goes on with the next input.
         # The traceback, for a bug report, at -vv only: the summary names the input anyway.
         log.debug("%s: could not be read", document.name, exc_info=True)
-        progress.rejected.append(
-            Rejected(document.name, f"could not be read: {type(error).__name__}: {error}")
-        )
-        return False
+        rejected = Rejected(document.name, f"could not be read: {type(error).__name__}: {error}")
+        progress.rejected.append(rejected)
+        return rejected
     finally:
         progress.counts += Counts(read=read.entries)
     progress.counts += result.counts
@@ -362,7 +364,7 @@ def _ingest_document(
         )  # fmt: skip
     if read.entries == 0:
         progress.passed_over.append(PassedOver(document.name, "a feed with no entries"))
-    return True
+    return None
 
 
 @dataclass

@@ -46,8 +46,7 @@ from normalizer.fingerprint import HEADLINE_MIN_WORDS, compare
 from normalizer.learned import chrome_source
 from normalizer.link_type import strip_resend
 from normalizer.model import Article, Dateline, Decision, Fingerprint, LinkRule, RefusalReason, Similarity
-from normalizer.text import word_count
-from normalizer.tokens import FIGURE_SEPARATOR, canonical_text, tokens
+from normalizer.tokens import FIGURE_SEPARATOR, headline_tokens, word_count
 
 __all__ = [
     "Candidate",
@@ -218,7 +217,7 @@ def _refusal(
     if similarity.jaccard < _FIGURES_NEAR_VERBATIM and _figures_differ(new.figures, candidate.figures):
         return "figures"
     shorter_words = min(new.word_count, candidate.word_count)
-    one_source = bool(new.source) and new.source == candidate.source
+    one_source = _one_source(new, candidate)
     differ = _headlines_differ(new.title, candidate.title) if one_source else None
     if differ is not None and shorter_words < thresholds.min_containment_words:
         return "template"
@@ -236,25 +235,27 @@ def _refusal(
 
 def _headline_link(new: Candidate, candidate: Candidate) -> tuple[LinkRule, Similarity] | None:
     """An item without a body and another with the same (long enough) headline."""
-    if word_count(new.title) < HEADLINE_MIN_WORDS or _headline(new.title) != _headline(candidate.title):
+    if word_count(new.title) < HEADLINE_MIN_WORDS or headline_tokens(new.title) != headline_tokens(
+        candidate.title
+    ):
         return None
     apart = _days_apart(_day(new.published), _day(candidate.published))
     if apart is not None:
         return ("headline", _NO_SIMILARITY) if apart <= _HEADLINE_WINDOW_DAYS else None
     # No times to go by: only another source's item is taken for the same story.
-    one_source = bool(new.source) and new.source == candidate.source
-    return None if one_source else ("headline", _NO_SIMILARITY)
+    return None if _one_source(new, candidate) else ("headline", _NO_SIMILARITY)
 
 
-def _headline(title: str) -> list[str]:
-    return tokens(canonical_text([title]))
+def _one_source(new: Candidate, candidate: Candidate) -> bool:
+    """Whether two texts come from one (known) source."""
+    return bool(new.source) and new.source == candidate.source
 
 
 def _headlines_differ(first: str, second: str) -> Literal["words", "numbers"] | None:
     """How two headlines name other stories: they share under half their words, re-send
     marks aside (``words``), or quote other numbers ("Aug. 9-16" and "Aug. 16-23",
     ``numbers``); ``None`` if they do not differ (or one is missing)."""
-    one, two = _headline(strip_resend(first)), _headline(strip_resend(second))
+    one, two = headline_tokens(strip_resend(first)), headline_tokens(strip_resend(second))
     if not one or not two:
         return None
     words_one, words_two = set(one), set(two)

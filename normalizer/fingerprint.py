@@ -22,8 +22,7 @@ import numpy as np
 import xxhash
 
 from normalizer.model import HASH_SCHEME, Fingerprint, FingerprintParams, Similarity
-from normalizer.text import word_count
-from normalizer.tokens import canonical_text, figures, tokens
+from normalizer.tokens import canonical_text, figures, headline_tokens, tokens, word_count
 
 __all__ = [
     "HASH_SCHEME",
@@ -58,7 +57,7 @@ def headline_key(title: str) -> int | None:
     to mean a story. Equal keys: the same headline, whatever its case and spacing."""
     if word_count(title) < HEADLINE_MIN_WORDS:
         return None
-    folded = " ".join(tokens(canonical_text([title])))
+    folded = " ".join(headline_tokens(title))
     return _signed(xxhash.xxh3_64_intdigest(folded.encode("utf-8"), seed=_HEADLINE_SEED))
 
 

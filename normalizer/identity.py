@@ -7,9 +7,10 @@ of each other. A guid that is not a web address is compared as written.
 
 Identity is scoped to the source (as Miniflux keeps guids unique per feed): the web
 host a feed or page was fetched from, the folder a file is in. A hostile feed that
-reuses a Reuters guid names another article than Reuters' own; ``a/story.txt`` and ``b/story.txt`` are two
-articles. Copies across sources meet only through near-duplicate clustering, and an
-agency's re-send through its own feed still replaces its own earlier version.
+reuses a Reuters guid names another article than Reuters' own; ``a/story.txt`` and
+``b/story.txt`` are two articles. Copies across sources meet only through
+near-duplicate clustering, and an agency's re-send through its own feed still
+replaces its own earlier version.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "content_id",
     "identity_url",
     "is_tracking_parameter",
+    "key_scope",
     "legacy_key",
     "local_key",
     "raw_digest",
@@ -124,8 +126,15 @@ def _host(url: str) -> str:
 
 
 def local_key(key: str) -> str:
-    """A key without its source: the entry's own id (guid, link or file id)."""
+    """A key without its source: the entry's own id (guid, link or file id), which is
+    the whole key of an article stored before keys were scoped."""
     return key.rpartition(_SCOPE_SEPARATOR)[2]
+
+
+def key_scope(key: str) -> str | None:
+    """The source a key is scoped to (``None`` for a key stored before scoping)."""
+    scope, separator, _ = key.rpartition(_SCOPE_SEPARATOR)
+    return scope if separator else None
 
 
 def article_key(raw: RawEntry) -> str:

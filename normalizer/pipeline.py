@@ -35,7 +35,7 @@ from normalizer.clusters import changed_members, resettle_cluster, settle_cluste
 from normalizer.dedup import Match, Thresholds, candidate_for, decide
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
-from normalizer.identity import article_key, legacy_key, raw_digest, source_scope
+from normalizer.identity import article_key, raw_digest
 from normalizer.learned import chrome_keys, chrome_source
 from normalizer.model import Article, Decision, Fingerprint, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.settings import Settings
@@ -167,9 +167,6 @@ class Pipeline:
         """One entry through the stages: what it did to the counts, or why it was left out."""
         digest = raw_digest(entry, self.cleaner.version)
         stored = self.store.version_of(article_key(entry))
-        if stored is None:
-            # Stored before keys were scoped to their source: found again from that source only.
-            stored = self.store.version_of(legacy_key(entry), source_scope(entry.origin))
         if stored is not None and stored.raw_digest == digest:
             # Seen before exactly as it is: unchanged, whatever was learned since.
             return Counts(unchanged=1)

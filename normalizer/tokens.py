@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["FIGURE_SEPARATOR", "canonical_text", "figures", "tokens", "word_count"]
+__all__ = ["FIGURE_SEPARATOR", "canonical_text", "figures", "headline_tokens", "tokens", "word_count"]
 
 # The zero of each block of decimal digits that NFKC leaves alone (Arabic-Indic,
 # Persian, N'Ko, Devanagari to Malayalam, Sinhala, Thai, Lao, Tibetan, Myanmar,
@@ -93,6 +93,12 @@ def tokens(text: str) -> list[str]:
         return _TOKEN.findall(text)
     # Without those scripts the tokens are the words, which the plain pattern finds faster.
     return _WORD.findall(text)
+
+
+def headline_tokens(title: str) -> list[str]:
+    """A headline's tokens, folded as a body's are: what its band key hashes and what
+    two headlines are compared by."""
+    return tokens(canonical_text([title]))
 
 
 def _number(written: str) -> str:

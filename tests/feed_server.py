@@ -247,15 +247,21 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def feed_server() -> Iterator[FeedServer]:
-    """Start the server on a free loopback port; stop it on leaving."""
-    state = FeedServer(base="")
-    httpd = _QuietServer(("127.0.0.1", 0), _handler(state))
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+def serving(httpd: ThreadingHTTPServer) -> Iterator[str]:
+    """Run a loopback server in a thread; its base URL; stop it on leaving."""
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield state
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@contextmanager
+def feed_server() -> Iterator[FeedServer]:
+    """Start the server on a free loopback port; stop it on leaving."""
+    state = FeedServer(base="")
+    with serving(_QuietServer(("127.0.0.1", 0), _handler(state))) as base:
+        state.base = base
+        yield state

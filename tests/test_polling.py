@@ -9,7 +9,6 @@ moved on explicitly, never the machine's speed.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import DEMO, FIXED_EPOCH, Cli
+from .feed_server import serving
 
 FEED = (DEMO / "bbc.rss.xml").read_bytes()
 NOW = int(FIXED_EPOCH)
@@ -70,15 +70,9 @@ def server() -> Iterator[Server]:
             del timestamp
             return formatdate(NOW, usegmt=True)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as base:
+        state.base = base
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 @pytest.fixture(autouse=True)

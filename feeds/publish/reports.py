@@ -237,7 +237,8 @@ def ingest_document(
 
 
 def feeds_document(states: list[Any], now: Any) -> list[dict[str, Any]]:
-    """``feeds --format json``: every polled feed, as the store keeps its state."""
+    """``feeds --format json``: every polled feed, as the store keeps its state, and
+    whether a run now would fetch it (not gone, not waiting)."""
     return [
         {
             "url": s.url,
@@ -260,7 +261,7 @@ def feeds_table(states: list[Any], now: Any, width: int | None = None) -> str:
     lines = [f"{'status':<7} {'failures':>8}  {'last change':<25} {'next due':<25} feed"]
     for row in feeds_document(states, now):
         status = "gone" if row["gone"] else str(row["status"] or "-")
-        next_due = "now" if row["due"] and not row["gone"] else (row["next_at"] or "never")
+        next_due = "now" if row["due"] else (row["next_at"] or "never")
         feed = row["url"] + (f" -> {row['moved_to']}" if row["moved_to"] else "")
         line = f"{status:<7} {row['failures']:>8}  {row['changed_at'] or '-':<25} {next_due:<25} {feed}"
         lines.append(_cut(line, width) if width else line)

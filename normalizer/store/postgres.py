@@ -296,10 +296,10 @@ class PostgresStore(RelationalStore):
 
     # -- what differs with many writers ----------------------------------------
 
-    def version_of(self, key: str, scope: str | None = None) -> StoredVersion | None:
+    def version_of(self, key: str) -> StoredVersion | None:
         """The stored version of an article; its cluster is remembered, so that a new
         version finds it moved if another worker merged it meanwhile."""
-        version = super().version_of(key, scope)
+        version = super().version_of(key)
         if version is not None:
             self._versions[version.article_id] = version.cluster
         return version

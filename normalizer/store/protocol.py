@@ -163,9 +163,9 @@ class Store(Protocol):
 
     # -- the pipeline's side --------------------------------------------------
 
-    def version_of(self, key: str, scope: str | None = None) -> StoredVersion | None:
-        """The stored version of an article, if it is stored (with ``scope``: and came
-        from that source)."""
+    def version_of(self, key: str) -> StoredVersion | None:
+        """The stored version of an article, if it is stored (an article stored under
+        the key's own id alone, before keys were scoped, if it came from its source)."""
 
     def add(
         self, article: Article, fingerprint: Fingerprint, band_keys: Sequence[int], decision: Decision,

@@ -16,7 +16,7 @@ from typing import Protocol, Self, TypeVar
 from normalizer.canonical import CanonicalRule, Member
 from normalizer.clusters import ClusterState, ClusterText
 from normalizer.dedup import Candidate, DuplicateIndex
-from normalizer.identity import source_scope
+from normalizer.identity import key_scope, local_key, source_scope
 from normalizer.model import Article, Decision, Fingerprint, FingerprintParams, Origin
 from normalizer.store.bodies import BodyCodec
 from normalizer.store.database import Database
@@ -175,19 +175,26 @@ class RelationalStore:
 
     # -- the pipeline's side -----------------------------------------------------
 
-    def version_of(self, key: str, scope: str | None = None) -> StoredVersion | None:
-        """The stored version of an article: id, text digest, updated time, cluster;
-        with ``scope``, only if the article came from that source (for a key stored
-        before keys were scoped to their source)."""
-        row = self._db.execute(
-            "SELECT a.id, s.digest, a.updated, m.cluster, a.raw_digest, a.origin_kind, a.origin_name "
+    def version_of(self, key: str) -> StoredVersion | None:
+        """The stored version of an article: id, text digest, updated time, cluster.
+
+        An article stored before keys were scoped to their source is stored under its
+        own id alone: it is this article too if it came from the key's source (one
+        query for both keys)."""
+        legacy = local_key(key)
+        rows = self._db.execute(
+            "SELECT a.key, a.id, s.digest, a.updated, m.cluster, a.raw_digest, a.origin_kind, a.origin_name "
             "FROM articles a JOIN signatures s ON s.article = a.id JOIN members m ON m.article = a.id "
-            "WHERE a.key = ?",
-            (key,),
-        ).fetchone()
+            "WHERE a.key IN (?, ?)",
+            (key, legacy),
+        ).fetchall()
+        found = {row["key"]: row for row in rows}
+        row = found.get(key)
+        if row is None and legacy in found:
+            old = found[legacy]
+            if source_scope(Origin(old["origin_kind"], old["origin_name"])) == key_scope(key):
+                row = old
         if row is None:
-            return None
-        if scope is not None and source_scope(Origin(row["origin_kind"], row["origin_name"])) != scope:
             return None
         return StoredVersion(
             int(row["id"]), row["digest"], parse_time(row["updated"]), row["cluster"], row["raw_digest"]
