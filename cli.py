@@ -40,6 +40,8 @@ from feeds.publish.reports import (
     feeds_document,
     feeds_table,
     ingest_document,
+    search_document,
+    search_table,
     story_clusters,
 )
 from feeds.readers.sniff import FORMATS, Format
@@ -49,6 +51,7 @@ from normalizer.html import paragraphs_to_html
 from normalizer.model import PassedOver, Rejected, Skipped
 from normalizer.settings import Settings, load_settings, resolve_settings, settings_of
 from normalizer.store import Store, open_store
+from normalizer.store.search import query_phrases
 
 EXIT_REJECTED = 3
 # Between the articles of a many-article input in clean's text output.
@@ -669,6 +672,43 @@ def feeds(format_out: str, **options: Any) -> None:
         _echo_json(feeds_document(states, now))
         return
     click.echo(feeds_table(states, now, shutil.get_terminal_size().columns if sys.stdout.isatty() else None))
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most this many."
+)
+@click.option(
+    "--format", "format_out", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@_settings_options("search")
+def search(query: str, top: int, format_out: str, **options: Any) -> None:
+    """Find stored articles by the words of their headline or text, in any language:
+    every word must be found ("quoted words" as a phrase), accents and case aside,
+    a Chinese or Japanese word as its characters. Best match first; versions an
+    update replaced are left out.
+
+    \b
+    Examples:
+      newsnorm search 'ceasefire gaza'
+      newsnorm search '"central bank"' --top 5
+      newsnorm search 北京 --format json | jq '.[].title'
+    """
+    with _errors():
+        settings = _settings(options)
+        phrases = query_phrases(query)
+        with open_store(settings, create=False) as store:
+            found = store.search(phrases, limit=top)
+    if format_out == "json":
+        _echo_json(search_document(found, phrases))
+        return
+    if not found:
+        click.echo(f"nothing found for {query!r}", err=True)
+        return
+    click.echo(
+        search_table(found, phrases, shutil.get_terminal_size().columns if sys.stdout.isatty() else None)
+    )
 
 
 def _read_file(name: str) -> bytes:

@@ -22,7 +22,15 @@ from normalizer.model import Removal
 from normalizer.text import word_count
 from normalizer.values import web_host
 
-__all__ = ["LEARNED_RULE", "MAX_WORDS", "chrome_keys", "chrome_source", "line_key", "strip_learned"]
+__all__ = [
+    "LEARNED_RULE",
+    "MAX_WORDS",
+    "chrome_keys",
+    "chrome_lines",
+    "chrome_source",
+    "line_key",
+    "strip_learned",
+]
 
 LEARNED_RULE = "learned"
 MAX_WORDS = 40
@@ -41,7 +49,17 @@ def _learnable(paragraph: str) -> bool:
 
 def chrome_keys(paragraphs: Iterable[str]) -> frozenset[bytes]:
     """The keys of a story's lines that could be chrome, each counted once per story."""
-    return frozenset(line_key(p) for p in paragraphs if _learnable(p))
+    return frozenset(chrome_lines(paragraphs))
+
+
+def chrome_lines(paragraphs: Iterable[str]) -> dict[bytes, str]:
+    """A story's lines that could be chrome, by key (the first of a key's lines kept):
+    what the store counts, and shows once a line recurs."""
+    lines: dict[bytes, str] = {}
+    for paragraph in paragraphs:
+        if _learnable(paragraph):
+            lines.setdefault(line_key(paragraph), paragraph)
+    return lines
 
 
 def chrome_source(url: str | None, origin_name: str) -> str:

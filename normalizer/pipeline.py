@@ -36,7 +36,7 @@ from normalizer.dedup import Match, Thresholds, candidate_for, decide
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.identity import article_key, raw_digest
-from normalizer.learned import chrome_keys, chrome_source
+from normalizer.learned import chrome_lines, chrome_source
 from normalizer.model import Article, Decision, Fingerprint, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.settings import Settings
 from normalizer.store.protocol import Store, StoredVersion
@@ -215,7 +215,7 @@ class Pipeline:
             # Only a new story teaches: copies of one story would make its own
             # lines look like the source's chrome.
             source = chrome_source(article.url, article.origin.name)
-            self.store.count_source_lines(source, chrome_keys(article.paragraphs))
+            self.store.count_source_lines(source, chrome_lines(article.paragraphs))
         return Counts(new=1)
 
     def _new_version(

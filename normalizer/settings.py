@@ -48,7 +48,7 @@ READ = ("run", "ingest", "dups", "clean")  # reads inputs
 FETCH = READ  # may fetch URLs
 FEED = ("run", "emit", "serve")  # writes a feed
 SERVE = ("serve",)
-COMMANDS = ("run", "ingest", "emit", "serve", "clean", "dups", "validate", "config", "feeds")
+COMMANDS = ("run", "ingest", "emit", "serve", "clean", "dups", "validate", "config", "feeds", "search")
 
 # A check gives the problem with a value (a phrase to follow "must be"), or None.
 Check = Callable[[Any], str | None]
@@ -163,7 +163,7 @@ class Settings:
         "newsnorm.db",
         "The store: a SQLite file (created if missing), or postgresql://user@host/dbname for a "
         "store many workers share.",
-        commands=(*STORE, "feeds"),
+        commands=(*STORE, "feeds", "search"),
         check=_non_empty,
     )
     feed_title: str = _setting(

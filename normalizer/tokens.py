@@ -31,7 +31,15 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["FIGURE_SEPARATOR", "canonical_text", "figures", "headline_tokens", "tokens", "word_count"]
+__all__ = [
+    "FIGURE_SEPARATOR",
+    "canonical_text",
+    "figures",
+    "headline_tokens",
+    "spaced_text",
+    "tokens",
+    "word_count",
+]
 
 # The zero of each block of decimal digits that NFKC leaves alone (Arabic-Indic,
 # Persian, N'Ko, Devanagari to Malayalam, Sinhala, Thai, Lao, Tibetan, Myanmar,
@@ -93,6 +101,17 @@ def tokens(text: str) -> list[str]:
         return _TOKEN.findall(text)
     # Without those scripts the tokens are the words, which the plain pattern finds faster.
     return _WORD.findall(text)
+
+
+def spaced_text(text: str) -> str:
+    """A text folded as comparison folds it, with each character of the scripts
+    written without spaces set apart: what a word tokenizer (a full-text index)
+    should read, so that it finds a Chinese word as the phrase of its characters
+    and keeps the combining marks of a Hindi word inside it."""
+    folded = canonical_text([text])
+    if _UNSPACED_CHARACTER.search(folded):
+        folded = _UNSPACED_CHARACTER.sub(r" \g<0> ", folded)
+    return " ".join(folded.split())
 
 
 def headline_tokens(title: str) -> list[str]:

@@ -136,8 +136,15 @@ def test_a_schema_2_store_is_migrated_on_open(tmp_path: Path) -> None:
         db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with open_store(settings, path=str(path)) as store:
         assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
-        store.count_source_lines("s", [b"12345678"])
+        store.count_source_lines("s", {b"12345678": "Follow us"})
         assert store.learned_lines("s", 1) == frozenset({b"12345678"})
+    with sqlite3.connect(path) as db:
+        # A line seen once keeps no text; seen again, it shows what it is.
+        assert db.execute("SELECT * FROM learned_chrome").fetchall() == []
+    with open_store(settings, path=str(path)) as store:
+        store.count_source_lines("s", {b"12345678": "Follow us"})
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT * FROM learned_chrome").fetchall() == [("s", "Follow us", 2)]
 
 
 def test_a_second_identical_run_is_unchanged_although_lines_were_learned_meanwhile(

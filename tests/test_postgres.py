@@ -7,6 +7,7 @@ no server is installed they skip, saying so (CI installs one).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -406,3 +407,44 @@ def test_a_schema_7_postgres_store_is_fingerprinted_again(postgres_url: str, tmp
     assert _rows(postgres_url, "SELECT band_key FROM bands WHERE article = 1 ORDER BY 1") == bands
     # The copy found the original through the bands made again.
     assert _rows(postgres_url, "SELECT COUNT(DISTINCT cluster) FROM members") == [(1,)]
+
+
+def test_search_finds_what_sqlite_finds_and_a_schema_9_store_gets_text(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    import psycopg
+    import zstandard
+
+    from .test_search import _ITEMS, _json_feed
+
+    feed = _json_feed(tmp_path / "wire.json", _ITEMS)
+    sqlite_db = str(tmp_path / "one.db")
+    queries = ["统计局", "記者会見", "मौसम विभाग", "geneve", '"accord élargi"', "الاعمار", "paris moscou"]
+    found: dict[str, list[list[str]]] = {}
+    for db in (sqlite_db, postgres_url):
+        assert _run("ingest", feed, "--db", db).returncode == 0
+        found[db] = []
+        for query in queries:
+            done = _run("search", query, "--db", db, "--format", "json")
+            assert done.returncode == 0, done.stderr
+            found[db].append([row["key"] for row in json.loads(done.stdout)])
+    assert found[postgres_url] == found[sqlite_db]
+    assert [len(keys) for keys in found[sqlite_db]] == [1, 1, 1, 1, 1, 1, 0]
+    # As schema 9 left a store: bodies as Zstandard frames in BYTEA, no index.
+    with psycopg.connect(postgres_url) as connection:
+        bodies = connection.execute("SELECT id, body FROM articles").fetchall()
+        connection.execute("DROP VIEW learned_chrome")
+        connection.execute("DROP TABLE article_words")
+        connection.execute("ALTER TABLE source_lines DROP COLUMN text")
+        connection.execute("ALTER TABLE articles DROP COLUMN body")
+        connection.execute("ALTER TABLE articles ADD COLUMN body BYTEA")
+        packer = zstandard.ZstdCompressor()
+        for article_id, body in bodies:
+            connection.execute(
+                "UPDATE articles SET body = %s WHERE id = %s", (packer.compress(body.encode()), article_id)
+            )
+        connection.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+    done = _run("search", "geneve", "--db", postgres_url, "--format", "json")  # migrated on opening
+    assert done.returncode == 0, done.stderr
+    assert [row["key"] for row in json.loads(done.stdout)] == found[sqlite_db][3]
+    assert sorted(_rows(postgres_url, "SELECT id, body FROM articles")) == sorted(bodies)

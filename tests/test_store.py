@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from feeds.jobs import ingest_inputs
 from feeds.publish.reports import story_clusters
@@ -16,6 +17,7 @@ from normalizer.model import FingerprintParams
 from normalizer.pipeline import Pipeline
 from normalizer.settings import Settings
 from normalizer.store import SCHEMA_VERSION, SqliteStore
+from normalizer.store.search import query_phrases
 
 from .conftest import DEMO, HOSTILE, dump_store
 
@@ -150,21 +152,33 @@ def _store_original(path: Path) -> str:
         return store.stored_articles()[0].article.body
 
 
-def test_bodies_are_stored_compressed_and_older_bodies_still_read(tmp_path: Path) -> None:
+def _as_schema_9(path: Path, body: bytes) -> None:
+    """Make a store what schema 9 was: bodies packed, no text index, learned lines
+    without their text."""
+    with sqlite3.connect(path) as db:
+        db.execute("DROP VIEW learned_chrome")
+        db.execute("DROP TABLE articles_fts")
+        db.execute("ALTER TABLE source_lines DROP COLUMN text")
+        db.execute("UPDATE articles SET body = ?", (body,))
+        db.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+
+
+def test_bodies_are_stored_as_text_and_packed_bodies_of_older_stores_become_text(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     expected = _store_original(path)
     with sqlite3.connect(path) as db:
-        (stored,) = db.execute("SELECT body FROM articles").fetchone()
-        assert isinstance(stored, bytes) and len(stored) < len(expected.encode())
-        assert stored.startswith(b"\x28\xb5\x2f\xfd")  # a Zstandard frame
-    for older in (
-        expected,  # TEXT, before bodies were compressed
-        _deflate(expected),  # raw deflate, as schema 5 wrote bodies
+        assert db.execute("SELECT body FROM articles").fetchone() == (expected,)
+    for packed in (
+        zstandard.ZstdCompressor().compress(expected.encode()),  # schemas 6 to 9
+        _deflate(expected),  # schema 5
     ):
-        with sqlite3.connect(path) as db:
-            db.execute("UPDATE articles SET body = ?", (older,))
+        _as_schema_9(path, packed)
         with _open(path) as store:
+            assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
             assert store.stored_articles()[0].article.body == expected
+            assert [s.article.body for s in store.search(query_phrases("fighter jet"))] == [expected]
+        with sqlite3.connect(path) as db:
+            assert db.execute("SELECT body FROM articles").fetchone() == (expected,)
 
 
 def _deflate(text: str) -> bytes:
@@ -172,10 +186,13 @@ def _deflate(text: str) -> bytes:
     return packer.compress(text.encode()) + packer.flush()
 
 
-def test_a_schema_5_store_is_migrated_and_keeps_its_deflated_bodies(tmp_path: Path) -> None:
+def test_a_schema_5_store_is_migrated_and_its_deflated_bodies_become_text(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     expected = _store_original(path)
     with sqlite3.connect(path) as db:
+        db.execute("DROP VIEW learned_chrome")
+        db.execute("DROP TABLE articles_fts")
+        db.execute("ALTER TABLE source_lines DROP COLUMN text")
         db.execute("UPDATE articles SET body = ?", (_deflate(expected),))
         db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
         # Schema 5 kept each MinHash signature beside its shingle set.
@@ -186,11 +203,9 @@ def test_a_schema_5_store_is_migrated_and_keeps_its_deflated_bodies(tmp_path: Pa
         bodies = {s.article.key: s.article.body for s in store.stored_articles()}
     assert expected in bodies.values() and len(bodies) == 2
     with sqlite3.connect(path) as db:
-        kinds = sorted(
-            bytes(b).startswith(b"\x28\xb5\x2f\xfd") for (b,) in db.execute("SELECT body FROM articles")
-        )
+        stored = sorted(b for (b,) in db.execute("SELECT body FROM articles"))
         columns = {row[1] for row in db.execute("PRAGMA table_info(signatures)")}
-    assert kinds == [False, True]  # the old row as it was, the new one a Zstandard frame
+    assert stored == sorted(bodies.values())  # both as text
     assert "signature" not in columns
 
 

@@ -15,6 +15,7 @@ from feeds.publish.atom import atom_id
 from normalizer.canonical import CanonicalRule, Member, cluster_member, explain_canonical
 from normalizer.model import Article
 from normalizer.store import Store, StoredArticle
+from normalizer.store.search import snippet
 from normalizer.values import public_location
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "cluster_view",
     "dups_document",
     "member_link",
+    "search_document",
+    "search_table",
     "story_clusters",
 ]
 
@@ -265,6 +268,39 @@ def feeds_table(states: list[Any], now: Any, width: int | None = None) -> str:
         feed = row["url"] + (f" -> {row['moved_to']}" if row["moved_to"] else "")
         line = f"{status:<7} {row['failures']:>8}  {row['changed_at'] or '-':<25} {next_due:<25} {feed}"
         lines.append(_cut(line, width) if width else line)
+    return "\n".join(lines)
+
+
+def search_document(found: list[StoredArticle], phrases: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``search --format json``: the articles found, best first, each with its story
+    cluster and the piece of its text that matched."""
+    return [
+        {
+            "key": s.article.key,
+            "id": atom_id(s.article.key),
+            "title": s.article.title,
+            "url": s.article.url,
+            "source": public_location(s.article.origin.name),
+            "published": s.article.published.isoformat() if s.article.published else None,
+            "updated": s.entry_time.isoformat(),
+            "language": s.article.language,
+            "cluster": s.cluster_key,
+            "cluster_size": s.cluster_size,
+            "canonical": s.canonical,
+            "snippet": snippet(s.article.paragraphs or (s.article.title,), phrases),
+        }
+        for s in found
+    ]
+
+
+def search_table(found: list[StoredArticle], phrases: tuple[str, ...], width: int | None = None) -> str:
+    """What ``search`` prints: per article its time, title and source, then the piece
+    of text that matched (long lines cut on the right)."""
+    lines: list[str] = []
+    for row in search_document(found, phrases):
+        copies = f"  [{row['cluster_size']} copies]" if row["cluster_size"] > 1 else ""
+        head = f"{row['updated'][:16]}  {row['title']}  ({row['source']}){copies}"
+        lines.extend((_cut(head, width) if width else head, f"    {row['snippet']}"))
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from normalizer.errors import StoreError
 from normalizer.model import FingerprintParams
 from normalizer.store.database import Database
+from normalizer.store.readable import readable_text
 from normalizer.store.refingerprint import current_meta, refingerprint
 
 __all__ = [
@@ -66,7 +67,7 @@ CREATE TABLE IF NOT EXISTS articles (
     feed_title TEXT,
     feed_link TEXT,
     title TEXT NOT NULL,
-    body TEXT NOT NULL,  -- a compressed BLOB: see bodies.py
+    body TEXT NOT NULL,  -- text from schema 10 on (readable.py), compressed before it
     dateline TEXT,
     agency TEXT,
     byline TEXT,
@@ -218,6 +219,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # candidates refused by figures, template or dates (see refingerprint.py).
     Migration(8, "script-aware-fingerprints", refingerprint(("bands", "recent_bands"), "recent_bands")),
     Migration(9, "polling-state", _add_poll_state),
+    # Bodies as text, a full-text index, learned lines with their text (readable.py).
+    Migration(10, "readable-text", readable_text()),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -51,6 +51,7 @@ from normalizer.store.migrations import migrate, plan
 from normalizer.store.postgres_schema import MIGRATIONS
 from normalizer.store.protocol import StoredVersion
 from normalizer.store.relational import RelationalStore
+from normalizer.store.search import TsvectorIndex
 
 __all__ = ["PostgresStore", "safe_name"]
 
@@ -229,8 +230,9 @@ class PostgresStore(RelationalStore):
             raise
         self._bands = _Bands(db)
         super().__init__(
-            name, db, index=self._bands, log=self._ordered_log, params=params, canonical=canonical
-        )
+            name, db, index=self._bands, text_index=TsvectorIndex(db), log=self._ordered_log,
+            params=params, canonical=canonical,
+        )  # fmt: skip
 
     def _open_schema(
         self, db: _Connection, name: str, params: FingerprintParams | None, *, create: bool

@@ -17,6 +17,7 @@ lists, with the same version.
 from __future__ import annotations
 
 from normalizer.store.migrations import POLL_COLUMNS, Migration, script
+from normalizer.store.readable import readable_text
 from normalizer.store.refingerprint import refingerprint
 
 __all__ = ["MIGRATIONS"]
@@ -127,4 +128,5 @@ MIGRATIONS: tuple[Migration, ...] = (
             ";".join(f"ALTER TABLE fetch_state ADD COLUMN IF NOT EXISTS {n} {k}" for n, k in POLL_COLUMNS)
         ),
     ),
+    Migration(10, "readable-text", readable_text(postgres=True)),
 )

@@ -10,7 +10,7 @@ which versions are superseded come from :mod:`normalizer.dedup` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -222,8 +222,8 @@ class Store(Protocol):
         """The line keys ``source`` has repeated in at least ``min_stories`` stories."""
         ...
 
-    def count_source_lines(self, source: str, lines: Iterable[bytes]) -> None:
-        """Count one more story of ``source`` carrying each of these line keys."""
+    def count_source_lines(self, source: str, lines: Mapping[bytes, str]) -> None:
+        """Count one more story of ``source`` carrying each of these lines (by key)."""
 
     def settle(self) -> None:
         """Housekeeping after an input is stored (outside its transaction)."""
@@ -257,6 +257,10 @@ class Store(Protocol):
 
     def cluster_members(self, cluster_key: str) -> list[StoredArticle]:
         """The members of one cluster, in storing order."""
+        ...
+
+    def search(self, phrases: Sequence[str], *, limit: int = 20) -> list[StoredArticle]:
+        """The current versions holding every phrase (see ``store/search.py``), best first."""
         ...
 
     def iter_feed_order(

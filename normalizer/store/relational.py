@@ -8,7 +8,7 @@ its transactions and what its engine needs for many writers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol, Self, TypeVar
@@ -18,7 +18,6 @@ from normalizer.clusters import ClusterState, ClusterText
 from normalizer.dedup import Candidate, DuplicateIndex
 from normalizer.identity import key_scope, local_key, source_scope
 from normalizer.model import Article, Decision, Fingerprint, FingerprintParams, Origin
-from normalizer.store.bodies import BodyCodec
 from normalizer.store.database import Database
 from normalizer.store.log import ChangeLog
 from normalizer.store.protocol import FeedState, LastChange, StoredArticle, StoredVersion
@@ -38,6 +37,7 @@ from normalizer.store.rows import (
     stored_article,
     utc_text,
 )
+from normalizer.store.search import TextIndex
 
 __all__ = ["RULE_KEY", "BandTable", "RelationalStore"]
 
@@ -45,6 +45,9 @@ T = TypeVar("T")
 
 # The meta row holding the canonical rule the clusters were picked under.
 RULE_KEY = "canonical_rule"
+
+# Where an article's title and body are in the values of ARTICLE_COLUMNS.
+_TITLE, _BODY = ARTICLE_COLUMNS.index("title"), ARTICLE_COLUMNS.index("body")
 
 # Every stored article with its cluster standing, superseding version and last change.
 _FEED_FROM = """
@@ -84,6 +87,7 @@ class RelationalStore:
         name: how the user named the store (a path or a URL), for messages.
         db: the open connection, its schema checked and current.
         index: the backend's band index over the same connection.
+        text_index: the backend's full-text index over the same connection.
         log: the change log over the same connection.
         params: the fingerprint parameters (checked equal to the store's on opening).
         canonical: the rule this run picks canonical members by; the store's own
@@ -101,6 +105,7 @@ class RelationalStore:
         db: Database,
         *,
         index: BandTable,
+        text_index: TextIndex,
         log: ChangeLog,
         params: FingerprintParams,
         canonical: CanonicalRule | None,
@@ -110,7 +115,7 @@ class RelationalStore:
         self._index = index
         self._log = log
         self._params = params
-        self._bodies = BodyCodec()
+        self._text = text_index
         stored_rule = self._meta_value(RULE_KEY)
         self._canonical = CanonicalRule.from_json(stored_rule) if stored_rule else None
         self.requested_rule = canonical or CanonicalRule()
@@ -211,12 +216,14 @@ class RelationalStore:
         """
         columns = ", ".join(("key", *ARTICLE_COLUMNS, "first_seen", "raw_digest"))
         placeholders = ",".join("?" * (len(ARTICLE_COLUMNS) + 3))
+        values = article_values(article)
         article_id = int(
             self._db.execute(
                 f"INSERT INTO articles ({columns}) VALUES ({placeholders}) RETURNING id",
-                (article.key, *article_values(article, self._bodies), utc_text(first_seen), raw_digest),
+                (article.key, *values, utc_text(first_seen), raw_digest),
             ).fetchone()[0]
         )
+        self._text.write(article_id, str(values[_TITLE]), str(values[_BODY]))
         self._write_signature(article_id, fingerprint, band_keys)
         self._db.execute(
             "INSERT INTO clusters (key, canonical) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
@@ -248,10 +255,10 @@ class RelationalStore:
     ) -> None:  # fmt: skip
         """Replace a stored article's text with a new version of it; it keeps its cluster."""
         assignments = ", ".join(f"{column} = ?" for column in (*ARTICLE_COLUMNS, "raw_digest"))
-        self._db.execute(
-            f"UPDATE articles SET {assignments} WHERE id = ?",
-            (*article_values(article, self._bodies), raw_digest, article_id),
-        )
+        values = article_values(article)
+        self._text.forget(article_id)
+        self._db.execute(f"UPDATE articles SET {assignments} WHERE id = ?", (*values, raw_digest, article_id))
+        self._text.write(article_id, str(values[_TITLE]), str(values[_BODY]))
         self._index.forget(article_id)
         self._db.execute("DELETE FROM signatures WHERE article = ?", (article_id,))
         self._write_signature(article_id, fingerprint, band_keys)
@@ -373,12 +380,14 @@ class RelationalStore:
         """Append one change per article (see :class:`ChangeLog`)."""
         self._log.log_changes(article_ids, at, reason)
 
-    def count_source_lines(self, source: str, lines: Iterable[bytes]) -> None:
-        """Count one more story of ``source`` carrying each of these line keys."""
+    def count_source_lines(self, source: str, lines: Mapping[bytes, str]) -> None:
+        """Count one more story of ``source`` carrying each of these lines (by key).
+        A line's text is kept from its second story on: most lines are seen once."""
         self._db.executemany(
             """INSERT INTO source_lines (source, line, stories) VALUES (?, ?, 1)
-               ON CONFLICT (source, line) DO UPDATE SET stories = source_lines.stories + 1""",
-            ((source, line) for line in sorted(lines)),
+               ON CONFLICT (source, line) DO UPDATE SET stories = source_lines.stories + 1,
+               text = COALESCE(source_lines.text, ?)""",
+            ((source, key, lines[key]) for key in sorted(lines)),
         )
 
     def learned_lines(self, source: str, min_stories: int) -> frozenset[bytes]:
@@ -461,10 +470,19 @@ class RelationalStore:
         row = self._db.execute(f"SELECT MAX({ENTRY_TIME}) {_FEED_FROM} {where}", parameters).fetchone()
         return parse_time(row[0]) if row and row[0] else None
 
-    def _select_stored(self, tail: str, parameters: tuple[object, ...] = ()) -> Iterator[StoredArticle]:
-        cursor = self._db.execute(f"SELECT {STORED_COLUMNS} {_FEED_FROM} {tail}", parameters)
+    def search(self, phrases: Sequence[str], *, limit: int = 20) -> list[StoredArticle]:
+        """The current versions that hold every phrase (folded as the index is, see
+        :func:`normalizer.store.search.query_phrases`), best match first, then newest."""
+        join, parameters, best = self._text.matching(phrases)
+        tail = f"WHERE sup.article IS NULL ORDER BY {best}, {ENTRY_TIME} DESC, a.key LIMIT ?"
+        return list(self._select_stored(tail, (*parameters, limit), join=join))
+
+    def _select_stored(
+        self, tail: str, parameters: tuple[object, ...] = (), *, join: str = ""
+    ) -> Iterator[StoredArticle]:
+        cursor = self._db.execute(f"SELECT {STORED_COLUMNS} {_FEED_FROM} {join} {tail}", parameters)
         for row in cursor:
-            yield stored_article(row, self._bodies)
+            yield stored_article(row)
 
     def last_change(self) -> LastChange | None:
         """The newest change, or ``None`` for a store with nothing in it."""

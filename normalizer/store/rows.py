@@ -18,7 +18,6 @@ from normalizer.dedup import Candidate, evidence_day
 from normalizer.learned import chrome_source
 from normalizer.link_type import link_type
 from normalizer.model import Article, Dateline, Origin, OriginKind, Removal, Similarity
-from normalizer.store.bodies import BodyCodec
 from normalizer.store.database import Row
 from normalizer.store.protocol import StoredArticle
 from normalizer.text import storable_values
@@ -120,7 +119,7 @@ def _paragraphs(body: str) -> tuple[str, ...]:
     return tuple(body.split("\n\n")) if body else ()
 
 
-def article_values(article: Article, bodies: BodyCodec) -> tuple[object, ...]:
+def article_values(article: Article) -> tuple[object, ...]:
     """The values of :data:`ARTICLE_COLUMNS` for an article, every text in it one every
     backend and document can hold (whatever reader or rule made it)."""
     article = storable_values(article)
@@ -129,13 +128,13 @@ def article_values(article: Article, bodies: BodyCodec) -> tuple[object, ...]:
     origin = article.origin
     return (
         article.input_id, origin.kind, origin.name, origin.feed_id, origin.feed_title, origin.feed_link,
-        article.title, bodies.pack(article.body), dateline, article.agency, article.byline,
+        article.title, article.body, dateline, article.agency, article.byline,
         utc_text(article.published), utc_text(article.updated), article.url, article.language, removed,
         article.word_count,
     )  # fmt: skip
 
 
-def stored_article(row: Row, bodies: BodyCodec) -> StoredArticle:
+def stored_article(row: Row) -> StoredArticle:
     """A row of :data:`STORED_COLUMNS` as a stored article."""
     kind: OriginKind = row["origin_kind"]
     article = Article(
@@ -143,7 +142,7 @@ def stored_article(row: Row, bodies: BodyCodec) -> StoredArticle:
         input_id=row["input_id"],
         origin=Origin(kind, row["origin_name"], row["feed_id"], row["feed_title"], row["feed_link"]),
         title=row["title"],
-        paragraphs=_paragraphs(bodies.unpack(row["body"]) if row["body"] else ""),
+        paragraphs=_paragraphs(row["body"] or ""),
         dateline=Dateline(**json.loads(row["dateline"])) if row["dateline"] else None,
         agency=row["agency"],
         byline=row["byline"],

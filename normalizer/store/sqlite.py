@@ -24,6 +24,7 @@ from normalizer.store.bands import RECENT_BANDS_LIMIT, BandIndex
 from normalizer.store.connection import connect, may_write, open_schema, transaction
 from normalizer.store.log import ChangeLog
 from normalizer.store.relational import RelationalStore
+from normalizer.store.search import Fts5Index
 
 __all__ = ["SqliteStore"]
 
@@ -67,6 +68,7 @@ class SqliteStore(RelationalStore):
             path,
             db,
             index=self._bands,
+            text_index=Fts5Index(db),
             log=ChangeLog(db, self.transaction),
             params=params,
             canonical=canonical,
