@@ -1,19 +1,12 @@
-"""How the store keeps article bodies: Zstandard frames, read back whatever their age.
+"""How stores before schema 10 kept article bodies, read back once to become text.
 
-Bodies are most of a store. Zstandard at level 3 makes news text smaller than
-zlib's deflate at level 6 did (0.327 against 0.344 of the UTF-8 size, over 200
-real articles) in a quarter of the time (36 µs against 184 µs for a 12 KB
-article), and the time matters: every stored article is compressed once.
-
-Rows written by earlier versions stay as they are and are read as they were
-written: raw deflate (schema 5) or plain TEXT (before). A deflate stream cannot
-begin with the Zstandard magic number (its first block would be a stored block
-whose length and complemented length disagree), so the first four bytes tell
-the two apart without a flag.
-
-Compressor and decompressor contexts are kept and reused (a new context costs
-more than compressing a short body); one codec serves one store connection,
-which SQLite already confines to one thread.
+Schema 10 (``readable.py``) keeps bodies as plain text, for people reading the store
+in datasette or the sqlite3 shell. Before it, bodies were Zstandard frames (schemas
+6 to 9), raw deflate (schema 5) or plain TEXT (before that); the migration reads
+each of them with :meth:`BodyCodec.unpack` and writes it back as text. A deflate
+stream cannot begin with the Zstandard magic number (its first block would be a
+stored block whose length and complemented length disagree), so the first four
+bytes tell the two apart without a flag.
 """
 
 from __future__ import annotations
@@ -24,20 +17,14 @@ import zstandard
 
 __all__ = ["BodyCodec"]
 
-_LEVEL = 3
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 class BodyCodec:
-    """Packs bodies for the ``articles.body`` column and unpacks any stored form."""
+    """Unpacks any stored form of a body (one decompressor context, reused)."""
 
     def __init__(self) -> None:
-        self._compressor = zstandard.ZstdCompressor(level=_LEVEL)
         self._decompressor = zstandard.ZstdDecompressor()
-
-    def pack(self, text: str) -> bytes:
-        """A body as stored now: one Zstandard frame (its size in the header)."""
-        return self._compressor.compress(text.encode("utf-8"))
 
     def unpack(self, value: object) -> str:
         """A stored body: a Zstandard frame, a raw deflate stream, or TEXT."""
