@@ -552,14 +552,16 @@ def dups(
 @click.option("--collapse", is_flag=True, help="One entry per story cluster (its canonical copy).")
 @_settings_options("serve")
 def serve(collapse: bool, **options: Any) -> None:
-    """Republish the store over HTTP: /feed.atom, /archive/N.atom, /clusters.json.
+    """Republish the store over HTTP: /feed.atom, /archive/N.atom, /clusters.json,
+    and the desk: the story clusters in a browser at / (search, filters) and each
+    story with its copies diffed against the canonical one at /story/ID.
 
     Every document has an ETag and a Last-Modified and answers conditional
     requests with 304. Stop with Ctrl-C.
 
     \b
     Examples:
-      newsnorm serve --db newsnorm.db                 on http://127.0.0.1:8080/feed.atom
+      newsnorm serve --db newsnorm.db                 the desk on http://127.0.0.1:8080/
       newsnorm serve --host 0.0.0.0 --base-url https://feeds.example.com --collapse
     """
     with _errors():

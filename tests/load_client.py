@@ -19,7 +19,7 @@ def run(base: str, requests: int) -> dict[str, object]:
     statuses: Counter[str] = Counter()
     errors: list[str] = []
     with httpx.Client(timeout=30.0) as client:
-        index = client.get(f"{base}/").json()
+        index = client.get(f"{base}/index.json").json()
         pages = int(index["archive_pages"])
         paths = ["/feed.atom", "/clusters.json", *(f"/archive/{n}.atom" for n in range(1, pages + 1))]
         etags: dict[str, str] = {}

@@ -189,7 +189,7 @@ def test_the_cluster_view(served: Served, tmp_path: Path) -> None:
 
 def test_errors(served: Served) -> None:
     with httpx.Client() as client:
-        index = client.get(f"{served.base}/").json()
+        index = client.get(f"{served.base}/index.json").json()
         assert client.get(f"{served.base}/nothing").status_code == 404
         beyond = index["archive_pages"] + 1
         assert client.get(f"{served.base}/archive/{beyond}.atom").status_code == 404

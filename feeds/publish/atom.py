@@ -113,15 +113,20 @@ def _source(entry: etree._Element, stored: StoredArticle) -> None:
             _sub(source, _atom("link"), rel="alternate", href=location)
 
 
-def _story(entry: etree._Element, stored: StoredArticle, members: Sequence[StoredArticle]) -> None:
+def _story(
+    entry: etree._Element, stored: StoredArticle, members: Sequence[StoredArticle], pages: str | None
+) -> None:
+    cluster = atom_id(stored.cluster_key)
     story = _sub(
         entry,
         _ext("story"),
-        cluster=atom_id(stored.cluster_key),
+        cluster=cluster,
         canonical="true" if stored.canonical else "false",
         similarity=f"{stored.similarity:.4f}",
         rule=stored.rule,
     )
+    if pages is not None and stored.cluster_size > 1:
+        story.set("href", f"{pages}/story/{cluster.removeprefix('urn:uuid:')}")
     if not stored.canonical:
         story.set("canonical-ref", atom_id(stored.canonical_key))
     if stored.rule != "founder":
@@ -139,7 +144,9 @@ def _story(entry: etree._Element, stored: StoredArticle, members: Sequence[Store
             )
 
 
-def _entry(stored: StoredArticle, members: Sequence[StoredArticle]) -> etree._Element:
+def _entry(
+    stored: StoredArticle, members: Sequence[StoredArticle], story_pages: str | None = None
+) -> etree._Element:
     article = stored.article
     entry = etree.Element(_atom("entry"), nsmap=_NSMAP)  # type: ignore[arg-type]
     _sub(entry, _atom("id"), atom_id(article.key))
@@ -161,7 +168,7 @@ def _entry(stored: StoredArticle, members: Sequence[StoredArticle]) -> etree._El
     elif article.language:
         entry.set("{http://www.w3.org/XML/1998/namespace}lang", article.language)
     _source(entry, stored)
-    _story(entry, stored, members)
+    _story(entry, stored, members, story_pages)
     if article.dateline:
         dateline = article.dateline
         attributes = {"place": dateline.place}
@@ -202,6 +209,8 @@ class FeedPart:
     # The newest so many entries (0: all), and none older than ``since``.
     limit: int = 0
     since: datetime | None = None
+    # Where the desk's story pages are (``serve``'s base URL), for nn:story's href.
+    story_pages: str | None = None
 
 
 def feed_updated(store: Store, collapse: bool = False, part: FeedPart | None = None) -> datetime:
@@ -280,10 +289,10 @@ def iter_entries(
     )
     for stored in feed_order:
         try:
-            entry = _entry_bytes(store, stored)
+            entry = _entry_bytes(store, stored, part.story_pages)
         except (ValueError, UnicodeError):
             try:
-                entry = _entry_bytes(store, storable_values(stored))
+                entry = _entry_bytes(store, storable_values(stored), part.story_pages)
             except (ValueError, UnicodeError) as error:
                 if tally is not None:
                     tally.left_out.append(
@@ -313,13 +322,13 @@ def feed_head(info: FeedInfo, updated: datetime, part: FeedPart) -> bytes:
     return head + b"".join(_serialise(element) for element in feed) + archive
 
 
-def _entry_bytes(store: Store, stored: StoredArticle) -> bytes:
+def _entry_bytes(store: Store, stored: StoredArticle, story_pages: str | None = None) -> bytes:
     """One entry as it stands in a document (the canonical one lists its cluster)."""
     members: list[StoredArticle] = []
     if stored.canonical and stored.cluster_size > 1:
         members = store.cluster_members(stored.cluster_key)
         members.sort(key=lambda member: atom_id(member.article.key))
-    return _serialise(_entry(stored, members))
+    return _serialise(_entry(stored, members, story_pages))
 
 
 def atom_bytes(store: Store, info: FeedInfo, collapse: bool = False, part: FeedPart | None = None) -> bytes:

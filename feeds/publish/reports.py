@@ -24,6 +24,7 @@ __all__ = [
     "cluster_table",
     "cluster_view",
     "dups_document",
+    "link_text",
     "member_link",
     "search_document",
     "search_table",
@@ -143,7 +144,7 @@ def cluster_view(clusters: list[Cluster], rule: CanonicalRule) -> dict[str, Any]
     }
 
 
-def _link_text(member: StoredArticle) -> str:
+def link_text(member: StoredArticle) -> str:
     """Which test linked a member, with the figure that passed it."""
     figures = member.link_similarity
     if figures is None or member.rule == "founder":
@@ -178,7 +179,7 @@ def cluster_table(clusters: list[Cluster], rule: CanonicalRule, width: int | Non
             # The id is what a reader looks the article up by: the title gives way.
             room = max(20, width - fixed - len(article.input_id) - 4) if width else 60
             lines.append(
-                f"{number:<8}{member.similarity:>6.2f}  {_cut(_link_text(member), 28):<28} {standing:<34} "
+                f"{number:<8}{member.similarity:>6.2f}  {_cut(link_text(member), 28):<28} {standing:<34} "
                 f"{source:<24} {_cut(article.title, room)}  [{article.input_id}]"
             )
     lines.append(f"sim: Jaccard similarity to the canonical member; canonical rule: {rule.describe()}")

@@ -1,5 +1,6 @@
 """Republishing over HTTP: the current feed, RFC 5005 archive pages, a JSON view
-of the story clusters; ETag, Last-Modified and 304s on all of them.
+of the story clusters, and the desk: the clusters in a browser (``desk.py``); ETag,
+Last-Modified and 304s on all of them.
 
 A WSGI application (any WSGI server can run it); ``newsnorm serve`` runs it
 with waitress. The documents are cut from the store's change log:
@@ -10,7 +11,10 @@ with waitress. The documents are cut from the store's change log:
   ``(N-1)*page_size+1 .. N*page_size``, once all of them exist. Its entries
   are kept as first published, so the page never changes; its links to
   neighbours are added as they appear (RFC 5005 §4.1: not a meaningful change);
-- ``/clusters.json``: the story clusters of more than one member.
+- ``/clusters.json``: the story clusters of more than one member, each with the URL
+  of its story page;
+- ``/`` and ``/story/ID`` (HTML): the desk (see ``desk.py``); ``/index.json`` lists
+  the documents for programs.
 
 Each thread keeps its own store connection. A rendered document is kept in
 memory until the log moves on, so a poll of an unchanged feed costs one query.
@@ -42,15 +46,29 @@ from feeds.publish.atom import (
     rfc3339,
     write_atom,
 )
-from feeds.publish.reports import cluster_view, story_clusters
+from feeds.publish.desk import CONTENT_SECURITY_POLICY, Desk, DeskQuery, story_id
+from feeds.publish.reports import Cluster, cluster_view, story_clusters
 from normalizer.errors import SettingsError
 from normalizer.settings import Settings
 from normalizer.store import Store, open_store
+from normalizer.store.search import SearchQueryError, query_phrases
 
 __all__ = ["ServeConfig", "make_app", "serve_store"]
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 _ARCHIVE = re.compile(r"^/archive/([1-9][0-9]{0,9})\.atom$")
+_STORY = re.compile(r"^/story/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+_HTML = "text/html; charset=utf-8"
+_CSS = "text/css; charset=utf-8"
+# On every page of the desk: the policy, and no guessing of types, no referrer
+# leaking the desk's address to the outlets its pages link to.
+_PAGE_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+)
+# Search results the desk narrows its clusters to.
+_FOUND_LIMIT = 1000
 _ATOM = "application/atom+xml; charset=utf-8"
 _JSON = "application/json; charset=utf-8"
 # waitress's limits: idle keep-alive clients and half-sent requests are dropped after
@@ -87,6 +105,7 @@ class _Response:
     content_type: str
     last_modified: datetime | None = None
     cache: str = "no-cache"
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def etag(self) -> str:
@@ -122,6 +141,8 @@ class _App:
         # view reads every article), and eight clients asking at once must not make it
         # eight times over.
         self._render_lock = threading.Lock()
+        self._desk = Desk(config.info.title)
+        self._stories: tuple[int, list[Cluster], dict[str, Cluster]] | None = None
 
     def _store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -136,9 +157,9 @@ class _App:
         if method not in ("GET", "HEAD"):
             response = _Response(405, b"GET or HEAD only\n", "text/plain; charset=utf-8")
         else:
-            response = self._route(path)
+            response = self._route(path, environ.get("QUERY_STRING") or "")
         status = response.status
-        headers = [("Content-Type", response.content_type)]
+        headers = [("Content-Type", response.content_type), *response.headers]
         if status == 200:
             headers += [("ETag", response.etag), ("Cache-Control", response.cache)]
             if response.last_modified is not None:
@@ -152,13 +173,19 @@ class _App:
         start_response(_REASONS.get(status, f"{status} Error"), headers)
         return [body]
 
-    def _route(self, path: str) -> _Response:
-        if path == "/":
-            return self._index()
-        if path == "/feed.atom":
-            return self._cached("feed", self._current)
-        if path == "/clusters.json":
-            return self._cached("clusters", self._clusters)
+    def _route(self, path: str, query: str) -> _Response:
+        documents: dict[str, Callable[[], _Response]] = {
+            "/": lambda: self._desk_index(DeskQuery.parse(query)),
+            "/index.json": self._index,
+            "/desk.css": lambda: _Response(200, self._desk.style(), _CSS, cache="public, max-age=3600"),
+            "/feed.atom": lambda: self._cached("feed", self._current),
+            "/clusters.json": lambda: self._cached("clusters", self._clusters),
+        }
+        if path in documents:
+            return documents[path]()
+        story = _STORY.match(path)
+        if story:
+            return self._story(story.group(1), DeskQuery.parse(query).page)
         archive = _ARCHIVE.match(path)
         if archive:
             return self._archive(int(archive.group(1)))
@@ -189,10 +216,49 @@ class _App:
         """How many archive pages are complete."""
         return last // self.config.page_size
 
+    def _clusters_now(self) -> tuple[list[Cluster], dict[str, Cluster]]:
+        """The store's clusters, and each by the story ID of every member, made again
+        only when the change log has moved (one making at a time)."""
+        seq = self._last_seq()
+        kept = self._stories
+        if kept is not None and kept[0] == seq:
+            return kept[1], kept[2]
+        with self._render_lock:
+            kept = self._stories
+            if kept is not None and kept[0] >= seq:
+                return kept[1], kept[2]
+            store = self._store()
+            clusters = story_clusters(store, store.canonical)
+            by_id = {story_id(m.article.key): c for c in clusters for m in c.members}
+            self._stories = (seq, clusters, by_id)
+        return clusters, by_id
+
+    def _desk_index(self, query: DeskQuery) -> _Response:
+        clusters, _ = self._clusters_now()
+        found: set[str] | None = None
+        problem = ""
+        if query.q:
+            try:
+                hits = self._store().search(query_phrases(query.q), limit=_FOUND_LIMIT)
+                found = {hit.cluster_key for hit in hits}
+            except SearchQueryError:
+                found, problem = set(), f"{query.q!r} has no word to look for"
+        body = self._desk.index(self.base, clusters, query, found, problem)
+        return _Response(200, body, _HTML, headers=_PAGE_HEADERS)
+
+    def _story(self, wanted: str, page: int) -> _Response:
+        _, by_id = self._clusters_now()
+        cluster = by_id.get(wanted)
+        if cluster is None:
+            return _Response(404, f"no such story: {wanted}\n".encode(), "text/plain; charset=utf-8")
+        body = self._desk.story(self.base, cluster, self._store().canonical, page)
+        return _Response(200, body, _HTML, headers=_PAGE_HEADERS)
+
     def _index(self) -> _Response:
         base = self.base
         pages = self._pages(self._last_seq())
         index = {
+            "desk": f"{base}/",
             "feed": f"{base}/feed.atom",
             "clusters": f"{base}/clusters.json",
             "archive_pages": pages,
@@ -208,7 +274,7 @@ class _App:
         links = [("self", f"{base}/feed.atom")]
         if pages:
             links.append(("prev-archive", f"{base}/archive/{pages}.atom"))
-        part = FeedPart(changes=(max(0, last - config.page_size), last), links=tuple(links))
+        part = FeedPart(changes=(max(0, last - config.page_size), last), links=tuple(links), story_pages=base)
         body = io.BytesIO()
         updated = write_atom(body, store, config.info, config.collapse, part)
         return _Response(200, body.getvalue(), _ATOM, updated, "no-cache")
@@ -222,7 +288,7 @@ class _App:
         kept = store.archive_page(config.series, page)
         if kept is None:
             changes = ((page - 1) * config.page_size, page * config.page_size)
-            part = FeedPart(changes=changes)
+            part = FeedPart(changes=changes, story_pages=base)
             entries = b"".join(iter_entries(store, config.collapse, part))
             kept = store.save_archive_page(
                 config.series, page, entries, rfc3339(feed_updated(store, config.collapse, part))
@@ -241,6 +307,8 @@ class _App:
         del last  # the cache key: the view is re-made when the log moves
         store = self._store()
         view = cluster_view(story_clusters(store, store.canonical), store.canonical)
+        for cluster in view["clusters"]:
+            cluster["url"] = f"{self.base}/story/{cluster['id'].removeprefix('urn:uuid:')}"
         body = json.dumps(view, ensure_ascii=False, indent=2).encode() + b"\n"
         last_change = store.last_change()
         modified = datetime.fromisoformat(last_change.at) if last_change else None
