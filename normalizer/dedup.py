@@ -318,7 +318,7 @@ def decide(new: Candidate, candidates: Sequence[Candidate], thresholds: Threshol
     candidates linked by their text are the same story (their clusters merge); a
     headline alone links, but merges nothing.
     """
-    best: tuple[int, float, str] | None = None
+    best: tuple[int, float] | None = None
     best_link: tuple[str, LinkRule, Similarity] | None = None
     matched: list[str] = []
     refused: list[tuple[str, RefusalReason]] = []
@@ -333,8 +333,8 @@ def decide(new: Candidate, candidates: Sequence[Candidate], thresholds: Threshol
         if rule != "headline":
             matched.append(candidate.key)
         score = max(similarity.jaccard, similarity.containment_new, similarity.containment_old)
-        rank = (_RULE_STRENGTH[rule], score, _reverse(candidate.key))
-        if best is None or rank > best:
+        rank = (_RULE_STRENGTH[rule], score)
+        if best is None or rank > best or (rank == best and best_link and candidate.key < best_link[0]):
             best, best_link = rank, (candidate.key, rule, similarity)
     refusals = tuple(sorted(refused))
     if best_link is None:
@@ -342,9 +342,3 @@ def decide(new: Candidate, candidates: Sequence[Candidate], thresholds: Threshol
     key, rule, similarity = best_link
     also = tuple(sorted(k for k in matched if k != key))
     return Decision(linked_to=key, rule=rule, similarity=similarity, also=also, refused=refusals)
-
-
-def _reverse(key: str) -> str:
-    # Larger tuples win in ``decide``; inverting the code points makes the
-    # smallest key the largest, so ties go to the smallest key.
-    return "".join(chr(0x10FFFF - ord(char)) for char in key)

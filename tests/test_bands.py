@@ -61,3 +61,30 @@ def test_folded_bands_are_found_as_before(store: SqliteStore) -> None:
     assert store.fold_recent_bands(limit=1) == waiting
     assert store.index.waiting() == 0
     assert [local_key(c.key) for c in store.index.candidates(keys)] == ["urn:a"]
+
+
+def test_a_copy_of_a_story_of_many_copies_is_verified_against_a_bounded_few() -> None:
+    import random
+
+    from normalizer.store.bands import ARTICLES_PER_BAND, MAX_CANDIDATES
+    from tests.story_corpus import _variant, make_items
+
+    rng = random.Random(5)
+    story = make_items(1, seed=9)[0]
+    copies = 3 * MAX_CANDIDATES
+    origin = Origin("feed", "wire.rss")
+    with open_store(SETTINGS, path=":memory:") as opened:
+        pipeline = Pipeline(opened, SETTINGS, NOW)
+        entries = [
+            RawEntry(f"c{n}", origin, story.title, _variant(story.body, rng), "text", guid=f"urn:c{n}")
+            for n in range(copies)
+        ]
+        pipeline.ingest(entries)
+        new, fingerprint, keys = _fingerprint(_variant(story.body, rng))
+        found = opened.index.candidates(keys)
+        # However many copies share its bands, a text is verified against at most
+        # MAX_CANDIDATES of them, and each of its keys gives at most ARTICLES_PER_BAND.
+        assert ARTICLES_PER_BAND <= len(found) <= MAX_CANDIDATES < copies
+        match = opened.index.match(new, fingerprint, keys, lambda c: decide(new, c, Thresholds()))
+        clusters = {s.cluster_key for s in opened.stored_articles()}
+        assert len(clusters) == 1 and match.cluster in clusters and match.decision.linked_to is not None

@@ -13,6 +13,7 @@ of a new text are written with its article (see :meth:`BandIndex.write`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from normalizer.dedup import Candidate, Decide, Match
@@ -20,10 +21,20 @@ from normalizer.model import Fingerprint
 from normalizer.store.database import Database
 from normalizer.store.rows import CANDIDATE_COLUMNS, candidate, in_chunks
 
-__all__ = ["RECENT_BANDS_LIMIT", "BandIndex"]
+__all__ = ["ARTICLES_PER_BAND", "MAX_CANDIDATES", "RECENT_BANDS_LIMIT", "BandIndex"]
 
 # Band rows wait in a small table until there are this many (about 8,500 articles).
 RECENT_BANDS_LIMIT = 500_000
+# A join costs the same however large the story it joins. Under one band key, at
+# most this many articles are read (the first stored): a story syndicated by
+# thousands of sites shares its keys with all of its copies, and a new copy needs a
+# few of them to verify against, not all. Of the articles read, a new text is
+# verified against at most MAX_CANDIDATES: those sharing the most of its bands (the
+# best estimated similarities), then the first stored. Below these numbers, which a
+# story of a few dozen copies does not reach, every candidate is verified as before.
+ARTICLES_PER_BAND = 32
+MAX_CANDIDATES = 64
+_KEYS_PER_QUERY = 100
 
 
 class BandIndex:
@@ -33,25 +44,37 @@ class BandIndex:
         self._db = db
 
     def _articles_under(self, band_keys: Sequence[int]) -> tuple[str, list[object]]:
-        """A query of the ids of the articles under these band keys, and its parameters."""
-        marks = ",".join("?" * len(band_keys))
-        return (
-            f"SELECT article FROM bands WHERE band_key IN ({marks}) "
-            f"UNION ALL SELECT article FROM recent_bands WHERE band_key IN ({marks})",
-            [*band_keys, *band_keys],
-        )
+        """A query of the ids of the articles under these band keys, once per key they
+        share (at most ARTICLES_PER_BAND a key and table), and its parameters."""
+        one = "SELECT article FROM (SELECT article FROM {} WHERE band_key = ? ORDER BY article LIMIT ?)"
+        parts = [one.format(table) for table in ("bands", "recent_bands") for _ in band_keys]
+        parameters: list[object] = []
+        for _ in ("bands", "recent_bands"):
+            for key in band_keys:
+                parameters += [key, ARTICLES_PER_BAND]
+        return " UNION ALL ".join(parts), parameters
 
     def candidates(self, band_keys: Sequence[int], exclude: str | None = None) -> list[Candidate]:
-        """Stored articles sharing at least one LSH band, with their shingle sets."""
-        under, parameters = self._articles_under(band_keys)
+        """Stored articles sharing LSH bands with a text, with their shingle sets: at
+        most MAX_CANDIDATES, those sharing the most bands first (then the first stored)."""
+        if not band_keys:
+            return []
+        shared: Counter[int] = Counter()
+        # In groups of keys: SQLite allows 500 terms in one compound SELECT.
+        for start in range(0, len(band_keys), _KEYS_PER_QUERY):
+            under, parameters = self._articles_under(band_keys[start : start + _KEYS_PER_QUERY])
+            shared.update(int(row[0]) for row in self._db.execute(under, parameters))
+        chosen = sorted(shared, key=lambda article: (-shared[article], article))[:MAX_CANDIDATES]
+        if not chosen:
+            return []
         rows = self._db.execute(
             f"""
             SELECT {CANDIDATE_COLUMNS}
             FROM articles a JOIN signatures s ON s.article = a.id
-            WHERE a.id IN ({under})
+            WHERE a.id IN ({",".join("?" * len(chosen))})
             ORDER BY a.id
             """,
-            parameters,
+            sorted(chosen),
         ).fetchall()
         return [candidate(row) for row in rows if row["key"] != exclude]
 

@@ -45,7 +45,7 @@ from psycopg import errors as pg_errors
 from normalizer.canonical import CanonicalRule
 from normalizer.errors import StoreError
 from normalizer.model import Article, Fingerprint, FingerprintParams
-from normalizer.store.bands import BandIndex
+from normalizer.store.bands import ARTICLES_PER_BAND, BandIndex
 from normalizer.store.log import ChangeLog
 from normalizer.store.migrations import migrate, plan
 from normalizer.store.postgres_schema import MIGRATIONS
@@ -122,7 +122,12 @@ class _Bands(BandIndex):
     for any one story across all workers."""
 
     def _articles_under(self, band_keys: Sequence[int]) -> tuple[str, list[object]]:
-        return "SELECT article FROM bands WHERE band_key = ANY(?)", [list(band_keys)]
+        # One table; each key read through its index, at most ARTICLES_PER_BAND rows.
+        return (
+            "SELECT b.article FROM unnest(?::bigint[]) AS k(band_key) CROSS JOIN LATERAL "
+            "(SELECT article FROM bands WHERE band_key = k.band_key ORDER BY article LIMIT ?) AS b",
+            [list(band_keys), ARTICLES_PER_BAND],
+        )
 
     def hold_bands(self, band_keys: Sequence[int]) -> None:
         if band_keys:
