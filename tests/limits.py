@@ -34,6 +34,8 @@ class Outcome:
     stderr: str
     seconds: float
     peak_mb: float
+    # User and system CPU time of the child (what a loaded machine moves least).
+    cpu_seconds: float = 0.0
 
     @property
     def crashed(self) -> bool:
@@ -123,4 +125,5 @@ def run_limited(
         stderr=outputs.get("stderr", b"").decode("utf-8", "replace"),
         seconds=seconds,
         peak_mb=usage.ru_maxrss / 1024,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
     )
