@@ -10,7 +10,10 @@ size of its cluster in texts: :func:`resettle_cluster` decides from the members'
 standing alone (no texts), keeps the similarities already known when the canonical
 member stays, and reads only the texts it must compare (the new or changed member
 and the canonical one). :func:`changed_members` names the members whose shown
-standing moved, so a join logs two changes, not one per peer.
+standing moved, so a join logs two changes, not one per peer. A new copy joining
+a story without versions needs even less (:func:`join_cluster`): the canonical
+member is the best of all under the rule, so it stays unless the new copy beats it,
+and only those two are read, whatever the story's size.
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ from normalizer.canonical import CanonicalRule, Member, choose_canonical, supers
 from normalizer.dedup import Candidate
 from normalizer.fingerprint import compare
 
-__all__ = ["ClusterState", "ClusterText", "changed_members", "resettle_cluster", "settle_cluster"]
+__all__ = [
+    "ClusterState",
+    "ClusterText",
+    "changed_members",
+    "join_cluster",
+    "resettle_cluster",
+    "settle_cluster",
+]
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,35 @@ def resettle_cluster(
         superseded=tuple(sorted((ids[old], new) for old, new in superseded(standing).items())),
         similarities=tuple(sorted(similarities.items())),
     )
+
+
+def join_cluster(
+    canonical: Member,
+    joining: Member,
+    rule: CanonicalRule,
+    texts_of: Callable[[Sequence[int]], dict[int, Candidate]],
+) -> tuple[ClusterState, ClusterState] | None:
+    """A new member joining a cluster that has no superseded version, decided from
+    its canonical member and the new one alone: the state before and after, as far
+    as they differ (the new member's similarity), for the store to write; ``None``
+    when the new member is an update or takes the canonical place, and the cluster is
+    to be settled whole (:func:`resettle_cluster`).
+
+    Without versions the rule ranks members one by one (step after step, then the
+    key), so the canonical member is the best of all of them: it stays unless the
+    new member beats it, and every other member's similarity to it stands. This is
+    what :func:`resettle_cluster` decides over every member, at the cost of two.
+    """
+    if joining.link_type == "update" or choose_canonical([canonical, joining], rule).order != canonical.order:
+        return None
+    texts = texts_of(sorted({canonical.order, joining.order}))
+    similarity = _similarity(texts[joining.order], texts[canonical.order])
+    # A new member is stored at similarity 1 (as a founder is): only that changes.
+    before = ClusterState(canonical=canonical.order, superseded=(), similarities=((joining.order, 1.0),))
+    after = ClusterState(
+        canonical=canonical.order, superseded=(), similarities=((joining.order, similarity),)
+    )
+    return before, after
 
 
 def changed_members(before: ClusterState, after: ClusterState) -> set[int]:

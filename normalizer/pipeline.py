@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from normalizer.clean import Cleaner
-from normalizer.clusters import changed_members, resettle_cluster, settle_cluster
+from normalizer.clusters import changed_members, join_cluster, resettle_cluster, settle_cluster
 from normalizer.dedup import Match, Thresholds, candidate_for, decide
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
@@ -209,7 +209,7 @@ class Pipeline:
             # Its members' change is logged by the recluster below, with the rest.
             self.store.merge_clusters(match.cluster, match.merged)
         if decision.linked_to is not None:
-            self._recluster(match.cluster, article_id, merged=bool(match.merged))
+            self._recluster(match.cluster, article_id, merged=bool(match.merged), joined=True)
             return Counts(new=1, duplicates=1)
         if self.learn_after > 0:
             # Only a new story teaches: copies of one story would make its own
@@ -250,19 +250,28 @@ class Pipeline:
             return article
         return dataclasses.replace(article, published=published, updated=updated)
 
-    def _recluster(self, cluster: str, changed: int, merged: bool = False) -> None:
+    def _recluster(self, cluster: str, changed: int, merged: bool = False, joined: bool = False) -> None:
         """Settle a cluster one of whose members (``changed``) is new or new again.
 
         Its other members' changes are logged only where their entries show something
         new (canonical or not, similarity, superseded; the canonical entry lists the
         cluster): a copy joining a story of two thousand copies logs two changes, not
-        two thousand. After a merge every member is settled and logged again.
+        two thousand. After a merge every member is settled and logged again. A new
+        member (``joined``) of a story without versions is decided from the canonical
+        member and itself alone (see :func:`normalizer.clusters.join_cluster`).
         """
         if merged:
             state = settle_cluster(self.store.cluster_texts(cluster), self.rule)
             self.store.write_cluster(cluster, state)
             self.store.log_changes([i for i in state.member_ids if i != changed], self._at, "cluster")
             return
+        if joined and (pair := self.store.join_standing(cluster, changed)) is not None:
+            quick = join_cluster(*pair, self.rule, self.store.texts_of)
+            if quick is not None:
+                before, state = quick
+                self.store.write_cluster(cluster, state, before)
+                self.store.log_changes({state.canonical} - {changed}, self._at, "cluster")
+                return
         standing, before = self.store.cluster_standing(cluster)
         state = resettle_cluster(standing, self.rule, before, changed, self.store.texts_of)
         self.store.write_cluster(cluster, state, before)

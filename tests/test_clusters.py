@@ -104,3 +104,38 @@ def test_settling_a_join_from_the_state_before_gives_the_full_decision() -> None
             assert sorted(set(read)) == sorted({joined.member.order, state.canonical})
         assert changed_members(before, again) >= {again.canonical}
         state = again
+
+
+def test_a_join_decided_from_two_members_is_the_join_decided_from_all(tmp_path: object) -> None:
+    """Copies of one story arriving in a random order, with random dates and lengths
+    (so the canonical member is sometimes beaten, sometimes an update arrives): the
+    store after each join holds what settling the whole cluster gives."""
+    import random
+    from datetime import timedelta
+
+    from normalizer.model import Origin, RawEntry
+    from normalizer.pipeline import Pipeline
+    from normalizer.settings import Settings
+    from normalizer.store import open_store
+    from tests.story_corpus import _variant, make_items
+
+    rng = random.Random(8)
+    story = make_items(1, seed=12)[0]
+    settings = Settings()
+    entries = []
+    for n in range(60):
+        title = f"UPDATE 1-{story.title}" if n % 17 == 16 else story.title
+        entries.append(
+            RawEntry(
+                f"c{n}", Origin("feed", f"site{n % 7}.rss"), title, _variant(story.body, rng), "text",
+                guid=f"urn:c{n}", published=DAY + timedelta(minutes=rng.randrange(600)),
+            )
+        )  # fmt: skip
+    with open_store(settings, path=":memory:") as store:
+        pipeline = Pipeline(store, settings, DAY + timedelta(days=1))
+        for entry in entries:
+            pipeline.ingest([entry])
+            for cluster in {s.cluster_key for s in store.stored_articles()}:
+                _, written = store.cluster_standing(cluster)
+                assert written == settle_cluster(store.cluster_texts(cluster), settings.canonical_rule)
+        assert len({s.cluster_key for s in store.stored_articles()}) == 1

@@ -192,6 +192,11 @@ class Store(Protocol):
         written for it last."""
         ...
 
+    def join_standing(self, cluster: str, joining: int) -> tuple[Member, Member] | None:
+        """The canonical member of a cluster without superseded versions and a member
+        joining it (``None`` for a cluster with versions)."""
+        ...
+
     def texts_of(self, ids: Sequence[int]) -> dict[int, Candidate]:
         """The texts of some articles, by id."""
         ...

@@ -310,6 +310,29 @@ class RelationalStore:
         )
         return standing, state
 
+    def join_standing(self, cluster: str, joining: int) -> tuple[Member, Member] | None:
+        """A cluster's canonical member and a member joining it, as the rule sees them,
+        in two indexed look-ups; ``None`` if a member of the cluster is superseded (it
+        has versions, and is settled whole)."""
+        versions = self._db.execute(
+            "SELECT 1 FROM superseded s JOIN members m ON m.article = s.article WHERE m.cluster = ? LIMIT 1",
+            (cluster,),
+        ).fetchone()
+        if versions is not None:
+            return None
+        rows = self._db.execute(
+            f"""SELECT {CLUSTER_STANDING_COLUMNS}, c.canonical
+                FROM clusters c JOIN members m ON m.cluster = c.key JOIN articles a ON a.id = m.article
+                LEFT JOIN superseded sup ON sup.article = a.id
+                WHERE c.key = ? AND a.id IN (c.canonical, ?)""",
+            (cluster, joining),
+        ).fetchall()
+        found = {int(row["id"]): member(row) for row in rows}
+        canonical = int(rows[0]["canonical"]) if rows else -1
+        if canonical not in found or joining not in found or canonical == joining:
+            return None
+        return found[canonical], found[joining]
+
     def texts_of(self, ids: Sequence[int]) -> dict[int, Candidate]:
         """The texts of some articles, by id, as exact comparison reads them."""
         found: dict[int, Candidate] = {}
