@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from normalizer.dedup import Candidate, Decide, Match
 from normalizer.model import Fingerprint
@@ -37,6 +38,13 @@ MAX_CANDIDATES = 64
 _KEYS_PER_QUERY = 100
 
 
+@lru_cache(maxsize=8)
+def _under_query(keys: int) -> str:
+    # One text per number of keys: made once, and found again in sqlite3's statement cache.
+    one = "SELECT article FROM (SELECT article FROM {} WHERE band_key = ? ORDER BY article LIMIT ?)"
+    return " UNION ALL ".join(one.format(table) for table in ("bands", "recent_bands") for _ in range(keys))
+
+
 class BandIndex:
     """The band table of one SQLite connection, as a :class:`normalizer.dedup.DuplicateIndex`."""
 
@@ -46,13 +54,11 @@ class BandIndex:
     def _articles_under(self, band_keys: Sequence[int]) -> tuple[str, list[object]]:
         """A query of the ids of the articles under these band keys, once per key they
         share (at most ARTICLES_PER_BAND a key and table), and its parameters."""
-        one = "SELECT article FROM (SELECT article FROM {} WHERE band_key = ? ORDER BY article LIMIT ?)"
-        parts = [one.format(table) for table in ("bands", "recent_bands") for _ in band_keys]
         parameters: list[object] = []
         for _ in ("bands", "recent_bands"):
             for key in band_keys:
                 parameters += [key, ARTICLES_PER_BAND]
-        return " UNION ALL ".join(parts), parameters
+        return _under_query(len(band_keys)), parameters
 
     def candidates(self, band_keys: Sequence[int], exclude: str | None = None) -> list[Candidate]:
         """Stored articles sharing LSH bands with a text, with their shingle sets: at
