@@ -255,3 +255,15 @@ def test_the_served_feed_links_each_story_to_its_page(demo_db: Path) -> None:
         assert (story.get("href") is not None) == bool(told_twice)
     index = json.loads(_get(app, "/index.json")[2])
     assert index["desk"] == f"{BASE}/" and index["feed"] == f"{BASE}/feed.atom"
+
+
+def test_the_story_views_read_no_body_but_the_story_page_s(demo_db: Path) -> None:
+    with open_store(Settings(db=str(demo_db)), create=False) as store:
+        full = {s.article.key: s for s in store.stored_articles()}
+        light = store.shared_members()
+        keys = [k for k, _ in store.story_keys()]
+    assert sorted(keys) == sorted(full)
+    assert light and all(s.cluster_size > 1 and s.article.paragraphs == () for s in light)
+    assert {s.article.key for s in light} == {k for k, s in full.items() if s.cluster_size > 1}
+    # What the canonical rule reads (the words) is the stored count, not zero.
+    assert all(s.word_count == full[s.article.key].word_count > 0 for s in light)

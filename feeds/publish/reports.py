@@ -8,6 +8,7 @@ is described once, by :func:`member_link`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ __all__ = [
     "article_document",
     "cluster_table",
     "cluster_view",
+    "clusters_of",
     "dups_document",
     "link_text",
     "member_link",
@@ -49,7 +51,7 @@ def _member(stored: StoredArticle, order: int) -> Member:
     return cluster_member(
         article.key,
         article.published,
-        article.word_count,
+        stored.word_count,
         order,
         source=(article.agency, article.url, origin.feed_link, origin.feed_id, origin.name),
         link=(stored.link_type, stored.linked_to),
@@ -61,8 +63,14 @@ def story_clusters(store: Store, rule: CanonicalRule | None = None) -> list[Clus
 
     ``rule`` is the canonical rule the store was opened with, for the reasons.
     """
+    return clusters_of(store.stored_articles(), rule)
+
+
+def clusters_of(stored_articles: Iterable[StoredArticle], rule: CanonicalRule | None = None) -> list[Cluster]:
+    """The clusters these stored articles (in storing order, each cluster whole) form,
+    largest first (see :func:`story_clusters`)."""
     grouped: dict[str, list[tuple[int, StoredArticle]]] = {}
-    for order, stored in enumerate(store.stored_articles()):
+    for order, stored in enumerate(stored_articles):
         grouped.setdefault(stored.cluster_key, []).append((order, stored))
     clusters = []
     for key, entries in grouped.items():

@@ -47,7 +47,7 @@ from feeds.publish.atom import (
     write_atom,
 )
 from feeds.publish.desk import CONTENT_SECURITY_POLICY, Desk, DeskQuery, story_id
-from feeds.publish.reports import Cluster, cluster_view, story_clusters
+from feeds.publish.reports import Cluster, cluster_view, clusters_of
 from normalizer.errors import SettingsError
 from normalizer.settings import Settings
 from normalizer.store import Store, open_store
@@ -142,7 +142,7 @@ class _App:
         # eight times over.
         self._render_lock = threading.Lock()
         self._desk = Desk(config.info.title)
-        self._stories: tuple[int, list[Cluster], dict[str, Cluster]] | None = None
+        self._stories: tuple[int, list[Cluster], dict[str, str]] | None = None
 
     def _store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -216,9 +216,10 @@ class _App:
         """How many archive pages are complete."""
         return last // self.config.page_size
 
-    def _clusters_now(self) -> tuple[list[Cluster], dict[str, Cluster]]:
-        """The store's clusters, and each by the story ID of every member, made again
-        only when the change log has moved (one making at a time)."""
+    def _clusters_now(self) -> tuple[list[Cluster], dict[str, str]]:
+        """The store's clusters of two or more (their members without bodies), and the
+        cluster key of every article by its story ID, made again only when the change
+        log has moved (one making at a time)."""
         seq = self._last_seq()
         kept = self._stories
         if kept is not None and kept[0] == seq:
@@ -228,8 +229,8 @@ class _App:
             if kept is not None and kept[0] >= seq:
                 return kept[1], kept[2]
             store = self._store()
-            clusters = story_clusters(store, store.canonical)
-            by_id = {story_id(m.article.key): c for c in clusters for m in c.members}
+            clusters = clusters_of(store.shared_members(), store.canonical)
+            by_id = {story_id(key): cluster for key, cluster in store.story_keys()}
             self._stories = (seq, clusters, by_id)
         return clusters, by_id
 
@@ -248,10 +249,20 @@ class _App:
 
     def _story(self, wanted: str, page: int) -> _Response:
         _, by_id = self._clusters_now()
-        cluster = by_id.get(wanted)
-        if cluster is None:
+        key = by_id.get(wanted)
+        if key is None:
             return _Response(404, f"no such story: {wanted}\n".encode(), "text/plain; charset=utf-8")
-        body = self._desk.story(self.base, cluster, self._store().canonical, page)
+        store = self._store()
+        # One story read whole, with its texts; the rest of the store is not.
+        members = store.cluster_members(key)
+        if not members:  # merged into another since the IDs were read: read them again
+            self._stories = None
+            key = self._clusters_now()[1].get(wanted, key)
+            members = store.cluster_members(key)
+        if not members:
+            return _Response(404, f"no such story: {wanted}\n".encode(), "text/plain; charset=utf-8")
+        (cluster,) = clusters_of(members, store.canonical)
+        body = self._desk.story(self.base, cluster, store.canonical, page)
         return _Response(200, body, _HTML, headers=_PAGE_HEADERS)
 
     def _index(self) -> _Response:
@@ -306,7 +317,7 @@ class _App:
     def _clusters(self, last: int) -> _Response:
         del last  # the cache key: the view is re-made when the log moves
         store = self._store()
-        view = cluster_view(story_clusters(store, store.canonical), store.canonical)
+        view = cluster_view(clusters_of(store.shared_members(), store.canonical), store.canonical)
         for cluster in view["clusters"]:
             cluster["url"] = f"{self.base}/story/{cluster['id'].removeprefix('urn:uuid:')}"
         body = json.dumps(view, ensure_ascii=False, indent=2).encode() + b"\n"

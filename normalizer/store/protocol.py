@@ -48,6 +48,14 @@ class StoredArticle:
     link_similarity: Similarity | None
     cluster_size: int
     superseded_by: str | None = None
+    # The body's words as stored, when the body itself was not read (see
+    # :meth:`Store.shared_members`); else they are counted from the paragraphs.
+    words: int | None = None
+
+    @property
+    def word_count(self) -> int:
+        """The words of the body (stored, or counted)."""
+        return self.words if self.words is not None else self.article.word_count
 
     @property
     def link_type(self) -> LinkType | None:
@@ -262,6 +270,15 @@ class Store(Protocol):
 
     def cluster_members(self, cluster_key: str) -> list[StoredArticle]:
         """The members of one cluster, in storing order."""
+        ...
+
+    def shared_members(self) -> list[StoredArticle]:
+        """Every member of the clusters of two or more, in storing order, without their
+        bodies (``paragraphs`` empty, ``words`` set): what a view of the stories reads."""
+        ...
+
+    def story_keys(self) -> list[tuple[str, str]]:
+        """(article key, cluster key) of every stored article."""
         ...
 
     def search(self, phrases: Sequence[str], *, limit: int = 20) -> list[StoredArticle]:

@@ -27,6 +27,7 @@ from normalizer.store.rows import (
     CLUSTER_STANDING_COLUMNS,
     CLUSTER_TEXT_COLUMNS,
     ENTRY_TIME,
+    LIGHT_STORED_COLUMNS,
     STORED_COLUMNS,
     article_values,
     candidate,
@@ -493,6 +494,21 @@ class RelationalStore:
         row = self._db.execute(f"SELECT MAX({ENTRY_TIME}) {_FEED_FROM} {where}", parameters).fetchone()
         return parse_time(row[0]) if row and row[0] else None
 
+    def shared_members(self) -> list[StoredArticle]:
+        """Every member of the clusters of two or more, in storing order, bodies not read."""
+        tail = (
+            "WHERE m.cluster IN (SELECT cluster FROM members GROUP BY cluster HAVING COUNT(*) > 1) "
+            "ORDER BY a.id"
+        )
+        return list(self._select_stored(tail, light=True))
+
+    def story_keys(self) -> list[tuple[str, str]]:
+        """(article key, cluster key) of every stored article, in storing order."""
+        rows = self._db.execute(
+            "SELECT a.key, m.cluster FROM articles a JOIN members m ON m.article = a.id ORDER BY a.id"
+        )
+        return [(str(row[0]), str(row[1])) for row in rows]
+
     def search(self, phrases: Sequence[str], *, limit: int = 20) -> list[StoredArticle]:
         """The current versions that hold every phrase (folded as the index is, see
         :func:`normalizer.store.search.query_phrases`), best match first, then newest."""
@@ -501,11 +517,12 @@ class RelationalStore:
         return list(self._select_stored(tail, (*parameters, limit), join=join))
 
     def _select_stored(
-        self, tail: str, parameters: tuple[object, ...] = (), *, join: str = ""
+        self, tail: str, parameters: tuple[object, ...] = (), *, join: str = "", light: bool = False
     ) -> Iterator[StoredArticle]:
-        cursor = self._db.execute(f"SELECT {STORED_COLUMNS} {_FEED_FROM} {join} {tail}", parameters)
+        columns = LIGHT_STORED_COLUMNS if light else STORED_COLUMNS
+        cursor = self._db.execute(f"SELECT {columns} {_FEED_FROM} {join} {tail}", parameters)
         for row in cursor:
-            yield stored_article(row)
+            yield stored_article(row, light=light)
 
     def last_change(self) -> LastChange | None:
         """The newest change, or ``None`` for a store with nothing in it."""

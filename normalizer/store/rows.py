@@ -66,6 +66,9 @@ STORED_COLUMNS = f"""
     sup.by_key AS superseded_by, {ENTRY_TIME} AS entry_time
 """
 
+# The same without the body, and with its words as stored instead.
+LIGHT_STORED_COLUMNS = STORED_COLUMNS.replace("a.body,", "'' AS body, a.word_count AS stored_words,", 1)
+
 # A stored text as exact verification compares it (see :func:`candidate`).
 CANDIDATE_COLUMNS = (
     "a.key, s.digest, s.shingle_set, a.word_count, s.figures, a.title, a.url, a.origin_name, "
@@ -134,8 +137,9 @@ def article_values(article: Article) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def stored_article(row: Row) -> StoredArticle:
-    """A row of :data:`STORED_COLUMNS` as a stored article."""
+def stored_article(row: Row, *, light: bool = False) -> StoredArticle:
+    """A row of :data:`STORED_COLUMNS` (``light``: of :data:`LIGHT_STORED_COLUMNS`) as a
+    stored article."""
     kind: OriginKind = row["origin_kind"]
     article = Article(
         key=row["key"],
@@ -165,6 +169,7 @@ def stored_article(row: Row) -> StoredArticle:
         link_similarity=_similarity(row),
         cluster_size=int(row["cluster_size"]),
         superseded_by=row["superseded_by"],
+        words=int(row["stored_words"]) if light else None,
     )
 
 
