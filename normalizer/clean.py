@@ -30,7 +30,7 @@ from normalizer.model import Article, Dateline, LeftOut, RawEntry, Rejected, Rem
 from normalizer.text import author_name, repair, settle_paragraph, split_paragraphs
 from normalizer.values import language_tag
 
-__all__ = ["Cleaner", "cleaning_version"]
+__all__ = ["Body", "Cleaner", "cleaning_version"]
 
 _HEADLINE_MAX_WORDS = 25
 # The record of a caption the HTML conversion left out of an item's text.
@@ -41,6 +41,15 @@ _EARLIEST_YEAR = 1800
 _CAPS_HEADLINE_WORDS = 4
 _DERIVED_TITLE_WORDS = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+@dataclass(frozen=True)
+class Body:
+    """An entry's text made into paragraphs, with the shipped chrome rules applied:
+    the costly part of cleaning, which needs nothing the store knows."""
+
+    paragraphs: tuple[str, ...]
+    removed: tuple[Removal, ...]
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,10 @@ class Cleaner:
         ``learned`` holds the keys of the lines its source is known to repeat
         (see :mod:`normalizer.learned`).
         """
+        return self.finish(raw, self.body(raw), learned)
+
+    def body(self, raw: RawEntry) -> Body:
+        """Repair, paragraphs and the shipped chrome rules (see :meth:`finish`)."""
         content = repair(raw.content)
         captions: list[str] = []
         if raw.content_type == "html":
@@ -75,6 +88,12 @@ class Cleaner:
         paragraphs, removed = strip_chrome(paragraphs, self.chrome_rules)
         # What the reader and the HTML conversion left out comes first in the record.
         removed[:0] = [*raw.dropped, *(Removal(CAPTION_RULE, text) for text in captions)]
+        return Body(tuple(paragraphs), tuple(removed))
+
+    def finish(self, raw: RawEntry, body: Body, learned: frozenset[bytes] = frozenset()) -> Article | LeftOut:
+        """The rest of :meth:`clean` over an entry's :meth:`body`: the lines its source
+        is known to repeat, headline, byline, dateline and credit."""
+        paragraphs, removed = list(body.paragraphs), list(body.removed)
         if learned:
             paragraphs, learned_removals = strip_learned(
                 paragraphs, learned, chrome_source(raw.link, raw.origin.name)

@@ -1,12 +1,19 @@
 """The order of the stages, and nothing else: one input's entries into the store.
 
-For each entry of an input, inside the input's one transaction (or, on a store many
-workers write at once, the entry's own):
+An input is read, cleaned and fingerprinted first, outside any write transaction
+(so that no cleaning, however slow a page or a rule, holds the store's write lock);
+what that gave waits in a spool (in memory, in a temporary file past :data:`SPOOL_BYTES`). Then,
+inside the input's one transaction (or, on a store many workers write at once, the
+entry's own), each entry is stored, checked again against what was true when it was
+cleaned:
 
 1. **seen?** an entry stored before exactly as it is now (the same digest of what
    its reader gave, under the same cleaning) is unchanged, and goes no further;
 2. **clean**: the lines its source is known to repeat, then :class:`Cleaner`
-   (repair, paragraphs, chrome, headline, byline, dateline);
+   (repair, paragraphs, chrome, headline, byline, dateline) - done before the
+   transaction, and done again only if its source's learned lines changed since
+   (an earlier story of the same input taught one) or it was not cleaned then
+   (it looked unchanged and no longer does);
 3. **fingerprint**: canonical text -> digest, shingle set, MinHash signatures, band keys;
 4. **version**: the same article already stored? the same text changes nothing,
    another text is a new version of it (it keeps its cluster);
@@ -26,11 +33,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import IO
 
-from normalizer.clean import Cleaner
+from normalizer.clean import Body, Cleaner
 from normalizer.clusters import changed_members, join_cluster, resettle_cluster, settle_cluster
 from normalizer.dedup import Match, Thresholds, candidate_for, decide
 from normalizer.errors import InputError
@@ -96,15 +106,81 @@ def clean_one(
 ) -> Article | LeftOut:
     """Stage 1 for one entry (see :func:`clean_entries`); a feed entry the cleaner
     cannot read is skipped, any other input's problem raises."""
-    lines = frozenset[bytes]()
-    if learned is not None and learn_after > 0:
-        lines = learned.learned_lines(chrome_source(raw.link, raw.origin.name), learn_after)
+    return _cleaned(raw, cleaner, _learned_lines(raw, learned, learn_after))
+
+
+def _learned_lines(raw: RawEntry, learned: Store | None, learn_after: int) -> frozenset[bytes]:
+    if learned is None or learn_after <= 0:
+        return frozenset()
+    return learned.learned_lines(chrome_source(raw.link, raw.origin.name), learn_after)
+
+
+def _cleaned(
+    raw: RawEntry, cleaner: Cleaner, lines: frozenset[bytes], body: Body | None = None
+) -> Article | LeftOut:
     try:
-        return cleaner.clean(raw, lines)
+        return cleaner.finish(raw, body or cleaner.body(raw), lines)
     except InputError as error:
         if raw.origin.kind != "feed":
             raise
         return Skipped(raw.origin.name, error.problem, raw.input_id)
+
+
+# About how much text a spool keeps in memory before the rest goes to a temporary file:
+# a small feed pays no pickling, and a large one stays as small in memory as when
+# each entry was cleaned inside the transaction (tests/test_hostile.py holds that).
+SPOOL_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """An entry as it was read, cleaned and fingerprinted before its input's
+    transaction, with what that cleaning assumed (the learned lines it stripped)."""
+
+    entry: RawEntry
+    digest: str
+    lines: frozenset[bytes]
+    # None: it looked unchanged (stored as it is), and was not cleaned.
+    body: Body | None
+    article: Article | LeftOut | None
+    fingerprint: Fingerprint | None
+
+
+class _Spool:
+    """Prepared entries in order: in memory, and in a temporary file past
+    :data:`SPOOL_BYTES` of text, so a feed of a million entries does not live in
+    memory twice; given back in order once all are in."""
+
+    def __init__(self) -> None:
+        self._kept: list[object] = []
+        self._size = 0
+        self._file: IO[bytes] | None = None
+        self._spilled = 0
+
+    def add(self, item: _Prepared | LeftOut) -> None:
+        if self._file is None:
+            self._kept.append(item)
+            # About what it holds: the entry's text, and the article's made from it.
+            self._size += 2 * len(item.entry.content) + 1024 if isinstance(item, _Prepared) else 1024
+            if self._size > SPOOL_BYTES:
+                self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed on the spool's exit
+            return
+        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._spilled += 1
+
+    def __iter__(self) -> Iterator[object]:
+        yield from self._kept
+        if self._file is not None:
+            self._file.seek(0)
+            for _ in range(self._spilled):
+                yield pickle.load(self._file)
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 class Pipeline:
@@ -135,6 +211,9 @@ class Pipeline:
         )
         self.rule = settings.canonical_rule
         self.learn_after = settings.learn_chrome_stories
+        # The sources whose learned lines may have changed since this input was
+        # cleaned: those a story stored from it since taught.
+        self._taught: set[str] = set()
         self.now = now
         self._at = utc_text(now) or ""
 
@@ -146,38 +225,83 @@ class Pipeline:
         """
         counts = Counts()
         left_out: list[LeftOut] = []
-        if self.store.stores_per_entry:
-            # Read it all first: an input its reader fails on is rejected before any
-            # of it is stored, though each entry is then stored on its own.
-            entries = list(entries)
-        with self.store.storing():
+        # Read, cleaned and fingerprinted whole before the transaction: an input its
+        # reader fails on is rejected before any of it is stored, and the write lock
+        # is held only while storing.
+        self._taught.clear()
+        with _Spool() as spool:
             for entry in entries:
-                if isinstance(entry, Rejected | Skipped):
-                    left_out.append(entry)
-                    continue
-                outcome = self.store.entry(functools.partial(self._entry, entry))
-                if isinstance(outcome, Counts):
-                    counts += outcome
-                else:
-                    left_out.append(outcome)
+                spool.add(self._prepare(entry))
+            with self.store.storing():
+                for item in spool:
+                    if not isinstance(item, _Prepared):
+                        left_out.append(item)  # type: ignore[arg-type]
+                        continue
+                    outcome = self.store.entry(functools.partial(self._entry, item))
+                    if isinstance(outcome, Counts):
+                        counts += outcome
+                    else:
+                        left_out.append(outcome)
         self.store.settle()
         return InputResult(counts, tuple(left_out))
 
-    def _entry(self, entry: RawEntry) -> Counts | LeftOut:
-        """One entry through the stages: what it did to the counts, or why it was left out."""
+    def _prepare(self, entry: RawEntry | LeftOut) -> _Prepared | LeftOut:
+        """Stages 1 to 3 for one entry, before the transaction (the store only read)."""
+        if isinstance(entry, Rejected | Skipped):
+            return entry
         digest = raw_digest(entry, self.cleaner.version)
+        stored = self.store.version_of(article_key(entry))
+        if stored is not None and stored.raw_digest == digest:
+            return _Prepared(entry, digest, frozenset(), None, None, None)
+        lines = _learned_lines(entry, self.store, self.learn_after)
+        try:
+            body: Body | None = self.cleaner.body(entry)
+        except InputError:
+            body = None  # the cleaning's problem, met again (and reported) when stored
+        article = _cleaned(entry, self.cleaner, lines, body)
+        fingerprint = (
+            self.sketcher.fingerprint(article.paragraphs, article.title)
+            if isinstance(article, Article)
+            else None
+        )
+        return _Prepared(entry, digest, lines, body, article, fingerprint)
+
+    def _entry(self, prepared: _Prepared) -> Counts | LeftOut:
+        """One entry through the stages: what it did to the counts, or why it was left out."""
+        entry, digest = prepared.entry, prepared.digest
         stored = self.store.version_of(article_key(entry))
         if stored is not None and stored.raw_digest == digest:
             # Seen before exactly as it is: unchanged, whatever was learned since.
             return Counts(unchanged=1)
-        article = clean_one(entry, self.cleaner, self.store, self.learn_after)
+        article, fingerprint = prepared.article, prepared.fingerprint
+        lines = prepared.lines
+        if article is None or chrome_source(entry.link, entry.origin.name) in self._taught:
+            lines = _learned_lines(entry, self.store, self.learn_after)
+        if article is None or lines != prepared.lines:
+            # Not cleaned before, or cleaned with lines that are no longer the source's:
+            # the body made before stands, the rest is done again.
+            before = article
+            article = _cleaned(entry, self.cleaner, lines, prepared.body)
+            same_text = (
+                isinstance(before, Article)
+                and isinstance(article, Article)
+                and (before.paragraphs, before.title) == (article.paragraphs, article.title)
+            )
+            fingerprint = fingerprint if same_text else None
         if isinstance(article, Article):
-            return self._store_one(article, digest, stored)
+            return self._store_one(article, digest, stored, fingerprint)
         return article
 
-    def _store_one(self, article: Article, digest: str, stored: StoredVersion | None) -> Counts:
+    def _store_one(
+        self,
+        article: Article,
+        digest: str,
+        stored: StoredVersion | None,
+        fingerprint: Fingerprint | None = None,
+    ) -> Counts:
         article = self._no_later_than_now(article)
-        fingerprint = self.sketcher.fingerprint(article.paragraphs, article.title)
+        if fingerprint is None:
+            fingerprint = self.sketcher.fingerprint(article.paragraphs, article.title)
         keys = band_keys(fingerprint, self.sketcher.params)
         if stored is not None:
             return self._new_version(article, fingerprint, keys, stored, digest)
@@ -216,6 +340,7 @@ class Pipeline:
             # lines look like the source's chrome.
             source = chrome_source(article.url, article.origin.name)
             self.store.count_source_lines(source, chrome_lines(article.paragraphs))
+            self._taught.add(source)
         return Counts(new=1)
 
     def _new_version(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +103,48 @@ def test_dates_after_the_run_are_the_run_and_impossible_dates_none(store: Sqlite
     stored = {s.article.input_id: s for s in store.stored_articles()}
     assert stored["far"].article.updated is None  # not a time UTC can hold
     assert stored["soon"].article.updated == NOW  # clamped to the run
+
+
+def test_entries_are_cleaned_before_their_input_s_write_transaction(tmp_path: Path) -> None:
+    """No cleaning holds the store's write lock: every entry of an input is read,
+    cleaned and fingerprinted before the transaction that stores them begins."""
+    from normalizer.clean import Cleaner
+
+    seen: list[bool] = []
+
+    class Watching(Cleaner):
+        def body(self, raw: RawEntry) -> Any:
+            # The costly part: repair, paragraphs, the shipped chrome rules.
+            seen.append(store._sqlite.in_transaction)
+            return super().body(raw)
+
+    shipped = Cleaner.default()
+    cleaner = Watching(shipped.chrome_rules, shipped.dateline_rules, shipped.version)
+    origin = Origin("feed", "wire.rss")
+    entries = [
+        RawEntry(f"e{n}", origin, f"Story {n}", f"Paragraph {n} " + "word " * 40, "text", guid=f"urn:{n}")
+        for n in range(5)
+    ]
+    with SqliteStore(str(tmp_path / "s.db"), Settings().fingerprint_params) as store:
+        result = Pipeline(store, Settings(), NOW, cleaner).ingest(entries)
+        assert result.counts.new == 5 and len(store.stored_articles()) == 5
+    assert seen == [False] * 5
+
+
+def test_an_input_past_the_spool_s_memory_is_stored_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import normalizer.pipeline as pipeline_module
+
+    origin = Origin("feed", "wire.rss")
+    entries = [
+        RawEntry(f"e{n}", origin, f"Story {n}", f"Paragraph {n} " + "word " * 40, "text", guid=f"urn:{n}")
+        for n in range(6)
+    ] + [Skipped("wire.rss", "no text", "e6")]
+    stored = []
+    for limit in (pipeline_module.SPOOL_BYTES, 1):  # all in memory; all but the first spilled
+        monkeypatch.setattr(pipeline_module, "SPOOL_BYTES", limit)
+        with SqliteStore(str(tmp_path / f"{limit}.db"), Settings().fingerprint_params) as store:
+            result = Pipeline(store, Settings(), NOW).ingest(entries)
+            stored.append(([s.article for s in store.stored_articles()], result))
+    assert stored[0] == stored[1] and stored[0][1].counts.new == 6 and len(stored[0][1].left_out) == 1
