@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
-__all__ = ["Cursor", "Database", "Row"]
+__all__ = ["Cursor", "Database", "Row", "article_batches"]
 
 
 class Row(Protocol):
@@ -37,3 +37,18 @@ class Database(Protocol):
     def execute(self, sql: str, parameters: Any = ..., /) -> Cursor: ...
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any: ...
+
+
+def article_batches(db: Database, columns: str, size: int = 500) -> Iterator[list[Any]]:
+    """Every row of ``articles`` (``columns``, the first of them ``id``), in id order,
+    a batch of ``size`` at a time: a migration's walk over a store of any size.
+    Each batch is read whole before it is given, so its rows may be updated."""
+    last = 0
+    while True:
+        rows = db.execute(
+            f"SELECT {columns} FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, size)
+        ).fetchall()
+        if not rows:
+            return
+        yield rows
+        last = int(rows[-1][0])

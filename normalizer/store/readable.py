@@ -17,12 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from normalizer.store.bodies import BodyCodec
-from normalizer.store.database import Database
+from normalizer.store.database import Database, article_batches
 from normalizer.store.search import FTS5_TOKENIZER, Fts5Index, TextIndex, TsvectorIndex
 
 __all__ = ["LEARNED_CHROME_VIEW", "readable_text"]
-
-_BATCH = 500
 
 _SQLITE_INDEX = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
@@ -59,18 +57,11 @@ def _bodies_as_text(db: Database, *, postgres: bool) -> None:
         target = "body_text"
     else:
         target = "body"
-    last = 0
-    while True:
-        rows = db.execute(
-            "SELECT id, body FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, _BATCH)
-        ).fetchall()
-        if not rows:
-            break
+    for rows in article_batches(db, "id, body"):
         db.executemany(
             f"UPDATE articles SET {target} = ? WHERE id = ?",
             [(codec.unpack(bytes(row[1]) if postgres else row[1]), int(row[0])) for row in rows],
         )
-        last = int(rows[-1][0])
     if postgres:
         db.execute("ALTER TABLE articles DROP COLUMN body")
         db.execute("ALTER TABLE articles RENAME COLUMN body_text TO body")
@@ -80,16 +71,9 @@ def _bodies_as_text(db: Database, *, postgres: bool) -> None:
 def _index_every_article(db: Database, index: TextIndex) -> None:
     # Whatever an index already held (a store whose version was set back by hand) goes.
     index.clear()
-    last = 0
-    while True:
-        rows = db.execute(
-            "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, _BATCH)
-        ).fetchall()
-        if not rows:
-            break
+    for rows in article_batches(db, "id, title, body"):
         for row in rows:
             index.write(int(row[0]), str(row[1]), str(row[2]))
-        last = int(rows[-1][0])
 
 
 def readable_text(*, postgres: bool = False) -> Callable[[Database], None]:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.model import HASH_SCHEME, WORDS_HASH_SCHEME, FingerprintParams
 from normalizer.store.bodies import BodyCodec
-from normalizer.store.database import Database
+from normalizer.store.database import Database, article_batches
 
 __all__ = ["current_meta", "refingerprint"]
 
@@ -33,7 +33,6 @@ CREATE TABLE IF NOT EXISTS refusals (
     PRIMARY KEY (article, candidate)
 )
 """
-_BATCH = 500
 
 
 def current_meta(stored: dict[str, str]) -> dict[str, str]:
@@ -67,13 +66,7 @@ def refingerprint(
         bodies = BodyCodec()
         for table in band_tables:
             db.execute(f"DELETE FROM {table}")
-        last = 0
-        while True:
-            rows = db.execute(
-                "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, _BATCH)
-            ).fetchall()
-            if not rows:
-                break
+        for rows in article_batches(db, "id, title, body"):
             for row in rows:
                 article_id, body = int(row[0]), bodies.unpack(row[2]) if row[2] else ""
                 fingerprint = sketcher.fingerprint(body.split("\n\n") if body else [], str(row[1]))
@@ -92,7 +85,6 @@ def refingerprint(
                     f"INSERT INTO {new_bands} (band_key, article) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     [(key, article_id) for key in band_keys(fingerprint, params)],
                 )
-                last = article_id
         db.execute(refusals)
         if meta:
             db.execute("UPDATE meta SET value = ? WHERE key = 'hash'", (HASH_SCHEME,))
