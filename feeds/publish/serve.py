@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from waitress.server import TcpWSGIServer, create_server
 
@@ -55,6 +55,7 @@ from normalizer.store.search import SearchQueryError, query_phrases
 
 __all__ = ["ServeConfig", "make_app", "serve_store"]
 
+T = TypeVar("T")
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 _ARCHIVE = re.compile(r"^/archive/([1-9][0-9]{0,9})\.atom$")
 _STORY = re.compile(r"^/story/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
@@ -135,14 +136,13 @@ class _App:
         self.config = config
         self.base = config.base_url.rstrip("/")
         self._local = threading.local()
-        self._cache: dict[str, tuple[int, _Response]] = {}
+        self._cache: dict[str, tuple[int, Any]] = {}
         self._cache_lock = threading.Lock()
         # One render at a time: a document costs the whole store to make (the cluster
         # view reads every article), and eight clients asking at once must not make it
         # eight times over.
         self._render_lock = threading.Lock()
         self._desk = Desk(config.info.title)
-        self._stories: tuple[int, list[Cluster], dict[str, str]] | None = None
 
     def _store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -195,18 +195,19 @@ class _App:
         last = self._store().last_change()
         return last.seq if last else 0
 
-    def _cached(self, name: str, render: Callable[[int], _Response]) -> _Response:
-        """A rendered document, re-rendered only when the change log has moved."""
+    def _cached(self, name: str, render: Callable[[int], T]) -> T:
+        """A rendered document (or what documents are made from), made again only when
+        the change log has moved, one making at a time."""
         seq = self._last_seq()
         with self._cache_lock:
             kept = self._cache.get(name)
         if kept is not None and kept[0] == seq:
-            return kept[1]
+            return cast(T, kept[1])
         with self._render_lock:
             with self._cache_lock:
                 kept = self._cache.get(name)
             if kept is not None and kept[0] >= seq:
-                return kept[1]  # made by the request this one waited for
+                return cast(T, kept[1])  # made by the request this one waited for
             response = render(seq)
             with self._cache_lock:
                 self._cache[name] = (seq, response)
@@ -218,21 +219,14 @@ class _App:
 
     def _clusters_now(self) -> tuple[list[Cluster], dict[str, str]]:
         """The store's clusters of two or more (their members without bodies), and the
-        cluster key of every article by its story ID, made again only when the change
-        log has moved (one making at a time)."""
-        seq = self._last_seq()
-        kept = self._stories
-        if kept is not None and kept[0] == seq:
-            return kept[1], kept[2]
-        with self._render_lock:
-            kept = self._stories
-            if kept is not None and kept[0] >= seq:
-                return kept[1], kept[2]
-            store = self._store()
-            clusters = clusters_of(store.shared_members(), store.canonical)
-            by_id = {story_id(key): cluster for key, cluster in store.story_keys()}
-            self._stories = (seq, clusters, by_id)
-        return clusters, by_id
+        cluster key of every article by its story ID."""
+        return self._cached("stories", self._stories)
+
+    def _stories(self, last: int) -> tuple[list[Cluster], dict[str, str]]:
+        del last  # the cache key
+        store = self._store()
+        clusters = clusters_of(store.shared_members(), store.canonical)
+        return clusters, {story_id(key): cluster for key, cluster in store.story_keys()}
 
     def _desk_index(self, query: DeskQuery) -> _Response:
         clusters, _ = self._clusters_now()
@@ -255,8 +249,9 @@ class _App:
         store = self._store()
         # One story read whole, with its texts; the rest of the store is not.
         members = store.cluster_members(key)
-        if not members:  # merged into another since the IDs were read: read them again
-            self._stories = None
+        if not members:
+            # Merged into another since the IDs were read: the log has moved since, so
+            # they are read again.
             key = self._clusters_now()[1].get(wanted, key)
             members = store.cluster_members(key)
         if not members:
