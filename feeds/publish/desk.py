@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -98,8 +99,8 @@ def _source(member: StoredArticle) -> str:
     return origin.feed_title or public_location(origin.name)
 
 
-def _day(member: StoredArticle) -> str:
-    return member.first_seen.strftime("%Y-%m-%d %H:%M")
+def _minute(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _dateline(member: StoredArticle) -> str:
@@ -137,8 +138,8 @@ def _story_row(cluster: Cluster) -> _StoryRow:
         copies=len(cluster.members),
         sources=tuple(sorted({_source(m) for m in cluster.members})),
         canonical_source=_source(canonical),
-        first_seen=seen[0].strftime("%Y-%m-%d %H:%M"),
-        last_seen=seen[-1].strftime("%Y-%m-%d %H:%M"),
+        first_seen=_minute(seen[0]),
+        last_seen=_minute(seen[-1]),
         link_types=frozenset(m.link_type for m in cluster.members if m.link_type),
         last_key=seen[-1].isoformat(),
     )
@@ -249,8 +250,8 @@ class Desk:
             "canonical": member.canonical,
             "source": _source(member),
             "url": url,
-            "published": article.published.strftime("%Y-%m-%d %H:%M") if article.published else "",
-            "first_seen": _day(member),
+            "published": _minute(article.published) if article.published else "",
+            "first_seen": _minute(member.first_seen),
             "link": link_text(member) + _linked_to(member, cluster),
             "why": cluster.why.get(article.key, ""),
             "superseded_by": member.superseded_by or "",

@@ -90,7 +90,7 @@ def snippet(paragraphs: Sequence[str], phrases: Sequence[str], width: int = 160)
     word (else of the first paragraph), around it, for a person to see why it matched."""
     if not paragraphs:
         return ""
-    firsts = [tokens(phrase)[0] for phrase in phrases if tokens(phrase)]
+    firsts = [words[0] for words in map(tokens, phrases) if words]
     for paragraph in paragraphs:
         folded = paragraph.casefold()
         for first in firsts:
