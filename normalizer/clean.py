@@ -121,6 +121,8 @@ class Cleaner:
             match = split_dateline(paragraphs[0], self.dateline_rules, reference, language_tag(raw.language))
             if match is not None:
                 dateline, agency = match.dateline, match.agency
+                # The reporter a dateline names ("（记者罗沙）") is the byline the item lacks.
+                byline = byline or match.reporter
                 paragraphs = [match.rest, *paragraphs[1:]] if match.rest else paragraphs[1:]
         if dateline is None and raw.dateline:
             dateline, agency = read_given_dateline(str(raw.dateline), self.dateline_rules, reference)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -38,21 +39,40 @@ __all__ = [
     "split_dateline",
 ]
 
-# Capitals and small letters of the cased scripts datelines are written in: Latin,
-# Cyrillic ("МОСКВА, 14 мая. /ТАСС/.") and Greek.
-_UPPER = "A-ZÀ-ÞА-ЯЁΑ-Ω"
-_LOWER = "a-zß-ÿа-яёα-ω"
+
+def _letters(case: str) -> str:
+    """A character class body of the capitals (``"Lu"``) or small letters (``"Ll"``) of
+    the cased scripts datelines are written in: Latin with its extensions (``İSTANBUL``,
+    ``ŁÓDŹ``, ``HÀ NỘI``), Greek and Cyrillic (``МОСКВА, 14 мая. /ТАСС/.``)."""
+    blocks = [(0x41, 0x24F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1EFF)]
+    points = [c for low, high in blocks for c in range(low, high + 1) if unicodedata.category(chr(c)) == case]
+    ranges: list[tuple[int, int]] = []
+    for point in points:
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return "".join(
+        re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+        for low, high in ranges
+    )
+
+
+_UPPER = _letters("Lu")
+_LOWER = _letters("Ll")
 _CAPS_WORD = rf"[{_UPPER}][{_UPPER}'’.\-]+"
-_TITLE_WORD = rf"[{_UPPER}][{_LOWER}'’.\-]+"
+# "Saint-Denis", "Aix-en-Provence": a title word may go on after a hyphen.
+_TITLE_WORD = rf"[{_UPPER}][{_LOWER}'’.]+(?:-[{_UPPER}{_LOWER}][{_LOWER}'’.]*)*"
 # Lower-case words inside a place name: "Frankfurt am Main", "Rio de Janeiro".
 _PARTICLE = r"(?:de|da|do|del|di|la|le|am|an|der|im|on|upon|sur|en)"
 _CAPS_PLACE = rf"(?P<caps>{_CAPS_WORD}(?:[ /]{_CAPS_WORD}){{0,4}})"
 # A byline run into the dateline ("By Tester Harare, July 19 (...)") is not a place.
 _NOT_A_BYLINE = r"(?!(?:By|Von|Par|Por|Di)\s)"
 _TITLE_PLACE = rf"(?P<title>{_NOT_A_BYLINE}{_TITLE_WORD}(?:(?:[ /]|\s{_PARTICLE}\s){_TITLE_WORD}){{0,3}})"
-_QUALIFIER_WORD = r"[A-ZÀ-Þ][A-Za-zÀ-ÿ.]+"
-_SEPARATOR = r"(?:\s*(?P<sep>:|-{1,2}|[–—]|\.-|_))?\s+"
-_LEAD_CREDIT = re.compile(r"^\((?P<agency>[^()\n]{2,30})\)\s*[-–—]\s+")
+_QUALIFIER_WORD = rf"[{_UPPER}][{_UPPER}{_LOWER}.]+"
+# A dateline may be the whole paragraph ("MÁLAGA, 2 Nov. (EUROPA PRESS) -").
+_SEPARATOR = r"(?:\s*(?P<sep>:|-{1,2}|[–—]|\.-|_))?(?:\s+|$)"
+_LEAD_CREDIT = re.compile(r"^\((?P<agency>[^()\n]{2,30})\)\s*(?:-{1,2}|[–—])\s+")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di)\s+(?P<name>[^\W\d_][\w.'’\- ]{1,60})$", re.I)
 _BYLINE_MAX_WORDS = 8
 
@@ -67,8 +87,16 @@ class DatelineRules:
     # Forms of scripts without capitals, or with a shape of their own.
     chinese: re.Pattern[str] | None = None
     japanese: re.Pattern[str] | None = None
+    japanese_agencies: frozenset[str] = frozenset()
     arabic: re.Pattern[str] | None = None
+    arabic_months: dict[str, int] = dataclasses.field(default_factory=dict)
+    korean: re.Pattern[str] | None = None
+    korean_titles: tuple[str, ...] = ()
     agency_first: re.Pattern[str] | None = None
+    # A date alone, as a format's dateline field may hold one ("MARCH 04, 2013").
+    date_alone: re.Pattern[str] | None = None
+    # Capitals that open a paragraph as a place would, and are labels ("EDITOR'S NOTE").
+    labels: frozenset[str] = frozenset()
     # "Berlin. Die Feuerwehr...": a place alone opening the lead, in these languages.
     place_only: re.Pattern[str] | None = None
     place_only_languages: frozenset[str] = frozenset()
@@ -81,6 +109,8 @@ class DatelineMatch:
     dateline: Dateline
     agency: str | None
     rest: str
+    # The reporter a dateline names ("新华社北京8月12日电（记者罗沙）", "【ソウル＝小池和樹】").
+    reporter: str | None = None
 
 
 def _alternatives(names: list[str]) -> str:
@@ -98,27 +128,44 @@ def load_dateline_rules(text: str | None = None) -> DatelineRules:
     weekday = rf"(?i:{_alternatives(table['weekdays']['names'])})"
     year = r"\d{4}"
     month_day = rf"(?P<month>{month})\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>{year}))?\.?"
-    day_month = rf"(?P<day2>\d{{1,2}})\.?\s+(?P<month2>{month})(?:\s+(?P<year2>{year}))?"
-    when = rf"(?:(?:,?\s+|\A)(?:{month_day}|{day_month}|{weekday}\b))"
+    # "3 de diciembre de 2024" (Spanish, Portuguese), "14 марта." (Interfax: "Москва. 14 марта.").
+    day_month = (
+        rf"(?P<day2>\d{{1,2}})\.?\s+(?:de\s+)?(?P<month2>{month})(?:,?\s+(?:de\s+)?(?P<year2>{year}))?"
+    )
+    when = rf"(?:(?:,?\s+|\.\s+|\A)(?:{month_day}|{day_month}|{weekday}\b))"
     not_a_date = rf"(?!(?:{month}|{weekday})\b)"
-    qualifier = rf"(?:,\s{not_a_date}{_QUALIFIER_WORD}(?:\s(?:and\s)?{_QUALIFIER_WORD}){{0,3}})"
+    qualifier = rf"(?:,\s{not_a_date}{_QUALIFIER_WORD}(?:(?:\s(?:and\s)?|/){_QUALIFIER_WORD}){{0,3}})"
     credit = (
         r"(?:,?\s?\((?P<agency>[^()\n]{2,40})\)(?P<stop>\.)?"
         r"|\s?/\s?(?P<slashed>[^/\n]{2,40}?)\s?/(?P<slash_stop>\.)?"
         rf"|\s(?P<bare>{_alternatives(agencies)})\b)"
     )
-    place = rf"(?:{_CAPS_PLACE}|{_TITLE_PLACE})(?P<qualifier>{qualifier}{{0,2}})"
+    # "(ANSA) - MONOPOLI (BARI), 6 LUG -": a province in brackets, never a credit.
+    not_a_credit = rf"(?!(?i:{_alternatives(agencies)})\))"
+    province = rf"(?P<province>\s\({not_a_credit}[{_UPPER}]{{2,}}(?:\s[{_UPPER}]{{2,}})?\)(?=,))?"
+    place = rf"(?:{_CAPS_PLACE}|{_TITLE_PLACE}){province}(?P<qualifier>{qualifier}{{0,2}})"
     after = _alternatives(table.get("agencies_after", {}).get("names", []))
     credit_after = rf"(?:(?P<after>{after})\.\s+)?" if after else ""
     pattern = re.compile(rf"^(?:{not_a_date}{place})?{when}?{credit}?{_SEPARATOR}{credit_after}")
+    arabic = table.get("arabic", {})
+    arabic_months = {
+        name: number for number, names in enumerate(arabic.get("months", []), 1) for name in names
+    }
+    korean = table.get("korean", {})
     return DatelineRules(
         pattern=pattern,
         months=months,
         agencies=frozenset(name.lower() for name in agencies),
         chinese=_chinese(table.get("chinese", {}).get("agencies", [])),
         japanese=_japanese(table.get("japanese", {}).get("agencies", [])),
-        arabic=_arabic(table.get("arabic", {}).get("agencies", [])),
+        japanese_agencies=frozenset(table.get("japanese", {}).get("agencies", [])),
+        arabic=_arabic(arabic.get("agencies", []), list(arabic_months)),
+        arabic_months=arabic_months,
+        korean=_korean(korean.get("agencies", [])),
+        korean_titles=tuple(korean.get("reporter_titles", [])),
         agency_first=re.compile(rf"^(?P<agency>{_alternatives(agencies)}),\s+{_CAPS_PLACE}$"),
+        date_alone=re.compile(rf"^(?:{month_day}|{day_month})$"),
+        labels=frozenset(label.casefold() for label in table.get("labels", {}).get("names", [])),
         place_only=_place_only(table.get("place_only", {}).get("not_places", [])),
         place_only_languages=frozenset(table.get("place_only", {}).get("languages", [])),
     )
@@ -141,7 +188,10 @@ def _chinese(agencies: list[str]) -> re.Pattern[str] | None:
         return None
     return re.compile(
         rf"^(?P<agency>{_alternatives(agencies)})(?P<place>[\u4e00-\u9fff]{{2,8}}?)"
-        rf"(?P<month>{_DIGIT}{{1,2}})月(?P<day>{_DIGIT}{{1,2}})日电(?:[（(][^）)]{{1,30}}[）)])?\s*"
+        rf"(?P<month>{_DIGIT}{{1,2}})月(?P<day>{_DIGIT}{{1,2}})日"
+        # 电, 专电, 新媒体专电, 讯; or nothing before the reporter ("12月16日（韩洁、王优玲）").
+        rf"(?:[\u4e00-\u9fff]{{0,4}}?[电讯])?"
+        rf"(?:\s*[（(](?P<reporter>[^）)]{{1,30}})[）)])?\s*"
     )
 
 
@@ -154,14 +204,27 @@ def _japanese(agencies: list[str]) -> re.Pattern[str] | None:
     )
 
 
-def _arabic(agencies: list[str]) -> re.Pattern[str] | None:
-    """دمشق (أ ف ب) -, دمشق، سوريا (CNN) --: a place, maybe its country, a credit, a dash."""
+def _arabic(agencies: list[str], months: list[str]) -> re.Pattern[str] | None:
+    """دمشق (أ ف ب) -, دمشق، سوريا (CNN) --, مانيلا، 3 ديسمبر (رويترز) -: a place, maybe its
+    country, maybe a day and a month, a credit, a dash."""
     if not agencies:
         return None
     word = r"[\u0621-\u064a\u0671-\u06d3]+"
+    month = rf"(?P<month>{_alternatives(months)})" if months else "(?!)"
     return re.compile(
-        rf"^(?P<place>{word}(?:\s{word}){{0,2}})(?:\s?،\s?(?P<qualifier>{word}(?:\s{word})?))?"
-        rf"\s?\((?P<agency>{_alternatives(agencies)})\)\s*(?:-{{1,2}}|[–—])\s+"
+        rf"^(?:(?P<place>{word}(?:\s{word}){{0,2}})(?:\s?،\s?(?P<qualifier>{word}(?:\s{word})?))?\s?،?\s?)?"
+        rf"(?:(?P<day>[0-9٠-٩]{{1,2}})\s{month}\s?)?"
+        rf"\((?P<agency>{_alternatives(agencies)})\)\s*(?:-{{1,2}}|[–—])\s+"
+    )
+
+
+def _korean(agencies: list[str]) -> re.Pattern[str] | None:
+    """(서울=연합뉴스) 이도흔 기자 = : place and agency in brackets, then the reporters."""
+    if not agencies:
+        return None
+    return re.compile(
+        rf"^\((?P<place>[^()=\n]{{1,20}})=(?P<agency>{_alternatives(agencies)})\)\s*"
+        rf"(?:(?P<reporter>[^=\n]{{1,40}}?)\s*=\s+)?"
     )
 
 
@@ -208,6 +271,8 @@ def _plausible(groups: dict[str, str | None], rules: DatelineRules, month: int |
         known = bracketed is not None and bracketed.split()[0].lower() in rules.agencies
         return bool(groups["slashed"] or groups["stop"] or known)
     if month is None and agency is None:
+        if place.casefold() in rules.labels:
+            return False
         # "WARNING: ..." is a label; "US - China talks" is a headline; neither is a place
         # of more than three words ("ECUADOR UNABLE TO SERVICE DEBT - CENTRAL BANK").
         return groups["sep"] != ":" and len(place) >= 3 and len(place.split()) <= 3
@@ -262,7 +327,11 @@ def _credited(paragraph: str, rules: DatelineRules, reference: datetime | None) 
         if lead
         else groups["agency"] or groups["slashed"] or groups["bare"] or groups.get("after")
     )
-    place = (groups["caps"] or groups["title"] or "") + (groups["qualifier"] or "")
+    place = groups["caps"] or groups["title"] or ""
+    if groups["title"] and month is not None and place.endswith(".") and not groups["qualifier"]:
+        # "Москва. 14 марта. INTERFAX.RU -": the full stop closes the place.
+        place = place.rstrip(".")
+    place += (groups["province"] or "") + (groups["qualifier"] or "")
     day = int(day_text) if day_text else None
     raw = paragraph[: (lead.end() if lead else 0) + match.end()].strip()
     dateline = Dateline(
@@ -298,22 +367,38 @@ def _scripted(paragraph: str, rules: DatelineRules) -> DatelineMatch | None:
     credit-first line of its own ("AFP, MANILA")."""
     first = paragraph[:1]
     if first == "【" and rules.japanese is not None and (found := rules.japanese.match(paragraph)):
-        place, agency = found["place"] or found["place2"], found["agency"]
-        return _simple(paragraph, found, place, agency)
+        place, agency, reporter = found["place"] or found["place2"], found["agency"], found["reporter"]
+        if reporter in rules.japanese_agencies:
+            # 【ロサンゼルス＝共同】: the place and the agency.
+            agency, reporter = reporter, None
+        return _simple(paragraph, found, place, agency, reporter=reporter)
     if (
         "\u4e00" <= first <= "\u9fff"
         and rules.chinese is not None
         and (found := rules.chinese.match(paragraph))
     ):
         month, day = int(_ascii_digits(found["month"])), int(_ascii_digits(found["day"]))
-        return _simple(paragraph, found, found["place"], found["agency"], (month, day))
+        reporter = _names(re.sub(r"^\s*记者\s*", "", found["reporter"] or ""), ())
+        return _simple(paragraph, found, found["place"], found["agency"], (month, day), reporter=reporter)
     if (
-        "\u0600" <= first <= "\u06ff"
+        first == "("
+        and "\uac00" <= paragraph[1:2] <= "\ud7a3"
+        and rules.korean is not None
+        and (found := rules.korean.match(paragraph))
+    ):
+        reporter = _names(found["reporter"] or "", rules.korean_titles)
+        return _simple(paragraph, found, found["place"], found["agency"], reporter=reporter)
+    if (
+        re.match(r"[0-9٠-٩]{0,2}\s?[\u0600-\u06ff]", paragraph)
         and rules.arabic is not None
         and (found := rules.arabic.match(paragraph))
+        and (found["place"] or found["month"])
     ):
-        place = found["place"] + (f"، {found['qualifier']}" if found["qualifier"] else "")
-        return _simple(paragraph, found, place, found["agency"])
+        place = (found["place"] or "") + (f"، {found['qualifier']}" if found["qualifier"] else "")
+        when: tuple[int | None, int | None] = (None, None)
+        if found["month"]:
+            when = (rules.arabic_months.get(found["month"]), int(_ascii_digits(found["day"])))
+        return _simple(paragraph, found, place, found["agency"], when)
     if rules.agency_first is not None and (found := rules.agency_first.match(paragraph)):
         return DatelineMatch(Dateline(found["caps"], None, None, None, paragraph), found["agency"], "")
     return None
@@ -325,15 +410,33 @@ def _simple(
     place: str,
     agency: str | None,
     when: tuple[int | None, int | None] = (None, None),
+    *,
+    reporter: str | None = None,
 ) -> DatelineMatch:
     raw = paragraph[: found.end()].strip()
     dateline = Dateline(place.strip(), when[0], when[1], None, raw)
-    return DatelineMatch(dateline, agency, paragraph[found.end() :].strip())
+    return DatelineMatch(dateline, agency, paragraph[found.end() :].strip(), reporter or None)
+
+
+def _names(text: str, titles: tuple[str, ...]) -> str | None:
+    """Reporters' names as a byline: "황정우 특파원 백나리 기자" → "황정우, 백나리",
+    "韩洁、王优玲" → "韩洁, 王优玲"."""
+    if titles:
+        text = re.sub(rf"\s*(?:{_alternatives(list(titles))})(?=\s|$)", ",", text)
+    # Chinese, Japanese and Korean names hold no space: a space parts two reporters.
+    names = [name for name in re.split(r"[,，、\s]+", text) if name.strip()]
+    return ", ".join(name.strip() for name in names) or None
+
+
+_DIGIT_VALUES = {
+    **{0xFF10 + i: str(i) for i in range(10)},  # full-width: ４月２４日
+    **{0x0660 + i: str(i) for i in range(10)},  # Arabic-Indic: ٣ ديسمبر
+}
 
 
 def _ascii_digits(text: str) -> str:
-    """Full-width digits (４月２４日) as ASCII ones."""
-    return text.translate({0xFF10 + i: str(i) for i in range(10)})
+    """Full-width and Arabic-Indic digits as ASCII ones."""
+    return text.translate(_DIGIT_VALUES)
 
 
 def read_given_dateline(
@@ -341,14 +444,50 @@ def read_given_dateline(
 ) -> tuple[Dateline, str | None]:
     """A dateline the format carries apart from the body (NITF ``<dateline>``).
 
-    The format says it is a dateline, so a bare place ("Milton Keynes") is one too.
+    The format says it is a dateline, so a bare place ("Milton Keynes", "Newport News,
+    VA") is one too, and so is a date alone ("MARCH 04, 2013", "2.4.2019 16:02:09 CEST"):
+    some systems fill the field with the story's time.
     """
     given = " ".join(given.split())
+    alone = _date_alone(given.rstrip(" -–—:"), rules, reference)
+    if alone is not None:
+        return alone, None
     match = split_dateline(f"{given.rstrip(' -–—:')} - x", rules, reference)
     if match is not None:
         return dataclasses.replace(match.dateline, raw=given), match.agency
-    place = given.split(",")[0].strip(" -–—:")
+    # Digits and no letters ("4/5/2018", a day and month either way round) make no place.
+    place = given.strip(" -–—:") if re.search(r"[^\W\d_]", given) else ""
     return Dateline(place=place, month=None, day=None, date=None, raw=given), None
+
+
+# Numeric dates of dateline fields: ISO (with a time), compact, day.month.year, and
+# month/day/year or day/month/year where only one reading is a date.
+_ISO_DATE = re.compile(r"^(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})(?:[T ]\S.*)?$")
+_DOTTED_DATE = re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?: \S.*)?$")
+_SLASHED_DATE = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?: \S.*)?$")
+
+
+def _date_alone(given: str, rules: DatelineRules, reference: datetime | None) -> Dateline | None:
+    """A dateline field that holds a date and maybe a time, and no place."""
+    numbers: tuple[int, int, int] | None = None
+    if found := _ISO_DATE.match(given) or _DOTTED_DATE.match(given):
+        numbers = int(found["y"]), int(found["m"]), int(found["d"])
+    elif found := _SLASHED_DATE.match(given):
+        first, second = int(found["a"]), int(found["b"])
+        if first == second or first > 12 or second > 12:
+            month, day = (second, first) if first > 12 else (first, second)
+            numbers = int(found["y"]), month, day
+    elif rules.date_alone is not None and (found := rules.date_alone.match(given)):
+        named = _month_number(rules, found["month"] or found["month2"])
+        day_text, year_text = found["day"] or found["day2"], found["year"] or found["year2"]
+        iso = _resolve_date(named, int(day_text), int(year_text) if year_text else None, reference)
+        return Dateline(place="", month=named, day=int(day_text), date=iso, raw=given)
+    if numbers is None:
+        return None
+    iso = _resolve_date(numbers[1], numbers[2], numbers[0], None)
+    if iso is None:
+        return None
+    return Dateline(place="", month=numbers[1], day=numbers[2], date=iso, raw=given)
 
 
 def find_byline(paragraph: str) -> str | None:

@@ -25,6 +25,10 @@ from normalizer.text import normalise_paragraph
 DATELINES = Path(__file__).resolve().parent.parent / "fixtures" / "datelines.tsv"
 
 
+# The label of a real opening that is not a dateline (the guard that leaves sentences alone).
+NO_DATELINE = ("", "", "")
+
+
 @dataclass(frozen=True)
 class Case:
     """One labelled dateline."""
@@ -78,4 +82,4 @@ def parse_case(case: Case, rules: DatelineRules) -> Outcome:
     if case.kind == "field":
         return Outcome(case, _as_labelled(*read_given_dateline(case.text, rules)))
     match = split_dateline(normalise_paragraph(case.text), rules, language=case.language)
-    return Outcome(case, _as_labelled(match.dateline, match.agency) if match else None)
+    return Outcome(case, _as_labelled(match.dateline, match.agency) if match else NO_DATELINE)

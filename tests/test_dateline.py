@@ -10,7 +10,7 @@ import pytest
 from normalizer.dateline import find_byline, load_dateline_rules, read_given_dateline, split_dateline
 
 from .conftest import Cli
-from .dateline_score import load_cases, parse_case
+from .dateline_score import NO_DATELINE, load_cases, parse_case
 
 RULES = load_dateline_rules()
 
@@ -75,6 +75,30 @@ def test_real_datelines_parse_exactly() -> None:
     assert 1 - len(misses) / len(cases) >= DATELINE_FLOOR, misses
 
 
+# The labelled set by the article's language: each language's floor. The set holds at
+# least this many languages and scripts with five datelines or more.
+LANGUAGE_FLOOR = 0.9
+LANGUAGES_COVERED = 8
+
+
+def test_real_datelines_parse_in_every_language() -> None:
+    by_language: dict[str, list[bool]] = {}
+    for case in load_cases():
+        by_language.setdefault(case.language or "", []).append(parse_case(case, RULES).exact)
+    covered = {language: hits for language, hits in by_language.items() if language and len(hits) >= 5}
+    assert len(covered) >= LANGUAGES_COVERED, sorted(covered)
+    scores = {language: sum(hits) / len(hits) for language, hits in covered.items()}
+    assert all(score >= LANGUAGE_FLOOR for score in scores.values()), scores
+
+
+def test_labelled_set_holds_real_openings_that_are_not_datelines() -> None:
+    negatives = [case for case in load_cases() if case.expected == NO_DATELINE]
+    assert len(negatives) >= 30
+    assert all(parse_case(case, RULES).exact for case in negatives), [
+        case.text for case in negatives if not parse_case(case, RULES).exact
+    ]
+
+
 def test_labelled_set_covers_the_agencies() -> None:
     credits = {case.expected[2].split()[0].split("-")[0] for case in load_cases() if case.expected[2]}
     assert {"AFP", "Reuters", "AP", "dpa", "EFE", "ANSA", "Kyodo", "PRNewswire"} <= credits
@@ -86,11 +110,89 @@ def test_labelled_set_covers_the_agencies() -> None:
         ("Waghäusel (dpa) -", "Waghäusel", "dpa"),
         ("MOSCOW, Monday (Reuters)", "MOSCOW", "Reuters"),
         ("Milton Keynes", "Milton Keynes", None),
+        ("Newport News, VA", "Newport News, VA", None),
+        ("4/5/2018", "", None),  # a day and a month either way round: no place, no date
     ],
 )
 def test_dateline_given_as_a_field(given: str, place: str, agency: str | None) -> None:
     dateline, credit = read_given_dateline(given, RULES)
     assert (dateline.place, credit, dateline.raw) == (place, agency, given)
+
+
+@pytest.mark.parametrize(
+    ("given", "date"),
+    [
+        ("MARCH 04, 2013", "2013-03-04"),
+        ("2014-07-16 15:53:10 GMT+00:00", "2014-07-16"),
+        ("20200616", "2020-06-16"),
+        ("2.4.2019 16:02:09 CEST", "2019-04-02"),
+        ("13/4/2018", "2018-04-13"),
+        ("4/13/2018", "2018-04-13"),
+        ("31.2.2019", None),  # not a day of the calendar
+    ],
+)
+def test_a_dateline_field_holding_a_date_is_no_place(given: str, date: str | None) -> None:
+    dateline, _ = read_given_dateline(given, RULES)
+    assert dateline.date == date
+    assert dateline.place == ""
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "place", "agency", "reporter", "rest"),
+    [
+        ("新华社北京8月12日电（记者罗沙）记者12日从最高人民法院获悉", "北京", "新华社", "罗沙", "记者12日"),
+        ("新华社加沙5月6日电（记者黄泽民 柳伟建）巴勒斯坦", "加沙", "新华社", "黄泽民, 柳伟建", "巴勒斯坦"),
+        ("新华社深圳9月22日专电（记者孙飞）记者22日从深圳市", "深圳", "新华社", "孙飞", "记者22日"),
+        ("新华社北京12月16日（韩洁、王优玲）16日闭幕的", "北京", "新华社", "韩洁, 王优玲", "16日闭幕的"),
+        ("【ソウル＝小池和樹】韓国の大統領は２日", "ソウル", None, "小池和樹", "韓国の"),
+        ("【ロサンゼルス＝共同】シャープは９日", "ロサンゼルス", "共同", None, "シャープは"),
+        ("(서울=연합뉴스) 이도흔 기자 = 삼성전자가 차세대", "서울", "연합뉴스", "이도흔", "삼성전자가"),
+        (
+            "(런던·서울=연합뉴스) 황정우 특파원 백나리 기자 = 영국 총선에서",
+            "런던·서울",
+            "연합뉴스",
+            "황정우, 백나리",
+            "영국 총선에서",
+        ),
+    ],
+)
+def test_a_dateline_names_its_reporters(
+    paragraph: str, place: str, agency: str | None, reporter: str | None, rest: str
+) -> None:
+    match = split_dateline(paragraph, RULES)
+    assert match is not None
+    assert (match.dateline.place, match.agency, match.reporter) == (place, agency, reporter)
+    assert match.rest.startswith(rest)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "place", "month", "day", "agency", "rest"),
+    [
+        ("مانيلا، 3 ديسمبر (رويترز) - أدان الرئيس", "مانيلا", 12, 3, "رويترز", "أدان الرئيس"),
+        ("9 يونيو (رويترز) - أغلقت أسواق الأسهم", "", 6, 9, "رويترز", "أغلقت"),
+        ("МОСКВА, 13 авг — РИА Новости. Судебная коллегия", "МОСКВА", 8, 13, "РИА Новости", "Судебная"),
+        ("Москва. 14 марта. INTERFAX.RU - В Астраханской", "Москва", 3, 14, "INTERFAX.RU", "В Астраханской"),
+        ("İSTANBUL (AA) - Akbank’ın İnovasyon", "İSTANBUL", None, None, "AA", "Akbank’ın"),
+        ("Saint-Denis (AFP) - La Coupe de France", "Saint-Denis", None, None, "AFP", "La Coupe"),
+        ("MANILA, 3 de diciembre (Reuters) - El presidente", "MANILA", 12, 3, "Reuters", "El presidente"),
+        ("(ANSA) - MONOPOLI (BARI), 6 LUG - Un maxi", "MONOPOLI (BARI)", 7, 6, "ANSA", "Un maxi"),
+        ("MÁLAGA, 2 Nov. (EUROPA PRESS) -", "MÁLAGA", 11, 2, "EUROPA PRESS", ""),
+        ("(CNN) -- If you travel by plane", "", None, None, "CNN", "If you travel"),
+        ("ŁÓDŹ, 3 maja (PAP) - Prezydent", "ŁÓDŹ", 5, 3, "PAP", "Prezydent"),
+    ],
+)
+def test_datelines_in_more_languages(
+    paragraph: str, place: str, month: int | None, day: int | None, agency: str, rest: str
+) -> None:
+    match = split_dateline(paragraph, RULES)
+    assert match is not None
+    assert (match.dateline.place, match.dateline.month, match.dateline.day, match.agency) == (
+        place,
+        month,
+        day,
+        agency,
+    )
+    assert match.rest.startswith(rest)
 
 
 @pytest.mark.parametrize(
@@ -141,6 +243,8 @@ def test_datelines_beyond_latin_capitals(paragraph: str, place: str, agency: str
     "paragraph",
     [
         "ECUADOR UNABLE TO SERVICE DEBT - CENTRAL BANK",  # an all-capitals headline
+        "EDITOR'S NOTE — This is part of an investigation",  # a label, not a place
+        "UPDATE — The story was changed",
         "The Senate voted - to approve the budget.",
         "(Sports Network) - With the Phillies in town, the Mets...",
         "МОСКВА, 14 мая. Правительство обсудило меры.",  # no credit, no dash: a sentence
@@ -177,3 +281,15 @@ def test_a_place_alone_opens_a_german_lead(paragraph: str, language: str | None,
     assert (match.dateline.place if match else None) == place
     if match:
         assert match.agency is None and not match.rest.startswith(place or "")
+
+
+def test_the_reporter_a_dateline_names_becomes_the_byline(cli: Cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    story = tmp_path / "xinhua.txt"
+    story.write_text(
+        "最高法下发通知\n\n新华社北京8月12日电（记者罗沙）记者12日从最高人民法院获悉，最高法日前下发关于依法妥善审理民间借贷案件的通知。\n",
+        "utf-8",
+    )
+    article = json.loads(cli("clean", "--format", "json", str(story)).stdout)
+    assert article["byline"] == "罗沙"
+    assert article["dateline"]["place"] == "北京"
+    assert article["body"].startswith("记者12日")
