@@ -45,6 +45,8 @@ _LEAD_CLASS = re.compile(
     r"teaser-text|subtitle|subheadline|sub-headline|excerpt|abstract|kicker-text|article__desc)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# A story cut into boxes of one class: how far up from its text to look for the box.
+_SPLIT_MAX_LEVELS = 4
 # A paragraph taken back from the middle of a story: at least this many words.
 _GAP_MIN_WORDS = 6
 # Cookie and consent dialogs, by the names their vendors give them.
@@ -194,6 +196,70 @@ def _recover_lead(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
             return lead + paragraphs
         child = parent
     return paragraphs
+
+
+def _recover_split_story(page: html.HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Put back the parts of a story that sit in boxes of their own, beside the chosen one.
+
+    Sites cut a long story into several boxes of one class, with pictures, adverts or
+    quotes between them (``<div class="c-article-text-container">`` five times over);
+    readability keeps the largest box. The nearest ancestor of the chosen text (up to
+    ``_SPLIT_MAX_LEVELS`` up) whose siblings carry its own tag and class is the story's
+    box; the paragraphs of those siblings that are prose, and not captions or teasers,
+    are put back in the order the page gives them.
+    """
+    if not paragraphs:
+        return paragraphs
+    elements = list(page.iter("p"))
+    anchor = next((p for p in elements if _text(p) == paragraphs[0]), None)
+    if anchor is None:
+        return paragraphs
+    present = set(paragraphs)
+    for box in list(anchor.iterancestors())[:_SPLIT_MAX_LEVELS]:
+        name = (box.get("class") or "").strip()
+        parent = box.getparent()
+        if not name or parent is None:
+            continue
+        twins = [
+            sibling
+            for sibling in parent
+            if sibling is not box and sibling.tag == box.tag and (sibling.get("class") or "").strip() == name
+        ]
+        if not twins:
+            continue
+        found: list[html.HtmlElement] = []
+        for twin in twins:
+            if _in_furniture(twin):
+                continue
+            kept = [
+                element
+                for element in twin.iter("p")
+                if (text := _text(element)) and text not in present and not _in_furniture(element)
+            ]
+            if any(_is_prose(_text(element)) for element in kept):
+                found.extend(kept)
+        return _in_page_order(elements, paragraphs, found) if found else paragraphs
+    return paragraphs
+
+
+def _in_page_order(
+    elements: list[html.HtmlElement], paragraphs: list[str], found: list[html.HtmlElement]
+) -> list[str]:
+    """The chosen paragraphs with the ``found`` elements' texts put where the page has
+    them: before the first chosen paragraph that comes after them on the page."""
+    position: dict[str, int] = {}
+    for index, element in enumerate(elements):
+        position.setdefault(_text(element), index)
+    order = {id(element): index for index, element in enumerate(elements)}
+    waiting = sorted(found, key=lambda element: order[id(element)])
+    out: list[str] = []
+    for text in paragraphs:
+        at = position.get(text)
+        while waiting and at is not None and order[id(waiting[0])] < at:
+            out.append(_text(waiting.pop(0)))
+        out.append(text)
+    out.extend(_text(element) for element in waiting)
+    return list(dict.fromkeys(out))
 
 
 def _recover_standfirst(page: html.HtmlElement, paragraphs: list[str], title: str) -> list[str]:
@@ -355,7 +421,7 @@ def extract_page(root: html.HtmlElement) -> PageContent:
         second = _trafilatura_paragraphs(work, meta.url)
         if _word_count(second) > _word_count(paragraphs):
             paragraphs = second
-    paragraphs = _recover_gaps(work, _recover_lead(work, paragraphs))
+    paragraphs = _recover_gaps(work, _recover_lead(work, _recover_split_story(work, paragraphs)))
     paragraphs = _recover_subheads(work, _recover_standfirst(work, paragraphs, meta.title))
     body = tuple(_drop_headline(paragraphs, headlines))
     return PageContent(

@@ -207,3 +207,33 @@ def test_a_page_of_millions_of_tags_is_refused_before_it_is_parsed() -> None:
     big = b"<html><body><p>" + b"word " * (MAX_PAGE_BYTES // 5 + 1) + b"</p></body></html>"
     with pytest.raises(InputError, match="not an article page"):
         read_html_page(big, "big.html")
+
+
+def _sentence(topic: str, number: int) -> str:
+    return (
+        f"The council said on Tuesday that the {topic} plan, item {number}, would go ahead despite "
+        f"objections from residents who had campaigned against it for several months."
+    )
+
+
+def test_a_story_cut_into_boxes_of_one_class_is_kept_whole_and_in_order() -> None:
+    # A long story in three boxes of one class, a picture and an advert between them,
+    # and a box of another class with prose in it (readers' comments) that is not the story.
+    boxes = [[_sentence("harbour", i) for i in range(start, end)] for start, end in ((0, 3), (3, 6), (6, 16))]
+
+    def box(texts: list[str]) -> str:
+        paragraphs = "".join(f"<p>{t}</p>" for t in texts)
+        return f'<div class="text-width"><div class="text-container"><div>{paragraphs}</div></div></div>'
+
+    page = (
+        "<html><head><title>Harbour plan goes ahead</title></head><body><article>"
+        "<h1>Harbour plan goes ahead</h1>"
+        f"{box(boxes[0])}<figure><img src='a.jpg'><figcaption>The harbour.</figcaption></figure>"
+        f"{box(boxes[1])}<div class='ad-slot'><p>Advertisement</p></div>{box(boxes[2])}"
+        f"<div class='reader-comments'><p>{_sentence('comment', 99)}</p></div>"
+        "</article></body></html>"
+    )
+    found = extract_page(parse_html(page.encode(), "page"))
+    story = [text for texts in boxes for text in texts]
+    assert [p for p in found.paragraphs if "harbour" in p] == story
+    assert not any("comment plan" in p for p in found.paragraphs)
