@@ -46,7 +46,7 @@ from normalizer.dedup import Match, Thresholds, candidate_for, decide
 from normalizer.errors import InputError
 from normalizer.fingerprint import Sketcher, band_keys
 from normalizer.identity import article_key, raw_digest
-from normalizer.learned import chrome_lines, chrome_source
+from normalizer.learned import chrome_keys, chrome_lines, chrome_source
 from normalizer.model import Article, Decision, Fingerprint, LeftOut, RawEntry, Rejected, Skipped
 from normalizer.settings import Settings
 from normalizer.store.protocol import Store, StoredVersion
@@ -277,9 +277,9 @@ class Pipeline:
         lines = prepared.lines
         if article is None or chrome_source(entry.link, entry.origin.name) in self._taught:
             lines = _learned_lines(entry, self.store, self.learn_after)
-        if article is None or lines != prepared.lines:
-            # Not cleaned before, or cleaned with lines that are no longer the source's:
-            # the body made before stands, the rest is done again.
+        if article is None or (lines != prepared.lines and _touched(prepared.body, lines ^ prepared.lines)):
+            # Not cleaned before, or cleaned with lines that are no longer the source's
+            # and that it holds: the body made before stands, the rest is done again.
             before = article
             article = _cleaned(entry, self.cleaner, lines, prepared.body)
             same_text = (
@@ -404,6 +404,15 @@ class Pipeline:
 
 
 _CLOCK_SKEW = timedelta(days=1)
+
+
+def _touched(body: Body | None, changed: frozenset[bytes]) -> bool:
+    """Whether lines learned (or unlearned) since an entry was cleaned are lines of its
+    body that the learned stripping looks at (all but the lead): if none are, cleaning
+    it again gives what it gave (:func:`normalizer.learned.strip_learned`)."""
+    if body is None:
+        return True
+    return not changed.isdisjoint(chrome_keys(body.paragraphs[1:]))
 
 
 def _older(incoming: datetime | None, stored: datetime | None) -> bool:

@@ -148,3 +148,38 @@ def test_an_input_past_the_spool_s_memory_is_stored_the_same(
             result = Pipeline(store, Settings(), NOW).ingest(entries)
             stored.append(([s.article for s in store.stored_articles()], result))
     assert stored[0] == stored[1] and stored[0][1].counts.new == 6 and len(stored[0][1].left_out) == 1
+
+
+def test_an_entry_is_cleaned_again_only_when_lines_learned_since_are_its_own(tmp_path: Path) -> None:
+    """Lines a source's stories teach during an input are stripped from its later
+    entries (cleaned again inside the transaction); an entry that holds none of them
+    keeps the cleaning it was given before the transaction."""
+    from normalizer.clean import Cleaner
+
+    again: list[str] = []
+
+    class Watching(Cleaner):
+        def finish(self, raw: RawEntry, body: Any, learned: frozenset[bytes] = frozenset()) -> Any:
+            if store._sqlite.in_transaction:
+                again.append(raw.input_id)
+            return super().finish(raw, body, learned)
+
+    shipped = Cleaner.default()
+    cleaner = Watching(shipped.chrome_rules, shipped.dateline_rules, shipped.version)
+    origin = Origin("feed", "wire.rss")
+    chrome = "Follow the Wire on its app for the latest news"
+
+    def story(n: int, with_chrome: bool) -> RawEntry:
+        text = " ".join(f"w{n}x{i} spoke" for i in range(50))
+        body = f"{text}.\n\n{chrome}" if with_chrome else f"{text}."
+        return RawEntry(f"e{n}", origin, f"Story {n}", body, "text", guid=f"urn:{n}")
+
+    entries = [story(1, True), story(2, True), story(3, True), story(4, False)]
+    settings = Settings(learn_chrome_stories=2)
+    with SqliteStore(str(tmp_path / "s.db"), settings.fingerprint_params) as store:
+        Pipeline(store, settings, NOW, cleaner).ingest(entries)
+        bodies = {s.article.input_id: s.article.paragraphs for s in store.stored_articles()}
+    # Stories 1 and 2 taught the line; story 3 loses it, story 4 never had it.
+    assert chrome in bodies["e1"] and chrome in bodies["e2"]
+    assert chrome not in bodies["e3"]
+    assert again == ["e3"]
