@@ -170,8 +170,8 @@ class Cleaner:
 
 # The modules whose code decides what an entry's clean text is.
 _CLEANING_MODULES = (
-    "clean.py", "text.py", "html.py", "boilerplate.py", "dateline.py", "learned.py", "extract.py",
-    "page_meta.py", "identity.py",
+    "clean.py", "text.py", "ftfy_gate.py", "html.py", "boilerplate.py", "dateline.py", "learned.py",
+    "extract.py", "page_meta.py", "identity.py",
 )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 import ftfy
 
+from normalizer.ftfy_gate import ftfy_may_change
 from normalizer.tokens import word_count
 
 __all__ = [
@@ -128,7 +129,9 @@ def repair(text: str) -> str:
         # Mojibake, C1 controls and odd Unicode forms all need non-ASCII characters.
         return text
     for _ in range(_MAX_REPAIR_PASSES):
-        fixed = _INVISIBLE.sub("", ftfy.fix_text(text, config=_FTFY_CONFIG))
+        # ftfy only where it could change something: the check is exact, and cheaper.
+        fixed = ftfy.fix_text(text, config=_FTFY_CONFIG) if ftfy_may_change(text) else text
+        fixed = _INVISIBLE.sub("", fixed)
         if fixed == text:
             break
         text = fixed

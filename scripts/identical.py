@@ -7,8 +7,9 @@ Runs ``newsnorm run`` twice, once with the code of ``--base`` (a commit, default
 ``HEAD``: the last commit against the working tree) and once with the working tree,
 over the same inputs in the same order: the benchmark's real corpus (``--items``
 items), then each fixture folder that holds inputs. The clock is fixed
-(``SOURCE_DATE_EPOCH``), so the Atom documents and the stores (their whole SQL dump)
-must be identical; the first difference is printed. Exit 1 when anything differs.
+(``SOURCE_DATE_EPOCH``), so the Atom documents and the stores (their whole SQL dump,
+but for each entry's raw digest, which names the cleaning code's version) must be
+identical; the first difference is printed. Exit 1 when anything differs.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def _run(code: Path, inputs: list[Path], work: Path) -> tuple[bytes, list[str]]:
         if done.returncode not in (0, 3):
             raise SystemExit(f"{code}: run {folder} failed ({done.returncode}): {done.stderr[-2000:]}")
     with sqlite3.connect(db) as connection:
+        # An entry's raw digest carries the cleaning's version, a digest of the cleaning
+        # code itself: any change to that code changes it, on purpose (what it stored
+        # is cleaned again). It is the one thing left out of the comparison.
+        connection.execute("UPDATE articles SET raw_digest = NULL")
         dump = list(connection.iterdump())
     return out.read_bytes(), dump
 

@@ -89,3 +89,45 @@ def test_real_mojibake_is_repaired_and_lookalikes_left_alone(name: str) -> None:
             continue
         wrong.append((case["original"], got, wanted))
     assert wrong == []
+
+
+# ftfy_may_change is exact where it says "no": ftfy would give the text back as it is.
+from normalizer.ftfy_gate import _NAMED, ftfy_may_change  # noqa: E402
+from normalizer.text import _FTFY_CONFIG  # noqa: E402
+
+
+def _ftfy_keeps(text: str) -> bool:
+    return ftfy.fix_text(text, config=_FTFY_CONFIG) == text
+
+
+@pytest.mark.parametrize("name", ["in-the-wild.json", "negative.json", "synthetic.json"])
+def test_the_ftfy_check_lets_every_mojibake_case_through(name: str) -> None:
+    cases = json.loads((FTFY_CASES / name).read_text("utf-8"))
+    texts = [text for case in cases for text in (case["original"], case.get("fixed", ""))]
+    missed = [text for text in texts if not ftfy_may_change(text) and not _ftfy_keeps(text)]
+    assert missed == []
+    # And it does skip: real text with accents and other scripts needs no ftfy.
+    assert not ftfy_may_change("Le café «Chez Léon» a fermé, déclare-t-il à l'AFP. Москва. 北京。")
+    assert ftfy_may_change("cafe\u0301")  # not NFC: ftfy composes it
+
+
+# The characters the heuristic names, the four it flags alone, and what surrounds them.
+_GATE_ALPHABET = (
+    "".join(sorted(set(_NAMED[1:-1].replace("\\", ""))))
+    + "ŒœÃÂ aZ.,!?-\n\t°×é»«—…’Ж北"
+    + "\u0301\u0308\r\u2028\u2029\x85\x1b[\u200e\ufeff"  # combining marks, breaks, controls
+)
+
+
+@given(st.text(alphabet=_GATE_ALPHABET, max_size=40))
+def test_the_ftfy_check_never_skips_what_ftfy_would_change(text: str) -> None:
+    assert ftfy_may_change(text) or _ftfy_keeps(text)
+
+
+_ACCENTED = ["é", "«", "»", "Ã", "©", "—", "Ж", "л", " ", "a", "ü", "€", "\xa0"]
+
+
+@given(st.lists(st.sampled_from(_ACCENTED), max_size=60))
+def test_the_ftfy_check_holds_on_accented_runs(chars: list[str]) -> None:
+    text = "".join(chars)
+    assert ftfy_may_change(text) or _ftfy_keeps(text)
