@@ -214,6 +214,9 @@ class Pipeline:
         # The sources whose learned lines may have changed since this input was
         # cleaned: those a story stored from it since taught.
         self._taught: set[str] = set()
+        # The learned lines of each source, as they stood when this input was read
+        # (nothing is taught before its transaction).
+        self._lines: dict[str, frozenset[bytes]] = {}
         self.now = now
         self._at = utc_text(now) or ""
 
@@ -229,6 +232,7 @@ class Pipeline:
         # reader fails on is rejected before any of it is stored, and the write lock
         # is held only while storing.
         self._taught.clear()
+        self._lines.clear()
         with _Spool() as spool:
             for entry in entries:
                 spool.add(self._prepare(entry))
@@ -253,7 +257,7 @@ class Pipeline:
         stored = self.store.version_of(article_key(entry))
         if stored is not None and stored.raw_digest == digest:
             return _Prepared(entry, digest, frozenset(), None, None, None)
-        lines = _learned_lines(entry, self.store, self.learn_after)
+        lines = self._learned(entry)
         try:
             body: Body | None = self.cleaner.body(entry)
         except InputError:
@@ -265,6 +269,15 @@ class Pipeline:
             else None
         )
         return _Prepared(entry, digest, lines, body, article, fingerprint)
+
+    def _learned(self, entry: RawEntry) -> frozenset[bytes]:
+        """The learned lines of an entry's source, looked up once per source per input."""
+        if self.learn_after <= 0:
+            return frozenset()
+        source = chrome_source(entry.link, entry.origin.name)
+        if source not in self._lines:
+            self._lines[source] = self.store.learned_lines(source, self.learn_after)
+        return self._lines[source]
 
     def _entry(self, prepared: _Prepared) -> Counts | LeftOut:
         """One entry through the stages: what it did to the counts, or why it was left out."""
