@@ -16,6 +16,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -29,6 +30,7 @@ from feeds.intake.sources import Document, Inputs, Loader, expand_inputs, own_fi
 from feeds.publish.atom import EXT_NS, FeedPart, Tally, feed_info, write_atom
 from feeds.readers import read_entries
 from feeds.readers.sniff import Format, sniff
+from feeds.workers import MAX_POOLED_BYTES, PreparedInput, PreparePool
 from normalizer.clean import Cleaner
 from normalizer.errors import InputError, InterruptedRunError, SettingsError, StoreError
 from normalizer.model import Article, LeftOut, PassedOver, RawEntry, Rejected, Skipped
@@ -180,11 +182,52 @@ def ingest_inputs(
     """
     tell = on_progress or _silent
     pipeline = Pipeline(store, settings, now)
+    workers = settings.workers or _cores()
+    # Worker processes read the store through a connection of their own: a store in
+    # memory has none to give.
+    pool = PreparePool(workers, settings, now) if workers > 1 and store.name != ":memory:" else None
+    try:
+        return _ingest_with(
+            inputs,
+            store,
+            settings,
+            now,
+            pipeline=pipeline,
+            pool=pool,
+            format_in=format_in,
+            tell=tell,
+            output=output,
+        )
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity: ``taskset -c 0`` gives one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _ingest_with(
+    inputs: Sequence[str] | Inputs,
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    *,
+    pipeline: Pipeline,
+    pool: PreparePool | None,
+    format_in: Format | None,
+    tell: Callable[[str, str], None],
+    output: str | None,
+) -> IngestSummary:
     found = inputs if isinstance(inputs, Inputs) else expand_inputs(inputs, own_files(store.name, output))
     progress = _Progress(rejected=list(found.unreadable), passed_over=list(found.passed_over))
     share = _Share(settings.shard, progress)
     operators = frozenset(found.names)
-    run = _IngestRun(pipeline, store, settings, now, format_in, progress, share, tell, operators)
+    run = _IngestRun(pipeline, store, settings, now, format_in, progress, share, tell, operators, pool)
     run.queue.extend(run.due(share.mine(found.names)))
     run.seen.update(found.names)
     try:
@@ -217,6 +260,10 @@ class _IngestRun:
     share: _Share
     tell: Callable[[str, str], None]
     operators: frozenset[str]
+    pool: PreparePool | None = None
+    # Bytes of input stored without the pool: a run hands inputs to its pool only past
+    # POOL_AFTER_BYTES (starting the processes costs more than a small run takes).
+    stored_here: int = 0
     queue: deque[str] = field(default_factory=deque)
     seen: set[str] = field(default_factory=set)
     # The feeds being polled, by the address fetched: the feed's own URL and state.
@@ -266,14 +313,20 @@ class _IngestRun:
         )
 
     def drain(self, loader: Loader) -> None:
-        """Load and store every queued input, in order (the next URLs fetched ahead)."""
+        """Load and store every queued input, in order (the next URLs fetched ahead;
+        with a pool, the next inputs read, cleaned and fingerprinted ahead)."""
         progress = self.progress
-        while self.queue:
-            name = self.queue.popleft()
-            progress.documents += 1
-            loader.ahead(islice(self.queue, loader.workers))
-            self.tell("fetch" if is_url(name) else "read", name)
-            document = loader.load(name)
+        ahead: deque[tuple[str, Document, Future[PreparedInput] | None]] = deque()
+        window = 1 + (self.pool.workers if self.pool is not None else 0)
+        while self.queue or ahead:
+            while self.queue and len(ahead) < window:
+                name = self.queue.popleft()
+                progress.documents += 1
+                loader.ahead(islice(self.queue, loader.workers))
+                self.tell("fetch" if is_url(name) else "read", name)
+                document = loader.load(name)
+                ahead.append((name, document, self._hand_over(document)))
+            name, document, handed = ahead.popleft()
             failure: InputError | None = document.problem
             if document.problem is not None:
                 progress.rejected.append(Rejected(name, document.problem.problem))
@@ -285,13 +338,39 @@ class _IngestRun:
                 progress.passed_over.append(PassedOver(name, _OWN_FEED))
             else:
                 self.tell("store", name)
-                rejected = _ingest_document(document, self.pipeline, self.format_in, progress, self.tell)
+                rejected = _ingest_document(
+                    document, self.pipeline, self.format_in, progress, self.tell, handed=handed
+                )
                 if rejected is None:
                     _remember_fetch(self.store, document, self.now)
                 else:
                     failure = InputError(name, rejected.reason)
+                if handed is None:
+                    self.stored_here += len(document.data or b"")
+            if handed is not None:
+                handed.cancel()  # a list or the run's own feed: what it was read as is not wanted
             self._note_poll(document, failure)
             self.tell("done", name)
+
+    def _hand_over(self, document: Document) -> Future[PreparedInput] | None:
+        """Give an input to the pool to prepare, if there is one and it is a feed or
+        article to store (a list, a 304, a failed fetch, the run's own feed are not)."""
+        data = document.data
+        if (
+            self.pool is None
+            or self.stored_here < POOL_AFTER_BYTES
+            or document.problem is not None
+            or (document.fetched is not None and document.fetched.not_modified)
+            or not data
+            or len(data) > MAX_POOLED_BYTES
+            or (self.format_in is None and sniff(data) == "opml")
+            or self.format_in == "opml"
+            or _is_own_feed(data, self.settings.feed_id)
+        ):
+            return None
+        return self.pool.submit(
+            data, document.name, self.format_in, document.charset, self.pipeline.committed
+        )
 
     def _subscribe(self, listing: str, listed: list[str]) -> None:
         """Queue the feeds an operator's list names, up to the run's cap."""
@@ -305,6 +384,9 @@ class _IngestRun:
 
 
 log = logging.getLogger("newsnorm.jobs")
+
+# A run stores this much itself before it hands inputs to its worker processes.
+POOL_AFTER_BYTES = 1024 * 1024
 
 _OWN_FEED = (
     "an Atom feed this newsnorm wrote (its id is --feed-id's): its entries are the store's, not a new source"
@@ -327,15 +409,25 @@ def _ingest_document(
     format_in: Format | None,
     progress: _Progress,
     tell: Callable[[str, str], None] = _silent,
+    *,
+    handed: Future[PreparedInput] | None = None,
 ) -> Rejected | None:
     """Store one document's articles, all or nothing; ``None`` once stored, else why
-    it was rejected (also noted in ``progress``)."""
+    it was rejected (also noted in ``progress``). ``handed``: the document as a worker
+    prepared it (what it raised is raised here, as if read here)."""
     read = _Counter(lambda: tell("entry", document.name))
     started = time.perf_counter()
     data = document.data or b""
     try:
-        entries = read_entries(data, document.name, format_in, document.charset)
-        result = pipeline.ingest(read.count(entries))
+        prepared = _prepared_by_worker(handed) if handed is not None else None
+        if prepared is not None:
+            read.entries = prepared.read
+            for _ in range(prepared.read):
+                tell("entry", document.name)
+            result = pipeline.store_prepared(prepared.items, prepared.prepared_at)
+        else:
+            entries = read_entries(data, document.name, format_in, document.charset)
+            result = pipeline.ingest(read.count(entries))
     except InputError as error:
         log.info("%s: rejected: %s", document.name, error.problem)
         rejected = Rejected(document.name, error.problem)
@@ -365,6 +457,16 @@ def _ingest_document(
     if read.entries == 0:
         progress.passed_over.append(PassedOver(document.name, "a feed with no entries"))
     return None
+
+
+def _prepared_by_worker(handed: Future[PreparedInput]) -> PreparedInput | None:
+    """What a worker made of an input; ``None`` if the pool broke (a worker was
+    killed), and it is to be read here. What the reading raised is raised."""
+    try:
+        return handed.result()
+    except BrokenExecutor:
+        log.warning("a worker process stopped: inputs are read by the storing process")
+        return None
 
 
 @dataclass

@@ -33,6 +33,11 @@ class InputError(NewsnormError):
         self.problem = " ".join(problem.split())
         super().__init__(f"{source}: {self.problem}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Pickled by what it was made of (a worker process raises it to the one that
+        # stores), not by its message: unpickling calls the class with those.
+        return type(self), (self.source, self.problem)
+
 
 class UnsafeInputError(InputError):
     """An input tries something a parser must never do (entities, external DTDs)."""

@@ -211,9 +211,12 @@ class Pipeline:
         )
         self.rule = settings.canonical_rule
         self.learn_after = settings.learn_chrome_stories
-        # The sources whose learned lines may have changed since this input was
-        # cleaned: those a story stored from it since taught.
-        self._taught: set[str] = set()
+        # When each source last taught a line (a count of teachings), and the count when
+        # the last input was committed: an entry prepared then, here or in another
+        # process that reads the store, saw every line taught before it and none after.
+        self._taught_at: dict[str, int] = {}
+        self._teachings = 0
+        self._committed = 0
         # The learned lines of each source, as they stood when this input was read
         # (nothing is taught before its transaction).
         self._lines: dict[str, frozenset[bytes]] = {}
@@ -226,26 +229,47 @@ class Pipeline:
         ``entries`` may be a generator that reads as it goes: anything it raises
         rolls the whole input back.
         """
-        counts = Counts()
-        left_out: list[LeftOut] = []
         # Read, cleaned and fingerprinted whole before the transaction: an input its
         # reader fails on is rejected before any of it is stored, and the write lock
         # is held only while storing.
-        self._taught.clear()
-        self._lines.clear()
         with _Spool() as spool:
-            for entry in entries:
-                spool.add(self._prepare(entry))
-            with self.store.storing():
-                for item in spool:
-                    if not isinstance(item, _Prepared):
-                        left_out.append(item)  # type: ignore[arg-type]
-                        continue
-                    outcome = self.store.entry(functools.partial(self._entry, item))
-                    if isinstance(outcome, Counts):
-                        counts += outcome
-                    else:
-                        left_out.append(outcome)
+            prepared_at = self.prepare(entries, spool)
+            return self.store_prepared(spool, prepared_at)
+
+    def prepare(self, entries: Iterable[RawEntry | LeftOut], into: _Spool | list[object]) -> int:
+        """Stages 1 to 3 for an input's entries, in order, into ``into``; the moment
+        they were prepared at, for :meth:`store_prepared` (the store is only read).
+
+        Another process may prepare an input with a pipeline of its own over the same
+        store (see :mod:`normalizer.workers`): it is stored as if prepared here.
+        """
+        self._lines.clear()
+        prepared_at = self._committed
+        add = into.add if isinstance(into, _Spool) else into.append
+        for entry in entries:
+            add(self._prepare(entry))
+        return prepared_at
+
+    @property
+    def committed(self) -> int:
+        """The moment the last input was committed at (see :meth:`prepare`)."""
+        return self._committed
+
+    def store_prepared(self, items: Iterable[object], prepared_at: int) -> InputResult:
+        """Stages 4 to 8 for an input's prepared entries: one transaction."""
+        counts = Counts()
+        left_out: list[LeftOut] = []
+        with self.store.storing():
+            for item in items:
+                if not isinstance(item, _Prepared):
+                    left_out.append(item)  # type: ignore[arg-type]
+                    continue
+                outcome = self.store.entry(functools.partial(self._entry, item, prepared_at))
+                if isinstance(outcome, Counts):
+                    counts += outcome
+                else:
+                    left_out.append(outcome)
+        self._committed = self._teachings
         self.store.settle()
         return InputResult(counts, tuple(left_out))
 
@@ -279,7 +303,7 @@ class Pipeline:
             self._lines[source] = self.store.learned_lines(source, self.learn_after)
         return self._lines[source]
 
-    def _entry(self, prepared: _Prepared) -> Counts | LeftOut:
+    def _entry(self, prepared: _Prepared, prepared_at: int) -> Counts | LeftOut:
         """One entry through the stages: what it did to the counts, or why it was left out."""
         entry, digest = prepared.entry, prepared.digest
         stored = self.store.version_of(article_key(entry))
@@ -288,7 +312,11 @@ class Pipeline:
             return Counts(unchanged=1)
         article, fingerprint = prepared.article, prepared.fingerprint
         lines = prepared.lines
-        if article is None or chrome_source(entry.link, entry.origin.name) in self._taught:
+        if (
+            article is None
+            or self._taught_at.get(chrome_source(entry.link, entry.origin.name), -1) > prepared_at
+        ):
+            # Its source taught a line since it was prepared: its lines are read again.
             lines = _learned_lines(entry, self.store, self.learn_after)
         if article is None or (lines != prepared.lines and _touched(prepared.body, lines ^ prepared.lines)):
             # Not cleaned before, or cleaned with lines that are no longer the source's
@@ -353,7 +381,8 @@ class Pipeline:
             # lines look like the source's chrome.
             source = chrome_source(article.url, article.origin.name)
             self.store.count_source_lines(source, chrome_lines(article.paragraphs))
-            self._taught.add(source)
+            self._teachings += 1
+            self._taught_at[source] = self._teachings
         return Counts(new=1)
 
     def _new_version(

@@ -333,6 +333,13 @@ class Settings:
         "Cache-Control), those backing off after failures, and those gone (410).",
         commands=FETCH,
     )
+    workers: int = _setting(
+        0,
+        "Processes that read, clean and fingerprint the next inputs while one stores (0: one per "
+        "core; 1: none). The store is the same whatever the number.",
+        commands=INGEST,
+        check=_between(0, 64),
+    )
     fetch_workers: int = _setting(
         4,
         "URLs fetched at once, at most 2 from one host (stored in input order all the same).",

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Show that a change that promises the same output gives it: byte for byte.
 
-    .venv/bin/python -m scripts.identical [--base REV] [--items N]
+    .venv/bin/python -m scripts.identical [--base REV] [--items N] [--workers N]
 
 Runs ``newsnorm run`` twice, once with the code of ``--base`` (a commit, default
 ``HEAD``: the last commit against the working tree) and once with the working tree,
 over the same inputs in the same order: the benchmark's real corpus (``--items``
-items), then each fixture folder that holds inputs. The clock is fixed
+items), then each fixture folder that holds inputs. The base runs in one process;
+``--workers N`` runs the working tree with N worker processes (``--base HEAD`` with
+``--workers 2`` shows that the pool changes nothing). The clock is fixed
 (``SOURCE_DATE_EPOCH``), so the Atom documents and the stores (their whole SQL dump,
 but for each entry's raw digest, which names the cleaning code's version) must be
 identical; the first difference is printed. Exit 1 when anything differs.
@@ -37,9 +39,14 @@ def _checkout(rev: str, into: Path) -> Path:
     return into
 
 
-def _run(code: Path, inputs: list[Path], work: Path) -> tuple[bytes, list[str]]:
+def _run(code: Path, inputs: list[Path], work: Path, workers: int) -> tuple[bytes, list[str]]:
     db, out = work / "s.db", work / "out.atom"
-    env = {**os.environ, "PYTHONPATH": str(code), "SOURCE_DATE_EPOCH": EPOCH}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(code),
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "NEWSNORM_WORKERS": str(workers),
+    }
     for folder in inputs:
         command = [sys.executable, "-m", "cli", "run", str(folder), "--db", str(db), "-o", str(out)]
         done = subprocess.run(
@@ -68,21 +75,23 @@ def main() -> int:
     )
     parser.add_argument("--base", default="HEAD", help="the commit to compare with (default HEAD)")
     parser.add_argument("--items", type=int, default=2000, help="items of the real corpus (default 2000)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of the working tree's run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         temp_path = Path(temp)
         corpus = temp_path / "corpus"
         make_real_corpus(corpus, args.items)
-        inputs = [corpus, *(ROOT / "fixtures" / name for name in FIXTURE_INPUTS)]
+        # The corpus again at the end: a re-poll, every entry unchanged.
+        inputs = [corpus, *(ROOT / "fixtures" / name for name in FIXTURE_INPUTS), corpus]
         (temp_path / "base").mkdir()
         base = _checkout(args.base, temp_path / "base")
         results = []
-        for code in (base, ROOT):
+        for code, workers in ((base, 1), (ROOT, args.workers)):
             # One path for both runs: the store remembers the document it wrote.
             work = temp_path / "work"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir()
-            results.append(_run(code, inputs, work))
+            results.append(_run(code, inputs, work, workers))
         (atom_before, dump_before), (atom_after, dump_after) = results
         problems = []
         if atom_before != atom_after:
@@ -96,7 +105,8 @@ def main() -> int:
             return 1
         print(
             f"identical: {len(atom_after):,} bytes of Atom and {len(dump_after):,} lines of store dump "
-            f"({args.base} against the working tree; inputs: {args.items:,} corpus items, {names})"
+            f"({args.base} against the working tree with {args.workers} worker(s); "
+            f"inputs: {args.items:,} corpus items, {names})"
         )
         return 0
 

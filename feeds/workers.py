@@ -1,0 +1,103 @@
+"""Reading, cleaning and fingerprinting in worker processes, beside the one that stores.
+
+Stages 1 to 3 of an input (read, clean, fingerprint: most of the work) need the
+store only to read it: whether an entry is stored already as it is, and the lines
+its source is known to repeat. So each worker process opens the store to read, and
+prepares the next inputs while the process that stores works through the one before
+(:class:`PreparePool`). The storing process checks each entry again against what was
+stored since (:meth:`normalizer.pipeline.Pipeline.store_prepared`), in input order,
+so the store is the one a single process makes (``scripts/identical.py --workers 2``
+holds that).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+
+from feeds.readers import read_entries
+from feeds.readers.sniff import Format
+from normalizer.pipeline import Pipeline
+from normalizer.settings import Settings
+from normalizer.store import open_store
+
+__all__ = ["MAX_POOLED_BYTES", "PreparePool", "PreparedInput"]
+
+# Larger inputs are prepared by the storing process, which spools them to disk: a
+# worker would hold one whole in memory, and so would the pipe back.
+MAX_POOLED_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PreparedInput:
+    """An input as a worker prepared it: its prepared entries in order, how many
+    entries its reader gave, and the moment of the store it was prepared against."""
+
+    items: list[object]
+    read: int
+    prepared_at: int
+
+
+# The worker process's own pipeline, over the store opened to read, made once by
+# _start_worker: the process is the pool's own and runs nothing else.
+_pipeline: Pipeline | None = None
+
+
+def _start_worker(settings: Settings, now: datetime) -> None:
+    global _pipeline  # noqa: PLW0603 - the worker process's own state
+    _pipeline = Pipeline(open_store(settings, create=False), settings, now)
+
+
+def _prepare_input(
+    data: bytes, name: str, format_in: Format | None, charset: str | None, prepared_at: int
+) -> PreparedInput:
+    if _pipeline is None:
+        raise RuntimeError("an input handed to a worker that was not started")
+    items: list[object] = []
+    read = 0
+
+    def counted() -> object:
+        nonlocal read
+        for entry in read_entries(data, name, format_in, charset):
+            read += 1
+            yield entry
+
+    _pipeline.prepare(counted(), items)  # type: ignore[arg-type]
+    return PreparedInput(items, read, prepared_at)
+
+
+class PreparePool:
+    """``workers`` processes that prepare inputs, each with the store open to read.
+
+    They are started by a fork server (so they share no thread or lock of the process
+    that stores) when the first input is handed over.
+    """
+
+    def __init__(self, workers: int, settings: Settings, now: datetime) -> None:
+        # Imported here: a run without a pool loads no multiprocessing.
+        import multiprocessing  # noqa: PLC0415
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+        self.workers = workers
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["feeds.workers"])
+        self._executor = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(settings, now)
+        )
+
+    def submit(
+        self, data: bytes, name: str, format_in: Format | None, charset: str | None, prepared_at: int
+    ) -> Future[PreparedInput] | None:
+        """Prepare one input in a worker, against the store as committed at ``prepared_at``;
+        ``None`` once the pool is broken (a worker was killed): the input is read where
+        it is stored."""
+        from concurrent.futures import BrokenExecutor  # noqa: PLC0415
+
+        try:
+            return self._executor.submit(_prepare_input, data, name, format_in, charset, prepared_at)
+        except BrokenExecutor:
+            return None
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
