@@ -12,12 +12,14 @@ holds that).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 
 from feeds.readers import read_entries
 from feeds.readers.sniff import Format
+from normalizer.model import LeftOut, RawEntry
 from normalizer.pipeline import Pipeline
 from normalizer.settings import Settings
 from normalizer.store import open_store
@@ -57,21 +59,22 @@ def _prepare_input(
     items: list[object] = []
     read = 0
 
-    def counted() -> object:
+    def counted() -> Iterator[RawEntry | LeftOut]:
         nonlocal read
         for entry in read_entries(data, name, format_in, charset):
             read += 1
             yield entry
 
-    _pipeline.prepare(counted(), items)  # type: ignore[arg-type]
+    _pipeline.prepare(counted(), items)
     return PreparedInput(items, read, prepared_at)
 
 
 class PreparePool:
     """``workers`` processes that prepare inputs, each with the store open to read.
 
-    They are started by a fork server (so they share no thread or lock of the process
-    that stores) when the first input is handed over.
+    They are started by a fork server where there is one (so they share no thread or
+    lock of the process that stores), else each as a new interpreter, when the first
+    input is handed over.
     """
 
     def __init__(self, workers: int, settings: Settings, now: datetime) -> None:
@@ -80,8 +83,13 @@ class PreparePool:
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
         self.workers = workers
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["feeds.workers"])
+        context: multiprocessing.context.BaseContext
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            server = multiprocessing.get_context("forkserver")
+            server.set_forkserver_preload(["feeds.workers"])
+            context = server
+        else:  # Windows: each worker starts a new interpreter
+            context = multiprocessing.get_context("spawn")
         self._executor = ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start_worker, initargs=(settings, now)
         )
