@@ -185,7 +185,7 @@ def ingest_inputs(
     workers = settings.workers or _cores()
     # Worker processes read the store through a connection of their own: a store in
     # memory has none to give.
-    pool = PreparePool(workers, settings, now) if workers > 1 and store.name != ":memory:" else None
+    pool = _pool(workers, settings, now) if workers > 1 and store.name != ":memory:" else None
     try:
         return _ingest_with(
             inputs,
@@ -201,6 +201,16 @@ def ingest_inputs(
     finally:
         if pool is not None:
             pool.close()
+
+
+def _pool(workers: int, settings: Settings, now: datetime) -> PreparePool | None:
+    """The run's worker processes; ``None`` where the platform gives none (no
+    semaphores, say): the storing process then does all the work."""
+    try:
+        return PreparePool(workers, settings, now)
+    except (OSError, ImportError, ValueError) as error:
+        log.warning("no worker processes (%s): inputs are read by the storing process", error)
+        return None
 
 
 def _cores() -> int:

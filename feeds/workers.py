@@ -12,6 +12,7 @@ holds that).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from normalizer.settings import Settings
 from normalizer.store import open_store
 
 __all__ = ["MAX_POOLED_BYTES", "PreparePool", "PreparedInput"]
+
+log = logging.getLogger("newsnorm.workers")
 
 # Larger inputs are prepared by the storing process, which spools them to disk: a
 # worker would hold one whole in memory, and so would the pipe back.
@@ -83,6 +86,7 @@ class PreparePool:
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
         self.workers = workers
+        self._broken = False
         context: multiprocessing.context.BaseContext
         if "forkserver" in multiprocessing.get_all_start_methods():
             server = multiprocessing.get_context("forkserver")
@@ -102,9 +106,15 @@ class PreparePool:
         it is stored."""
         from concurrent.futures import BrokenExecutor  # noqa: PLC0415
 
+        if self._broken:
+            return None
         try:
             return self._executor.submit(_prepare_input, data, name, format_in, charset, prepared_at)
-        except BrokenExecutor:
+        except (BrokenExecutor, OSError) as error:
+            # A worker was killed, or no process can be started here (no /dev/shm, no
+            # fork server): the run goes on in the storing process alone.
+            log.warning("worker processes unavailable (%s): inputs are read by the storing process", error)
+            self._broken = True
             return None
 
     def close(self) -> None:

@@ -95,3 +95,20 @@ def test_a_small_run_starts_no_worker(cli: Cli, tmp_path: Path, monkeypatch: pyt
     )
     assert result.exit_code == 0, result.output
     assert started == []
+
+
+def test_a_run_where_no_worker_can_start_goes_on_in_one_process(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    def cannot(*_: object, **__: object) -> None:
+        raise OSError("no semaphores here")
+
+    monkeypatch.setattr(feeds.jobs, "POOL_AFTER_BYTES", 0)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", cannot)
+    folder = _feeds_teaching_chrome(tmp_path / "site")
+    result = cli("ingest", str(folder), "--db", str(tmp_path / "s.db"), "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert "24 entries: 24 new" in result.output, result.output
+    assert "worker processes unavailable" in result.output
