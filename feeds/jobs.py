@@ -23,7 +23,7 @@ from functools import partial
 from itertools import islice
 from typing import BinaryIO
 
-from feeds.intake.fetch import FetchPolicy, Validators, is_url
+from feeds.intake.fetched import FetchPolicy, Validators, is_url
 from feeds.intake.opml import opml_feeds
 from feeds.intake.polling import after_failure, after_fetch, fetch_address, not_due
 from feeds.intake.sources import Document, Inputs, Loader, expand_inputs, own_files

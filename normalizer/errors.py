@@ -33,7 +33,7 @@ class InputError(NewsnormError):
         self.problem = " ".join(problem.split())
         super().__init__(f"{source}: {self.problem}")
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+    def __reduce__(self) -> tuple[type[InputError], tuple[object, ...]]:
         # Pickled by what it was made of (a worker process raises it to the one that
         # stores), not by its message: unpickling calls the class with those.
         return type(self), (self.source, self.problem)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from feeds.intake.fetch import is_url
+from feeds.intake.fetched import is_url
 from normalizer.errors import InputError
 from normalizer.safexml import parse_xml
 

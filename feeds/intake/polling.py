@@ -23,7 +23,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from feeds.intake.fetch import Fetched, RefusedFetchError
+from feeds.intake.fetched import Fetched, RefusedFetchError
 from normalizer.errors import InputError
 from normalizer.store.protocol import FeedState
 

@@ -10,10 +10,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
+from feeds.intake.fetched import Fetched, FetchPolicy, Validators, is_url
 
-from feeds.intake.fetch import Fetched, Fetcher, FetchPolicy, Validators, is_url
+if TYPE_CHECKING:
+    import httpx
+
+    from feeds.intake.fetch import Fetcher
 from normalizer.errors import InputError
 from normalizer.model import PassedOver, Rejected
 from normalizer.values import is_postgres_url, web_host
@@ -221,6 +225,9 @@ class Loader:
     def _client(self) -> Fetcher:
         with self._hosts_lock:
             if self._fetcher is None:
+                # Imported at the first URL: a run over files loads no HTTP client.
+                from feeds.intake.fetch import Fetcher  # noqa: PLC0415
+
                 self._fetcher = Fetcher(self._policy, self._transport)
             return self._fetcher
 
