@@ -29,7 +29,7 @@ from pathlib import Path
 from bench.real_corpus import make_real_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_INPUTS = ("demo", "real", "chrome", "agency", "dedup/docs")
+FIXTURE_INPUTS = ("demo", "real", "chrome", "agency", "dedup/docs", "hostile", "feedparser-sanitize", "pages")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
 
