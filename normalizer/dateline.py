@@ -87,7 +87,6 @@ class DatelineRules:
     # Forms of scripts without capitals, or with a shape of their own.
     chinese: re.Pattern[str] | None = None
     japanese: re.Pattern[str] | None = None
-    japanese_agencies: frozenset[str] = frozenset()
     arabic: re.Pattern[str] | None = None
     arabic_months: dict[str, int] = dataclasses.field(default_factory=dict)
     korean: re.Pattern[str] | None = None
@@ -158,7 +157,6 @@ def load_dateline_rules(text: str | None = None) -> DatelineRules:
         agencies=frozenset(name.lower() for name in agencies),
         chinese=_chinese(table.get("chinese", {}).get("agencies", [])),
         japanese=_japanese(table.get("japanese", {}).get("agencies", [])),
-        japanese_agencies=frozenset(table.get("japanese", {}).get("agencies", [])),
         arabic=_arabic(arabic.get("agencies", []), list(arabic_months)),
         arabic_months=arabic_months,
         korean=_korean(korean.get("agencies", [])),
@@ -196,10 +194,11 @@ def _chinese(agencies: list[str]) -> re.Pattern[str] | None:
 
 
 def _japanese(agencies: list[str]) -> re.Pattern[str] | None:
-    """【東京共同】, 【ソウル＝小池和樹】: place and agency, or place and reporter."""
+    """【東京共同】, 【ロサンゼルス＝共同】, 【ソウル＝小池和樹】: place and agency (run
+    together or apart), or place and reporter."""
     known = _alternatives(agencies) if agencies else "(?!)"
     return re.compile(
-        rf"^【(?:(?P<place>[^【】＝=]{{1,12}}?)(?P<agency>{known})|(?P<place2>[^【】＝=]{{1,12}})"
+        rf"^【(?:(?P<place>[^【】＝=]{{1,12}}?)[＝=]?(?P<agency>{known})|(?P<place2>[^【】＝=]{{1,12}})"
         rf"(?:[＝=](?P<reporter>[^【】]{{1,20}}))?)】\s*"
     )
 
@@ -367,11 +366,8 @@ def _scripted(paragraph: str, rules: DatelineRules) -> DatelineMatch | None:
     credit-first line of its own ("AFP, MANILA")."""
     first = paragraph[:1]
     if first == "【" and rules.japanese is not None and (found := rules.japanese.match(paragraph)):
-        place, agency, reporter = found["place"] or found["place2"], found["agency"], found["reporter"]
-        if reporter in rules.japanese_agencies:
-            # 【ロサンゼルス＝共同】: the place and the agency.
-            agency, reporter = reporter, None
-        return _simple(paragraph, found, place, agency, reporter=reporter)
+        place = found["place"] or found["place2"]
+        return _simple(paragraph, found, place, found["agency"], reporter=found["reporter"])
     if (
         "\u4e00" <= first <= "\u9fff"
         and rules.chinese is not None
