@@ -106,6 +106,11 @@ def _validators(store: Store, name: str) -> Validators | None:
 MAX_LISTED_FEEDS = 10_000
 
 
+def _is_listing(data: bytes, format_in: Format | None) -> bool:
+    """Whether a document is read as an OPML list (forced, or sniffed so)."""
+    return format_in == "opml" or (format_in is None and sniff(data) == "opml")
+
+
 def _listed_feeds(
     document: Document, format_in: Format | None, progress: _Progress, operators: frozenset[str]
 ) -> list[str] | None:
@@ -115,7 +120,7 @@ def _listed_feeds(
     with OPML would otherwise subscribe the run to whatever its server likes.
     """
     data = document.data or b""
-    if format_in not in (None, "opml") or (format_in is None and sniff(data) != "opml"):
+    if not _is_listing(data, format_in):
         return None
     if document.name not in operators:
         progress.rejected.append(
@@ -326,7 +331,7 @@ class _IngestRun:
         """Load and store every queued input, in order (the next URLs fetched ahead;
         with a pool, the next inputs read, cleaned and fingerprinted ahead)."""
         progress = self.progress
-        ahead: deque[tuple[str, Document, Future[PreparedInput] | None]] = deque()
+        ahead: deque[tuple[str, Document, _Handed | None]] = deque()
         window = 1 + (self.pool.workers if self.pool is not None else 0)
         while self.queue or ahead:
             while self.queue and len(ahead) < window:
@@ -358,11 +363,11 @@ class _IngestRun:
                 if handed is None:
                     self.stored_here += len(document.data or b"")
             if handed is not None:
-                handed.cancel()  # a list or the run's own feed: what it was read as is not wanted
+                handed.future.cancel()  # a list or the run's own feed: what it was read as is not wanted
             self._note_poll(document, failure)
             self.tell("done", name)
 
-    def _hand_over(self, document: Document) -> Future[PreparedInput] | None:
+    def _hand_over(self, document: Document) -> _Handed | None:
         """Give an input to the pool to prepare, if there is one and it is a feed or
         article to store (a list, a 304, a failed fetch, the run's own feed are not)."""
         data = document.data
@@ -373,14 +378,14 @@ class _IngestRun:
             or (document.fetched is not None and document.fetched.not_modified)
             or not data
             or len(data) > MAX_POOLED_BYTES
-            or (self.format_in is None and sniff(data) == "opml")
-            or self.format_in == "opml"
+            or _is_listing(data, self.format_in)
             or _is_own_feed(data, self.settings.feed_id)
         ):
             return None
-        return self.pool.submit(
-            data, document.name, self.format_in, document.charset, self.pipeline.committed
-        )
+        # The moment it is prepared at: nothing stored after now was there to see.
+        prepared_at = self.pipeline.committed
+        future = self.pool.submit(data, document.name, self.format_in, document.charset)
+        return _Handed(future, prepared_at) if future is not None else None
 
     def _subscribe(self, listing: str, listed: list[str]) -> None:
         """Queue the feeds an operator's list names, up to the run's cap."""
@@ -420,7 +425,7 @@ def _ingest_document(
     progress: _Progress,
     tell: Callable[[str, str], None] = _silent,
     *,
-    handed: Future[PreparedInput] | None = None,
+    handed: _Handed | None = None,
 ) -> Rejected | None:
     """Store one document's articles, all or nothing; ``None`` once stored, else why
     it was rejected (also noted in ``progress``). ``handed``: the document as a worker
@@ -429,12 +434,12 @@ def _ingest_document(
     started = time.perf_counter()
     data = document.data or b""
     try:
-        prepared = _prepared_by_worker(handed) if handed is not None else None
-        if prepared is not None:
+        prepared = _prepared_by_worker(handed.future) if handed is not None else None
+        if handed is not None and prepared is not None:
             read.entries = prepared.read
             for _ in range(prepared.read):
                 tell("entry", document.name)
-            result = pipeline.store_prepared(prepared.items, prepared.prepared_at)
+            result = pipeline.store_prepared(prepared.items, handed.prepared_at)
         else:
             entries = read_entries(data, document.name, format_in, document.charset)
             result = pipeline.ingest(read.count(entries))
@@ -467,6 +472,14 @@ def _ingest_document(
     if read.entries == 0:
         progress.passed_over.append(PassedOver(document.name, "a feed with no entries"))
     return None
+
+
+@dataclass(frozen=True)
+class _Handed:
+    """An input handed to the pool: what it will give, and the pipeline's moment then."""
+
+    future: Future[PreparedInput]
+    prepared_at: int
 
 
 def _prepared_by_worker(handed: Future[PreparedInput]) -> PreparedInput | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,12 +36,11 @@ MAX_POOLED_BYTES = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class PreparedInput:
-    """An input as a worker prepared it: its prepared entries in order, how many
-    entries its reader gave, and the moment of the store it was prepared against."""
+    """An input as a worker prepared it: its prepared entries in order, and how many
+    entries its reader gave."""
 
     items: list[object]
     read: int
-    prepared_at: int
 
 
 # The worker process's own pipeline, over the store opened to read, made once by
@@ -54,9 +53,7 @@ def _start_worker(settings: Settings, now: datetime) -> None:
     _pipeline = Pipeline(open_store(settings, create=False), settings, now)
 
 
-def _prepare_input(
-    data: bytes, name: str, format_in: Format | None, charset: str | None, prepared_at: int
-) -> PreparedInput:
+def _prepare_input(data: bytes, name: str, format_in: Format | None, charset: str | None) -> PreparedInput:
     if _pipeline is None:
         raise RuntimeError("an input handed to a worker that was not started")
     items: list[object] = []
@@ -69,7 +66,7 @@ def _prepare_input(
             yield entry
 
     _pipeline.prepare(counted(), items)
-    return PreparedInput(items, read, prepared_at)
+    return PreparedInput(items, read)
 
 
 class PreparePool:
@@ -99,17 +96,14 @@ class PreparePool:
         )
 
     def submit(
-        self, data: bytes, name: str, format_in: Format | None, charset: str | None, prepared_at: int
+        self, data: bytes, name: str, format_in: Format | None, charset: str | None
     ) -> Future[PreparedInput] | None:
-        """Prepare one input in a worker, against the store as committed at ``prepared_at``;
-        ``None`` once the pool is broken (a worker was killed): the input is read where
-        it is stored."""
-        from concurrent.futures import BrokenExecutor  # noqa: PLC0415
-
+        """Prepare one input in a worker; ``None`` once the pool is broken (a worker was
+        killed): the input is read where it is stored."""
         if self._broken:
             return None
         try:
-            return self._executor.submit(_prepare_input, data, name, format_in, charset, prepared_at)
+            return self._executor.submit(_prepare_input, data, name, format_in, charset)
         except (BrokenExecutor, OSError) as error:
             # A worker was killed, or no process can be started here (no /dev/shm, no
             # fork server): the run goes on in the storing process alone.

@@ -11,9 +11,9 @@ cleaned:
    its reader gave, under the same cleaning) is unchanged, and goes no further;
 2. **clean**: the lines its source is known to repeat, then :class:`Cleaner`
    (repair, paragraphs, chrome, headline, byline, dateline) - done before the
-   transaction, and done again only if its source's learned lines changed since
-   (an earlier story of the same input taught one) or it was not cleaned then
-   (it looked unchanged and no longer does);
+   transaction, and done again only if its source taught a line since (a story
+   stored after it was prepared) that it holds, or it was not cleaned then (it
+   looked unchanged and no longer does);
 3. **fingerprint**: canonical text -> digest, shingle set, MinHash signatures, band keys;
 4. **version**: the same article already stored? the same text changes nothing,
    another text is a new version of it (it keeps its cluster);
@@ -157,7 +157,7 @@ class _Spool:
         self._file: IO[bytes] | None = None
         self._spilled = 0
 
-    def add(self, item: _Prepared | LeftOut) -> None:
+    def append(self, item: _Prepared | LeftOut) -> None:
         if self._file is None:
             self._kept.append(item)
             # About what it holds: the entry's text, and the article's made from it.
@@ -241,13 +241,13 @@ class Pipeline:
         they were prepared at, for :meth:`store_prepared` (the store is only read).
 
         Another process may prepare an input with a pipeline of its own over the same
-        store (see :mod:`normalizer.workers`): it is stored as if prepared here.
+        store (a worker, ``feeds/workers.py``): it is stored as if prepared here, at the
+        moment this pipeline's :attr:`committed` said when the input was handed over.
         """
         self._lines.clear()
         prepared_at = self._committed
-        add = into.add if isinstance(into, _Spool) else into.append
         for entry in entries:
-            add(self._prepare(entry))
+            into.append(self._prepare(entry))
         return prepared_at
 
     @property
