@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizer.text import dehyphenate, normalise_paragraph, repair, split_paragraphs, strip_xml_illegal
+from normalizer.ftfy_gate import _NAMED, ftfy_may_change
+from normalizer.text import (
+    _FTFY_CONFIG,
+    dehyphenate,
+    normalise_paragraph,
+    repair,
+    split_paragraphs,
+    strip_xml_illegal,
+)
 
 from .conftest import FIXTURES, HOSTILE
 
@@ -92,8 +100,6 @@ def test_real_mojibake_is_repaired_and_lookalikes_left_alone(name: str) -> None:
 
 
 # ftfy_may_change is exact where it says "no": ftfy would give the text back as it is.
-from normalizer.ftfy_gate import _NAMED, ftfy_may_change  # noqa: E402
-from normalizer.text import _FTFY_CONFIG  # noqa: E402
 
 
 def _ftfy_keeps(text: str) -> bool:

@@ -15,7 +15,7 @@ from .conftest import FIXTURES, Cli
 
 # Several folders of real and hostile inputs in one run: copies across inputs, learned
 # chrome, rejections in the middle.
-INPUTS = [FIXTURES / name for name in ("demo", "real", "chrome", "hostile", "dedup" + "/docs")]
+INPUTS = [FIXTURES / name for name in ("demo", "real", "chrome", "hostile", "dedup/docs")]
 
 
 def _run(cli: Cli, tmp_path: Path, workers: int) -> tuple[bytes, list[tuple[object, ...]], dict[str, object]]:
