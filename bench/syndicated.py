@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """One wire story syndicated many times: what a join costs as its cluster grows.
 
-    .venv/bin/python -m bench.syndicated [--copies 2000]
+    .venv/bin/python -m bench.syndicated [--copies 2000] [--updates 1]
 
 Makes COPIES edited or trimmed copies of one story (RSS, 100 items a feed), ingests
 them into a new SQLite store, and prints the time, the change-log rows written (one
 a copy, plus the canonical entry and any member whose standing moved) and the
-clusters formed (one).
+clusters formed (one). With ``--updates K``, the story's first K copies after the
+first take are its agency's re-sends ("UPDATE 1-", ...), so that the cluster holds
+superseded versions and every later copy joins a story with versions.
 """
 
 from __future__ import annotations
@@ -27,12 +29,15 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--copies", type=int, default=2000)
+    parser.add_argument("--updates", type=int, default=0, help="re-sends among the first copies")
     args = parser.parse_args()
     rng = random.Random(3)
     story = make_items(1, seed=4)[0]
     copies = [
         replace(story, guid=f"urn:copy:{n}", body=_variant(story.body, rng)) for n in range(args.copies)
     ]
+    for n in range(1, min(args.updates + 1, len(copies))):
+        copies[n] = replace(copies[n], title=f"UPDATE {n}-{story.title}")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         feeds = write_feeds(work / "feeds", copies, per_feed=100)
@@ -47,7 +52,7 @@ def main() -> int:
             (changes,) = connection.execute("SELECT COUNT(*) FROM changes").fetchone()
             (clusters,) = connection.execute("SELECT COUNT(DISTINCT cluster) FROM members").fetchone()
     print(f"{args.copies:,} copies of one story: {outcome.seconds:.1f} s, {changes:,} change rows, "
-          f"{clusters} cluster(s), peak {outcome.peak_mb:.0f} MB")  # fmt: skip
+          f"{clusters} cluster(s), {args.updates} update(s), peak {outcome.peak_mb:.0f} MB")  # fmt: skip
     return 0
 
 

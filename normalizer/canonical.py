@@ -21,7 +21,7 @@ canonical member when it is opened under another rule, without re-ingesting.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,6 +36,9 @@ __all__ = [
     "choose_canonical",
     "cluster_member",
     "explain_canonical",
+    "leaves_versions",
+    "of_newest_version",
+    "outranks",
     "superseded",
 ]
 
@@ -168,6 +171,36 @@ def superseded(members: Sequence[Member]) -> dict[str, str]:
         for key in own or ([update.linked_to] if update.linked_to in keys else []):
             replaced[str(key)] = update.key
     return replaced
+
+
+def leaves_versions(updates: Sequence[Member], joining: Member) -> bool:
+    """Whether a new member that is no update leaves a cluster's superseded versions as
+    they were, given every update of the cluster: none of its publisher's updates is
+    newer than it (it would be an older version they replace, and the update would
+    no longer replace the member it was linked to). Being new, it is linked to by none.
+    """
+    return joining.link_type != "update" and not any(
+        update.publisher == joining.publisher and _age(joining) < _age(update) for update in updates
+    )
+
+
+def of_newest_version(joining: Member, updates: Sequence[Member], replaced: Collection[str]) -> bool:
+    """Whether a new member that :func:`leaves_versions` is one of the newest version,
+    given every update of its cluster and the keys of those that are superseded: it is
+    when the cluster has no update left (its members are one version) or when it was
+    linked to the newest of them (as :func:`_newest_version` groups members)."""
+    live = [update for update in updates if update.key not in replaced]
+    return not live or joining.linked_to == max(live, key=_age).key
+
+
+def outranks(member: Member, other: Member, rule: CanonicalRule) -> bool:
+    """Whether the rule picks ``member`` over ``other``, both of the newest version: step
+    after step, the first that tells them apart, then the key (as :func:`_decide`)."""
+    for rank, _ in _steps(rule):
+        mine, theirs = rank(member), rank(other)
+        if mine != theirs:
+            return mine < theirs
+    return member.key < other.key
 
 
 def _age(member: Member) -> tuple[float, int]:

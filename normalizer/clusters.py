@@ -10,10 +10,14 @@ size of its cluster in texts: :func:`resettle_cluster` decides from the members'
 standing alone (no texts), keeps the similarities already known when the canonical
 member stays, and reads only the texts it must compare (the new or changed member
 and the canonical one). :func:`changed_members` names the members whose shown
-standing moved, so a join logs two changes, not one per peer. A new copy joining
-a story without versions needs even less (:func:`join_cluster`): the canonical
-member is the best of all under the rule, so it stays unless the new copy beats it,
-and only those two are read, whatever the story's size.
+standing moved, so a join logs two changes, not one per peer. A new copy needs
+even less (:func:`join_cluster`): unless it is an update or older than an update
+of its own publisher, the versions stand, and the canonical member is the best of
+the newest version under the rule, so it stays unless the new copy is of that
+version and beats it. Only the story's updates and those two members are read,
+whatever the story's size. What a join that changes the canonical member costs
+still grows with the story: every member's shown similarity is to the canonical
+text, so each one changes.
 """
 
 from __future__ import annotations
@@ -21,13 +25,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from normalizer.canonical import CanonicalRule, Member, choose_canonical, superseded
+from normalizer.canonical import (
+    CanonicalRule,
+    Member,
+    choose_canonical,
+    leaves_versions,
+    of_newest_version,
+    outranks,
+    superseded,
+)
 from normalizer.dedup import Candidate
 from normalizer.fingerprint import compare
 
 __all__ = [
     "ClusterState",
     "ClusterText",
+    "JoinStanding",
     "changed_members",
     "join_cluster",
     "resettle_cluster",
@@ -114,24 +127,41 @@ def resettle_cluster(
     )
 
 
+@dataclass(frozen=True)
+class JoinStanding:
+    """What deciding a join needs, as the rule sees it (no texts): the cluster's
+    canonical member, the joining member, every update of the cluster, and the keys
+    of the updates that are superseded."""
+
+    canonical: Member
+    joining: Member
+    updates: tuple[Member, ...] = ()
+    replaced: frozenset[str] = frozenset()
+
+
 def join_cluster(
-    canonical: Member,
-    joining: Member,
+    standing: JoinStanding,
     rule: CanonicalRule,
     texts_of: Callable[[Sequence[int]], dict[int, Candidate]],
 ) -> tuple[ClusterState, ClusterState] | None:
-    """A new member joining a cluster that has no superseded version, decided from
-    its canonical member and the new one alone: the state before and after, as far
-    as they differ (the new member's similarity), for the store to write; ``None``
-    when the new member is an update or takes the canonical place, and the cluster is
-    to be settled whole (:func:`resettle_cluster`).
+    """A new member joining a cluster, decided from its canonical member, its updates
+    and the new member alone: the state before and after, as far as they differ (the
+    new member's similarity), for the store to write; ``None`` when the new member
+    changes the versions or takes the canonical place, and the cluster is to be
+    settled whole (:func:`resettle_cluster`).
 
-    Without versions the rule ranks members one by one (step after step, then the
-    key), so the canonical member is the best of all of them: it stays unless the
-    new member beats it, and every other member's similarity to it stands. This is
-    what :func:`resettle_cluster` decides over every member, at the cost of two.
+    A new member that is no update, with no update of its publisher newer than it,
+    leaves every superseded version as it was (:func:`canonical.leaves_versions`).
+    The rule ranks the members of the newest version one by one (step after step,
+    then the key), so the canonical member is the best of them: it stays unless the
+    new member is of that version and beats it, and every other member's similarity
+    to it stands. This is what :func:`resettle_cluster` decides over every member, at
+    the cost of the updates and two texts.
     """
-    if joining.link_type == "update" or choose_canonical([canonical, joining], rule).order != canonical.order:
+    canonical, joining = standing.canonical, standing.joining
+    if not leaves_versions(standing.updates, joining):
+        return None
+    if of_newest_version(joining, standing.updates, standing.replaced) and outranks(joining, canonical, rule):
         return None
     texts = texts_of(sorted({canonical.order, joining.order}))
     similarity = _similarity(texts[joining.order], texts[canonical.order])

@@ -424,16 +424,17 @@ class Pipeline:
         new (canonical or not, similarity, superseded; the canonical entry lists the
         cluster): a copy joining a story of two thousand copies logs two changes, not
         two thousand. After a merge every member is settled and logged again. A new
-        member (``joined``) of a story without versions is decided from the canonical
-        member and itself alone (see :func:`normalizer.clusters.join_cluster`).
+        member (``joined``) is decided from the canonical member, the story's updates
+        and itself alone, unless it changes the versions or the canonical member (see
+        :func:`normalizer.clusters.join_cluster`).
         """
         if merged:
             state = settle_cluster(self.store.cluster_texts(cluster), self.rule)
             self.store.write_cluster(cluster, state)
             self.store.log_changes([i for i in state.member_ids if i != changed], self._at, "cluster")
             return
-        if joined and (pair := self.store.join_standing(cluster, changed)) is not None:
-            quick = join_cluster(*pair, self.rule, self.store.texts_of)
+        if joined and (join := self.store.join_standing(cluster, changed)) is not None:
+            quick = join_cluster(join, self.rule, self.store.texts_of)
             if quick is not None:
                 before, state = quick
                 self.store.write_cluster(cluster, state, before)

@@ -2,6 +2,7 @@
 """Show that a change that promises the same output gives it: byte for byte.
 
     .venv/bin/python -m scripts.identical [--base REV] [--items N] [--workers N]
+                                          [--new-column TABLE.COLUMN ...]
 
 Runs ``newsnorm run`` twice, once with the code of ``--base`` (a commit, default
 ``HEAD``: the last commit against the working tree) and once with the working tree,
@@ -12,6 +13,10 @@ items), then each fixture folder that holds inputs. The base runs in one process
 (``SOURCE_DATE_EPOCH``), so the Atom documents and the stores (their whole SQL dump,
 but for each entry's raw digest, which names the cleaning code's version) must be
 identical; the first difference is printed. Exit 1 when anything differs.
+
+A change that adds a column and promises all else the same names it with
+``--new-column``: the working tree's store is compared without that column (nor the
+indexes on it) and both without their schema version.
 """
 
 from __future__ import annotations
@@ -39,7 +44,9 @@ def _checkout(rev: str, into: Path) -> Path:
     return into
 
 
-def _run(code: Path, inputs: list[Path], work: Path, workers: int) -> tuple[bytes, list[str]]:
+def _run(
+    code: Path, inputs: list[Path], work: Path, workers: int, new_columns: list[str]
+) -> tuple[bytes, list[str]]:
     db, out = work / "s.db", work / "out.atom"
     env = {
         **os.environ,
@@ -60,6 +67,18 @@ def _run(code: Path, inputs: list[Path], work: Path, workers: int) -> tuple[byte
         # code itself: any change to that code changes it, on purpose (what it stored
         # is cleaned again). It is the one thing left out of the comparison.
         connection.execute("UPDATE articles SET raw_digest = NULL")
+        if new_columns:
+            connection.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        for name in new_columns:
+            table, column = name.split(".")
+            indexes = connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql LIKE ?",
+                (table, f"%{column}%"),
+            ).fetchall()
+            for (index,) in indexes:
+                connection.execute(f'DROP INDEX "{index}"')
+            if column in {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')}:
+                connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
         dump = list(connection.iterdump())
     return out.read_bytes(), dump
 
@@ -76,6 +95,10 @@ def main() -> int:
     parser.add_argument("--base", default="HEAD", help="the commit to compare with (default HEAD)")
     parser.add_argument("--items", type=int, default=2000, help="items of the real corpus (default 2000)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes of the working tree's run")
+    parser.add_argument(
+        "--new-column", action="append", default=[], metavar="TABLE.COLUMN",
+        help="a column the working tree adds, left out of the comparison",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         temp_path = Path(temp)
@@ -91,7 +114,7 @@ def main() -> int:
             work = temp_path / "work"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir()
-            results.append(_run(code, inputs, work, workers))
+            results.append(_run(code, inputs, work, workers, args.new_column))
         (atom_before, dump_before), (atom_after, dump_after) = results
         problems = []
         if atom_before != atom_after:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 
 from normalizer.canonical import CanonicalRule, cluster_member
 from normalizer.clusters import ClusterText, settle_cluster
@@ -106,13 +107,17 @@ def test_settling_a_join_from_the_state_before_gives_the_full_decision() -> None
         state = again
 
 
-def test_a_join_decided_from_two_members_is_the_join_decided_from_all(tmp_path: object) -> None:
+def test_a_join_decided_from_two_members_is_the_join_decided_from_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Copies of one story arriving in a random order, with random dates and lengths
     (so the canonical member is sometimes beaten, sometimes an update arrives): the
-    store after each join holds what settling the whole cluster gives."""
+    store after each join holds what settling the whole cluster gives, and most joins
+    into the story with versions are decided without settling it whole."""
     import random
     from datetime import timedelta
 
+    import normalizer.pipeline
     from normalizer.model import Origin, RawEntry
     from normalizer.pipeline import Pipeline
     from normalizer.settings import Settings
@@ -131,11 +136,88 @@ def test_a_join_decided_from_two_members_is_the_join_decided_from_all(tmp_path: 
                 guid=f"urn:c{n}", published=DAY + timedelta(minutes=rng.randrange(600)),
             )
         )  # fmt: skip
+    whole: list[int] = []
+    settle_whole = normalizer.pipeline.resettle_cluster
+    monkeypatch.setattr(
+        normalizer.pipeline, "resettle_cluster", lambda *a: whole.append(len(whole)) or settle_whole(*a)
+    )
     with open_store(settings, path=":memory:") as store:
         pipeline = Pipeline(store, settings, DAY + timedelta(days=1))
+        settled_with_versions = 0
         for entry in entries:
+            had_versions = any(
+                store.cluster_standing(s.cluster_key)[1].superseded for s in store.stored_articles()
+            )
+            settled = len(whole)
             pipeline.ingest([entry])
+            settled_with_versions += had_versions and len(whole) > settled
             for cluster in {s.cluster_key for s in store.stored_articles()}:
                 _, written = store.cluster_standing(cluster)
                 assert written == settle_cluster(store.cluster_texts(cluster), settings.canonical_rule)
         assert len({s.cluster_key for s in store.stored_articles()}) == 1
+    # The story has versions from its first update (the 17th copy) on: of the 43
+    # joins after it, only updates and copies that take the canonical place settle it whole.
+    assert settled_with_versions < 15
+
+
+def test_a_join_decided_from_the_updates_and_two_members_is_the_join_decided_from_all() -> None:
+    """Random clusters with versions (updates of several publishers, copies linked to
+    any version, random times and lengths) and a random new member: wherever the quick
+    join decides, it decides what settling every member gives; and it does decide
+    for most joins into stories with versions."""
+    import random
+
+    from normalizer.canonical import superseded
+    from normalizer.clusters import ClusterState, JoinStanding, join_cluster
+
+    rng = random.Random(21)
+    rules = [
+        CanonicalRule(("earliest", "longest")),
+        CanonicalRule(("latest",)),
+        CanonicalRule(("source-priority", "longest"), ("site.example",)),
+    ]
+    from normalizer.canonical import outranks
+
+    decided = with_versions = of_older_version = 0
+    for trial in range(600):
+        rule = rng.choice(rules)
+        size = rng.randint(2, 9)
+        pool: list[ClusterText] = []
+        for order in range(1, size + 2):
+            host = rng.choice(["wire", "site", "other"])
+            kind = None if order == 1 else rng.choice(["copy", "excerpt", "rewrite", "update", "copy"])
+            member = cluster_member(
+                f"k{trial}-{order:02d}",
+                DAY.replace(hour=rng.randint(0, 5)) if rng.random() < 0.9 else None,
+                rng.randint(60, 200),
+                order,
+                source=(None, f"https://{host}.example/{order}", None, None, "f"),
+                link=(kind, pool[rng.randrange(len(pool))].member.key if pool else f"k{trial}-01"),
+            )  # fmt: skip
+            pool.append(ClusterText(member, _text(member.key, WORDS[: member.word_count])))
+        stored, joining = pool[:-1], pool[-1]
+        state = settle_cluster(stored, rule)
+        members = {m.member.order: m.member for m in stored}
+        updates = tuple(m for m in members.values() if m.link_type == "update")
+        standing = JoinStanding(
+            canonical=members[state.canonical],
+            joining=joining.member,
+            updates=updates,
+            replaced=frozenset(superseded(list(members.values()))) & {u.key for u in updates},
+        )
+        texts = {m.member.order: m.text for m in pool}
+        quick = join_cluster(standing, rule, lambda ids, texts=texts: {i: texts[i] for i in ids})
+        if quick is None:
+            continue
+        decided += 1
+        with_versions += bool(state.superseded)
+        # A copy of an older version does not compete, however it ranks.
+        of_older_version += outranks(joining.member, standing.canonical, rule)
+        before, after = quick
+        expected = settle_cluster(pool, rule)
+        assert before.canonical == after.canonical == expected.canonical == state.canonical
+        similarities = {**dict(state.similarities), **dict(after.similarities)}
+        assert (
+            ClusterState(state.canonical, state.superseded, tuple(sorted(similarities.items()))) == expected
+        )
+    assert decided > 200 and with_versions > 100 and of_older_version > 20

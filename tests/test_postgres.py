@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from normalizer.identity import local_key
+from normalizer.link_type import is_resend
 from normalizer.store import SCHEMA_VERSION
 
 from .limits import ROOT, child_environment, newsnorm_command
@@ -433,6 +434,9 @@ def test_search_finds_what_sqlite_finds_and_a_schema_9_store_gets_text(
     # As schema 9 left a store: bodies as Zstandard frames in BYTEA, no index.
     with psycopg.connect(postgres_url) as connection:
         bodies = connection.execute("SELECT id, body FROM articles").fetchall()
+        connection.execute("DROP INDEX members_resends")
+        connection.execute("ALTER TABLE members DROP COLUMN resend")
+        connection.execute("UPDATE articles SET title = 'UPDATE 1-' || title WHERE id = 1")
         connection.execute("DROP VIEW learned_chrome")
         connection.execute("DROP TABLE article_words")
         connection.execute("ALTER TABLE source_lines DROP COLUMN text")
@@ -448,3 +452,7 @@ def test_search_finds_what_sqlite_finds_and_a_schema_9_store_gets_text(
     assert done.returncode == 0, done.stderr
     assert [row["key"] for row in json.loads(done.stdout)] == found[sqlite_db][3]
     assert sorted(_rows(postgres_url, "SELECT id, body FROM articles")) == sorted(bodies)
+    # Schema 11: each member's re-send mark, from its headline.
+    marks = _rows(postgres_url, "SELECT a.title, m.resend FROM members m JOIN articles a ON a.id = m.article")
+    assert sorted(mark for _, mark in marks) == [0] * (len(marks) - 1) + [1]
+    assert all(mark == int(is_resend(title)) for title, mark in marks)

@@ -152,10 +152,41 @@ def _store_original(path: Path) -> str:
         return store.stored_articles()[0].article.body
 
 
+def _as_schema_10(db: sqlite3.Connection) -> None:
+    """Make a store what schema 10 was: members without their re-send mark."""
+    db.execute("DROP INDEX members_resends")
+    db.execute("ALTER TABLE members DROP COLUMN resend")
+    db.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
+
+
+def test_a_schema_10_store_gets_the_re_send_marks_of_its_members(tmp_path: Path) -> None:
+    from normalizer.model import Origin, RawEntry
+
+    path = tmp_path / "s.db"
+    body = Path(ORIGINAL).read_text("utf-8")
+    titles = ["Jets fly over Tripoli", "UPDATE 1-Jets fly over Tripoli", "Jets fly (updated)"]
+    with _open(path) as store:
+        Pipeline(store, SETTINGS, NOW).ingest(
+            [RawEntry(f"e{n}", Origin("feed", f"f{n}.rss"), title, body, "text", guid=f"urn:e{n}")
+             for n, title in enumerate(titles)]
+        )  # fmt: skip
+    with sqlite3.connect(path) as db:
+        marks = db.execute("SELECT article, resend FROM members ORDER BY article").fetchall()
+        assert marks == [(1, 0), (2, 1), (3, 1)]
+        _as_schema_10(db)
+    with _open(path) as store:
+        assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT article, resend FROM members ORDER BY article").fetchall() == marks
+        plan = db.execute("EXPLAIN QUERY PLAN SELECT article FROM members WHERE cluster = 'x' AND resend = 1")
+        assert "members_resends" in " ".join(str(row) for row in plan)
+
+
 def _as_schema_9(path: Path, body: bytes) -> None:
     """Make a store what schema 9 was: bodies packed, no text index, learned lines
     without their text."""
     with sqlite3.connect(path) as db:
+        _as_schema_10(db)
         db.execute("DROP VIEW learned_chrome")
         db.execute("DROP TABLE articles_fts")
         db.execute("ALTER TABLE source_lines DROP COLUMN text")

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from normalizer.errors import StoreError
+from normalizer.link_type import is_resend
 from normalizer.model import FingerprintParams
-from normalizer.store.database import Database
+from normalizer.store.database import Database, article_batches
 from normalizer.store.readable import readable_text
 from normalizer.store.refingerprint import current_meta, refingerprint
 
@@ -25,6 +26,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Migration",
     "check_params",
+    "mark_resends",
     "migrate",
     "pending",
     "plan",
@@ -203,6 +205,37 @@ def _add_poll_state(db: Database) -> None:
             db.execute(f"ALTER TABLE fetch_state ADD COLUMN {name} {kind}")
 
 
+def mark_resends(*, postgres: bool = False) -> Callable[[Database], None]:
+    """Schema 11: each member says whether its headline carries a wire service's
+    re-send mark (``members.resend``), with an index of the marked members by cluster.
+
+    A story's updates are then found without reading every member, so a copy
+    joining a story with versions is decided from its updates, its canonical member
+    and itself (:func:`normalizer.clusters.join_cluster`). The mark is what
+    :func:`normalizer.link_type.is_resend` says of the stored headline: a change of
+    those marks is a migration that marks the members again.
+    """
+
+    def apply(db: Database) -> None:
+        kind = "SMALLINT" if postgres else "INTEGER"
+        if postgres:
+            found = db.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = 'members'"
+            )
+            columns = {str(row[0]) for row in found}
+        else:
+            columns = {str(row[1]) for row in db.execute("PRAGMA table_info(members)")}
+        if "resend" not in columns:
+            db.execute(f"ALTER TABLE members ADD COLUMN resend {kind} NOT NULL DEFAULT 0")
+        for rows in article_batches(db, "id, title"):
+            marked = [(int(row[0]),) for row in rows if is_resend(str(row[1] or ""))]
+            db.executemany("UPDATE members SET resend = 1 WHERE article = ?", marked)
+        db.execute("CREATE INDEX IF NOT EXISTS members_resends ON members(cluster) WHERE resend = 1")
+
+    return apply
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "articles-and-clusters", script(_ARTICLES_AND_CLUSTERS)),
     Migration(3, "learned-source-lines", script(_SOURCE_LINES)),
@@ -221,6 +254,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "polling-state", _add_poll_state),
     # Bodies as text, a full-text index, learned lines with their text (readable.py).
     Migration(10, "readable-text", readable_text()),
+    Migration(11, "resend-marks", mark_resends()),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -16,7 +16,7 @@ lists, with the same version.
 
 from __future__ import annotations
 
-from normalizer.store.migrations import POLL_COLUMNS, Migration, script
+from normalizer.store.migrations import POLL_COLUMNS, Migration, mark_resends, script
 from normalizer.store.readable import readable_text
 from normalizer.store.refingerprint import refingerprint
 
@@ -129,4 +129,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(10, "readable-text", readable_text(postgres=True)),
+    Migration(11, "resend-marks", mark_resends(postgres=True)),
 )

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from normalizer.canonical import CanonicalRule, Member
-from normalizer.clusters import ClusterState, ClusterText
+from normalizer.clusters import ClusterState, ClusterText, JoinStanding
 from normalizer.dedup import Candidate, DuplicateIndex
 from normalizer.link_type import LinkType, link_type
 from normalizer.model import Article, Decision, Fingerprint, FingerprintParams, Similarity
@@ -200,9 +200,9 @@ class Store(Protocol):
         written for it last."""
         ...
 
-    def join_standing(self, cluster: str, joining: int) -> tuple[Member, Member] | None:
-        """The canonical member of a cluster without superseded versions and a member
-        joining it (``None`` for a cluster with versions)."""
+    def join_standing(self, cluster: str, joining: int) -> JoinStanding | None:
+        """What deciding a new member's join needs: the cluster's canonical member,
+        the new member and the cluster's updates, without reading every member."""
         ...
 
     def texts_of(self, ids: Sequence[int]) -> dict[int, Candidate]:

@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Protocol, Self, TypeVar
 
 from normalizer.canonical import CanonicalRule, Member
-from normalizer.clusters import ClusterState, ClusterText
+from normalizer.clusters import ClusterState, ClusterText, JoinStanding
 from normalizer.dedup import Candidate, DuplicateIndex
 from normalizer.identity import key_scope, local_key, source_scope
+from normalizer.link_type import is_resend
 from normalizer.model import Article, Decision, Fingerprint, FingerprintParams, Origin
 from normalizer.store.database import Database
 from normalizer.store.log import ChangeLog
@@ -232,7 +233,8 @@ class RelationalStore:
         )
         similarity = decision.similarity
         self._db.execute(
-            "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, 1.0)",
+            "INSERT INTO members (article, cluster, linked_to, rule, jaccard, containment_new, "
+            "containment_old, canonical_jaccard, resend) VALUES (?, ?, ?, ?, ?, ?, ?, 1.0, ?)",
             (
                 article_id,
                 cluster,
@@ -241,6 +243,7 @@ class RelationalStore:
                 similarity.jaccard if similarity else None,
                 similarity.containment_new if similarity else None,
                 similarity.containment_old if similarity else None,
+                int(is_resend(str(values[_TITLE]))),
             ),
         )
         if decision.refused:
@@ -260,6 +263,8 @@ class RelationalStore:
         self._text.forget(article_id)
         self._db.execute(f"UPDATE articles SET {assignments} WHERE id = ?", (*values, raw_digest, article_id))
         self._text.write(article_id, str(values[_TITLE]), str(values[_BODY]))
+        resend = int(is_resend(str(values[_TITLE])))
+        self._db.execute("UPDATE members SET resend = ? WHERE article = ?", (resend, article_id))
         self._index.forget(article_id)
         self._db.execute("DELETE FROM signatures WHERE article = ?", (article_id,))
         self._write_signature(article_id, fingerprint, band_keys)
@@ -311,16 +316,10 @@ class RelationalStore:
         )
         return standing, state
 
-    def join_standing(self, cluster: str, joining: int) -> tuple[Member, Member] | None:
-        """A cluster's canonical member and a member joining it, as the rule sees them,
-        in two indexed look-ups; ``None`` if a member of the cluster is superseded (it
-        has versions, and is settled whole)."""
-        versions = self._db.execute(
-            "SELECT 1 FROM superseded s JOIN members m ON m.article = s.article WHERE m.cluster = ? LIMIT 1",
-            (cluster,),
-        ).fetchone()
-        if versions is not None:
-            return None
+    def join_standing(self, cluster: str, joining: int) -> JoinStanding | None:
+        """A cluster's canonical member, a member joining it and the cluster's updates,
+        as the rule sees them, in two indexed look-ups (the updates are among the
+        members whose headline carries a re-send mark: ``members_resends``)."""
         rows = self._db.execute(
             f"""SELECT {CLUSTER_STANDING_COLUMNS}, c.canonical
                 FROM clusters c JOIN members m ON m.cluster = c.key JOIN articles a ON a.id = m.article
@@ -332,7 +331,20 @@ class RelationalStore:
         canonical = int(rows[0]["canonical"]) if rows else -1
         if canonical not in found or joining not in found or canonical == joining:
             return None
-        return found[canonical], found[joining]
+        marked = self._db.execute(
+            f"""SELECT {CLUSTER_STANDING_COLUMNS}
+                FROM members m JOIN articles a ON a.id = m.article
+                LEFT JOIN superseded sup ON sup.article = a.id
+                WHERE m.cluster = ? AND m.resend = 1 AND a.id != ?""",
+            (cluster, joining),
+        ).fetchall()
+        updates = [(member(row), row["superseded_by"]) for row in marked]
+        return JoinStanding(
+            canonical=found[canonical],
+            joining=found[joining],
+            updates=tuple(m for m, _ in updates if m.link_type == "update"),
+            replaced=frozenset(m.key for m, by in updates if by and m.link_type == "update"),
+        )
 
     def texts_of(self, ids: Sequence[int]) -> dict[int, Candidate]:
         """The texts of some articles, by id, as exact comparison reads them."""
