@@ -436,9 +436,7 @@ def _ingest_document(
     try:
         prepared = _prepared_by_worker(handed.future) if handed is not None else None
         if handed is not None and prepared is not None:
-            read.entries = prepared.read
-            for _ in range(prepared.read):
-                tell("entry", document.name)
+            read.took(prepared.read)
             result = pipeline.store_prepared(prepared.items, handed.prepared_at)
         else:
             entries = read_entries(data, document.name, format_in, document.charset)
@@ -501,10 +499,15 @@ class _Counter:
 
     def count(self, entries: Iterable[RawEntry | LeftOut]) -> Iterator[RawEntry | LeftOut]:
         for entry in entries:
+            self.took(1)
+            yield entry
+
+    def took(self, number: int) -> None:
+        """Count ``number`` entries taken (a worker's reader took them all at once)."""
+        for _ in range(number):
             self.entries += 1
             if self.on_entry is not None:
                 self.on_entry()
-            yield entry
 
 
 def _remember_fetch(store: Store, document: Document, now: datetime) -> None:
