@@ -217,17 +217,10 @@ def mark_resends(*, postgres: bool = False) -> Callable[[Database], None]:
     """
 
     def apply(db: Database) -> None:
-        kind = "SMALLINT" if postgres else "INTEGER"
         if postgres:
-            found = db.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND table_name = 'members'"
-            )
-            columns = {str(row[0]) for row in found}
-        else:
-            columns = {str(row[1]) for row in db.execute("PRAGMA table_info(members)")}
-        if "resend" not in columns:
-            db.execute(f"ALTER TABLE members ADD COLUMN resend {kind} NOT NULL DEFAULT 0")
+            db.execute("ALTER TABLE members ADD COLUMN IF NOT EXISTS resend SMALLINT NOT NULL DEFAULT 0")
+        elif "resend" not in {row[1] for row in db.execute("PRAGMA table_info(members)")}:
+            db.execute("ALTER TABLE members ADD COLUMN resend INTEGER NOT NULL DEFAULT 0")
         for rows in article_batches(db, "id, title"):
             marked = [(int(row[0]),) for row in rows if is_resend(str(row[1] or ""))]
             db.executemany("UPDATE members SET resend = 1 WHERE article = ?", marked)

@@ -338,12 +338,12 @@ class RelationalStore:
                 WHERE m.cluster = ? AND m.resend = 1 AND a.id != ?""",
             (cluster, joining),
         ).fetchall()
-        updates = [(member(row), row["superseded_by"]) for row in marked]
+        updates = [(m, row["superseded_by"]) for row in marked if (m := member(row)).link_type == "update"]
         return JoinStanding(
             canonical=found[canonical],
             joining=found[joining],
-            updates=tuple(m for m, _ in updates if m.link_type == "update"),
-            replaced=frozenset(m.key for m, by in updates if by and m.link_type == "update"),
+            updates=tuple(update for update, _ in updates),
+            replaced=frozenset(update.key for update, by in updates if by),
         )
 
     def texts_of(self, ids: Sequence[int]) -> dict[int, Candidate]:
